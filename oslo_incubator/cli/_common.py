@@ -1,0 +1,99 @@
+"""What every command shares: error handling, the cache option, progress display."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from oslo_incubator.model.errors import OsloIncubatorError
+from oslo_incubator.workspace.cache import Cache, default_cache_dir
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_FINDINGS = 1
+EXIT_BAD_INPUT = 2
+
+
+def reports_errors(func: F) -> F:
+    """Turn this package's exceptions into a one-line message and exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except OsloIncubatorError as exc:
+            click.echo(f"oslo-incubator: error: {exc}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def cache_options(func: F) -> F:
+    """Add ``--cache-dir`` and ``--no-cache``."""
+    func = click.option(
+        "--no-cache", is_flag=True, help="Neither read nor write the on-disk cache."
+    )(func)
+    func = click.option(
+        "--cache-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Where results are cached (default: $OSLO_INCUBATOR_CACHE_DIR, else "
+        "$XDG_CACHE_HOME/oslo-incubator).",
+    )(func)
+    return func
+
+
+@contextmanager
+def open_cache(cache_dir: Path | None, no_cache: bool) -> Iterator[Cache | None]:
+    """The cache the options ask for, closed afterwards."""
+    if no_cache:
+        yield None
+        return
+    cache = Cache(cache_dir or default_cache_dir(os.environ))
+    try:
+        yield cache
+    finally:
+        cache.close()
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress callback drawing click's bar on a terminal; ``None`` when piped."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    state: dict[str, Any] = {}
+
+    def update(name: str, done: int, total: int) -> None:
+        bar = state.get(name)
+        if bar is None:
+            for other in state.values():
+                other.render_finish()
+            bar = click.progressbar(length=total, label=f"{label} {name}", file=sys.stderr)
+            state[name] = bar
+        bar.update(done - bar.pos)
+
+    try:
+        yield update
+    finally:
+        for bar in state.values():
+            bar.render_finish()
+
+
+def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
+    """``--format`` with the given choices."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        help="Output format: text for people, the others for machines.",
+    )

@@ -1,0 +1,143 @@
+"""``drift`` and ``check``: where copies stand, and the CI gate over it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from oslo_incubator.cli._common import (
+    EXIT_FINDINGS,
+    cache_options,
+    format_option,
+    open_cache,
+    progress_bar,
+    reports_errors,
+)
+from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT
+from oslo_incubator.model.drift import DriftReport, DriftStatus, Policy
+from oslo_incubator.operations.drift import analyse_drift, check_policy, open_incubator
+from oslo_incubator.report.drift import (
+    render_check_json,
+    render_check_junit,
+    render_check_sarif,
+    render_check_text,
+    render_drift_json,
+    render_drift_text,
+)
+
+_project_argument = click.argument(
+    "projects", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+_incubator_option = click.option(
+    "--incubator",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The incubator's git repository (work tree or bare).",
+)
+_root_option = click.option(
+    "--package-root",
+    default=DEFAULT_PACKAGE_ROOT,
+    show_default=True,
+    help="Where master modules live in the incubator.",
+)
+
+
+def _run(incubator: Path, package_root: str, projects: tuple[Path, ...],
+         cache_dir: Path | None, no_cache: bool) -> DriftReport:  # fmt: skip
+    with open_cache(cache_dir, no_cache) as cache, progress_bar("drift") as progress:
+        inc = open_incubator(incubator, package_root, cache)
+        return analyse_drift(inc, projects, cache, progress)
+
+
+@click.command()
+@_incubator_option
+@_root_option
+@format_option("text", "json")
+@click.option("-v", "--verbose", is_flag=True, help="Show the local changes of diverged copies.")
+@cache_options
+@_project_argument
+@reports_errors
+def drift(
+    incubator: Path,
+    package_root: str,
+    output_format: str,
+    verbose: bool,
+    cache_dir: Path | None,
+    no_cache: bool,
+    projects: tuple[Path, ...],
+) -> None:
+    """Show where every copied module of PROJECTS stands against the incubator.
+
+    For each copy: current (equals master), behind (equals an older master version;
+    shows the base commit and the master commits missed), diverged (local changes on
+    top of the nearest master version; backports are named), obsolete (master deleted
+    or graduated it), unknown (no master origin) or missing (declared, not present).
+    """
+    report = _run(incubator, package_root, projects, cache_dir, no_cache)
+    if output_format == "json":
+        click.echo(render_drift_json(report), nl=False)
+    else:
+        click.echo(render_drift_text(report, verbose), nl=False)
+
+
+def _statuses(value: str) -> frozenset[DriftStatus]:
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    try:
+        return frozenset(DriftStatus(n) for n in names)
+    except ValueError:
+        choices = ",".join(s.value for s in DriftStatus)
+        raise click.BadParameter(f"{value!r}: choose from {choices}") from None
+
+
+@click.command()
+@_incubator_option
+@_root_option
+@click.option(
+    "--fail-on",
+    default="diverged,obsolete,missing",
+    show_default=True,
+    help="Comma-separated statuses that fail the check.",
+)
+@click.option("--max-behind", type=click.IntRange(min=0), default=None,
+              help="Fail copies more than N master commits behind.")  # fmt: skip
+@format_option("text", "json", "junit", "sarif")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report to a file instead of standard output.")  # fmt: skip
+@cache_options
+@_project_argument
+@reports_errors
+def check(
+    incubator: Path,
+    package_root: str,
+    fail_on: str,
+    max_behind: int | None,
+    output_format: str,
+    output: Path | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+    projects: tuple[Path, ...],
+) -> None:
+    """Fail (exit 1) when copies of PROJECTS break the drift policy; for CI.
+
+    The default policy fails diverged, obsolete and missing copies; add
+    ``--max-behind N`` to bound how far a copy may lag. SARIF results point at the copy
+    files so code-scanning UIs show them inline.
+    """
+    policy = Policy(fail_on=_statuses(fail_on), max_behind=max_behind)
+    report = _run(incubator, package_root, projects, cache_dir, no_cache)
+    violations = check_policy(report, policy)
+    renderer = {
+        "text": render_check_text,
+        "json": render_check_json,
+        "junit": render_check_junit,
+        "sarif": render_check_sarif,
+    }[output_format]
+    text = renderer(report, violations)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    if violations:
+        sys.exit(EXIT_FINDINGS)

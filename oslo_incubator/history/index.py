@@ -1,0 +1,274 @@
+"""Every version of every master file, from one ``git log --raw`` over the whole history.
+
+A *lineage* is the chain of paths one file had as master renamed and moved it; it is
+named by the newest of those paths. Versions are recorded per lineage, newest first,
+including contents that exist only as the result of a merge (``git log -c`` lists a
+merge's file only when it differs from every parent, which is exactly that case).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from oslo_incubator.history.git import git_text, list_tree, read_blobs, resolve_commit
+from oslo_incubator.model.history import Commit, Version
+
+CACHE_SCHEMA = "oslo-incubator.history-index/1"
+COMPANION_PREFIXES = ("tools/", "etc/oslo/")
+_NULL_SHA = "0" * 40
+_LOG_FORMAT = "%x01%H%x02%P%x02%ct%x02%cI%x02%s"
+
+
+@dataclass
+class HistoryIndex:
+    """The incubator's history, indexed for drift, sync and graduation.
+
+    Attributes:
+        repo: the incubator's git directory or work tree.
+        head: the sha the index was built at.
+        package_root: the package root (``openstack/common``).
+        commits: every commit reachable from ``head``, by sha.
+        versions: per lineage, its versions newest first (deletions have no blob).
+        lineage_of: every path ever seen under the tracked prefixes → its lineage.
+        head_tree: path → blob of every tracked file at ``head``.
+    """
+
+    repo: Path
+    head: str
+    package_root: str
+    commits: dict[str, Commit]
+    versions: dict[str, list[Version]]
+    lineage_of: dict[str, str]
+    head_tree: dict[str, str]
+    _ancestors: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _texts: dict[str, bytes] = field(default_factory=dict, repr=False)
+
+    # Queries
+
+    def lineage(self, path: str) -> str | None:
+        """The lineage a master path belongs to, or ``None`` if master never had it."""
+        return self.lineage_of.get(path)
+
+    def versions_of(self, lineage: str) -> list[Version]:
+        """Versions of ``lineage`` newest first, deletions included."""
+        return self.versions.get(lineage, [])
+
+    def head_path(self, lineage: str, prefer: str | None = None) -> str | None:
+        """The path the lineage has at ``head`` (``prefer`` when it is one of them)."""
+        if prefer is not None and prefer in self.head_tree and self.lineage_of.get(prefer) == lineage:
+            return prefer
+        if lineage in self.head_tree:
+            return lineage
+        for version in self.versions_of(lineage):
+            if version.blob is not None and self.head_tree.get(version.path) == version.blob:
+                return version.path
+        return None
+
+    def deletion(self, lineage: str) -> Version | None:
+        """The newest deletion of the lineage, when it is absent at ``head``."""
+        for version in self.versions_of(lineage):
+            if version.blob is None:
+                return version
+        return None
+
+    def ancestors(self, sha: str) -> frozenset[str]:
+        """``sha`` and every commit reachable from it."""
+        cached = self._ancestors.get(sha)
+        if cached is not None:
+            return cached
+        seen: set[str] = set()
+        stack = [sha]
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            known = self._ancestors.get(current)
+            if known is not None:
+                seen |= known
+                continue
+            seen.add(current)
+            commit = self.commits.get(current)
+            if commit is not None:
+                stack.extend(commit.parents)
+        result = frozenset(seen)
+        self._ancestors[sha] = result
+        return result
+
+    def changes_since(self, lineage: str, base_commit: str) -> list[Commit]:
+        """Commits that changed ``lineage`` and are not in ``base_commit``'s history.
+
+        Oldest first, as a commit message lists them.
+        """
+        done = self.ancestors(base_commit)
+        found: dict[str, Commit] = {}
+        for version in self.versions_of(lineage):
+            if version.commit not in done:
+                found[version.commit] = self.commits[version.commit]
+        return sorted(found.values(), key=lambda c: -c.order)
+
+    def texts(self, blobs: Iterable[str]) -> dict[str, bytes]:
+        """Contents of ``blobs``, read with one ``git cat-file --batch`` for those not yet read."""
+        wanted = [b for b in dict.fromkeys(blobs) if b not in self._texts]
+        if wanted:
+            self._texts.update(read_blobs(self.repo, wanted))
+        return {b: self._texts[b] for b in blobs if b in self._texts}
+
+    def read_at_head(self, path: str) -> bytes | None:
+        """Content of any file at ``head`` (``MAINTAINERS``, ``update.py``), or ``None``."""
+        return read_blobs(self.repo, [f"{self.head}:{path}"]).get(f"{self.head}:{path}")
+
+    def messages(self, shas: Iterable[str]) -> dict[str, str]:
+        """Full commit messages of ``shas``, with one git process."""
+        wanted = list(dict.fromkeys(shas))
+        if not wanted:
+            return {}
+        out = git_text(self.repo, "log", "--no-walk=unsorted", "--format=%x01%H%x02%B", *wanted)
+        result = {}
+        for record in out.split("\x01")[1:]:
+            sha, _, body = record.partition("\x02")
+            result[sha] = body.strip()
+        return result
+
+    # Serialisation for the cache
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able form of the index (what the cache stores)."""
+        return {
+            "schema": CACHE_SCHEMA,
+            "head": self.head,
+            "package_root": self.package_root,
+            "commits": [
+                [c.sha, list(c.parents), c.timestamp, c.date, c.subject]
+                for c in sorted(self.commits.values(), key=lambda c: c.order)
+            ],
+            "versions": {
+                lineage: [[v.path, v.blob, v.commit] for v in versions]
+                for lineage, versions in self.versions.items()
+            },
+            "lineage_of": self.lineage_of,
+            "head_tree": self.head_tree,
+        }
+
+    @classmethod
+    def from_json(cls, repo: Path, data: dict[str, Any]) -> HistoryIndex:
+        """Rebuild an index from :meth:`to_json` output.
+
+        Raises:
+            ValueError: the data is not an index of this schema.
+        """
+        if data.get("schema") != CACHE_SCHEMA:
+            raise ValueError("not a history index")
+        commits = {}
+        for order, (sha, parents, ts, date, subject) in enumerate(data["commits"]):
+            commits[sha] = Commit(sha, tuple(parents), int(ts), date, subject, order)
+        versions = {
+            lineage: [Version(p, b, c, commits[c].order) for p, b, c in entries]
+            for lineage, entries in data["versions"].items()
+        }
+        return cls(
+            repo=repo,
+            head=data["head"],
+            package_root=data["package_root"],
+            commits=commits,
+            versions=versions,
+            lineage_of=dict(data["lineage_of"]),
+            head_tree=dict(data["head_tree"]),
+        )
+
+
+def build_index(repo: Path, package_root: str = "openstack/common", rev: str = "HEAD") -> HistoryIndex:
+    """Index the history of ``repo`` under ``package_root`` and the companion folders.
+
+    Three git processes in all: ``rev-parse``, ``log --raw`` and ``ls-tree``.
+
+    Raises:
+        GitError: ``repo`` is not a git repository or ``rev`` does not exist.
+    """
+    head = resolve_commit(repo, rev)
+    prefixes = (package_root.strip("/") + "/", *COMPANION_PREFIXES)
+    log = git_text(
+        repo, "-c", "core.quotePath=false", "log", "--raw", "--no-abbrev", "-M", "-c",
+        "--date-order", f"--format={_LOG_FORMAT}", head,
+    )
+    commits: dict[str, Commit] = {}
+    raw_versions: list[tuple[str, str | None, str]] = []
+    renames: list[tuple[str, str]] = []
+    for order, (header, entries) in enumerate(_split_log(log)):
+        sha, parents, ts, date, subject = header.split("\x02", 4)
+        commits[sha] = Commit(sha, tuple(parents.split()), int(ts), date, subject, order)
+        for status, blob, paths in entries:
+            if not any(p.startswith(prefixes) for p in paths):
+                continue
+            if status.startswith("R") and len(paths) == 2:
+                renames.append((paths[0], paths[1]))
+                raw_versions.append((paths[0], None, sha))
+            raw_versions.append((paths[-1], None if blob == _NULL_SHA else blob, sha))
+    lineage_of = _lineages(raw_versions, renames)
+    versions: dict[str, list[Version]] = {}
+    for path, blob, sha in raw_versions:
+        lineage = lineage_of[path]
+        versions.setdefault(lineage, []).append(Version(path, blob, sha, commits[sha].order))
+    for entries in versions.values():
+        # A rename records the old path's end and the new path's start at the same
+        # commit; keep the content (not the deletion) first so "newest" is the content.
+        entries.sort(key=lambda v: (v.order, v.blob is None))
+    head_tree = {
+        path: sha
+        for path, sha in list_tree(repo, head, [p.rstrip("/") for p in prefixes]).items()
+    }
+    return HistoryIndex(repo, head, package_root.strip("/"), commits, versions, lineage_of, head_tree)
+
+
+# Private
+
+
+def _split_log(log: str) -> Iterator[tuple[str, list[tuple[str, str, list[str]]]]]:
+    for record in log.split("\x01")[1:]:
+        header, _, rest = record.partition("\n")
+        entries = []
+        for line in rest.splitlines():
+            if not line.startswith(":"):
+                continue
+            meta, *paths = line.split("\t")
+            fields = meta.lstrip(":").split()
+            # Plain: modes(2) blobs(2) status; combined (merge): modes(n+1) blobs(n+1) status.
+            n = (len(fields) - 1) // 2
+            blob = fields[2 * n - 1]
+            status = fields[-1]
+            entries.append((status, blob, [_unquote(p) for p in paths]))
+        yield header.strip(), entries
+
+
+def _unquote(path: str) -> str:
+    if path.startswith('"') and path.endswith('"'):
+        return path[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape").encode(
+            "latin-1"
+        ).decode("utf-8", "replace")
+    return path
+
+
+def _lineages(
+    raw_versions: list[tuple[str, str | None, str]], renames: list[tuple[str, str]]
+) -> dict[str, str]:
+    parent: dict[str, str] = {}
+
+    def find(path: str) -> str:
+        root = path
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(path, path) != root:
+            parent[path], path = root, parent[path]
+        return root
+
+    for path, _, _ in raw_versions:
+        parent.setdefault(path, path)
+    # Renames arrive newest first: the newest path of a chain becomes its name.
+    for old, new in renames:
+        a, b = find(old), find(new)
+        if a != b:
+            parent[a] = b
+    return {path: find(path) for path in parent}

@@ -1,0 +1,1 @@
+"""Plain, frozen dataclasses shared by every layer; no I/O here."""

@@ -1,0 +1,149 @@
+"""What drift analysis finds for each copy, module and project."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from oslo_incubator.model.history import Commit
+
+
+class DriftStatus(enum.Enum):
+    """Where a copy stands against master (see the glossary in DESIGN.md)."""
+
+    CURRENT = "current"
+    BEHIND = "behind"
+    DIVERGED = "diverged"
+    UNKNOWN = "unknown"
+    OBSOLETE = "obsolete"
+    MISSING = "missing"
+
+
+# From best to worst: a module rolls up to the worst status of its files.
+STATUS_SEVERITY = {
+    DriftStatus.CURRENT: 0,
+    DriftStatus.BEHIND: 1,
+    DriftStatus.UNKNOWN: 2,
+    DriftStatus.DIVERGED: 3,
+    DriftStatus.OBSOLETE: 4,
+    DriftStatus.MISSING: 5,
+}
+
+
+@dataclass(frozen=True)
+class Hunk:
+    """One local change against the base version, as in a unified diff."""
+
+    base_start: int
+    removed: tuple[str, ...]  # base lines the copy does not have
+    copy_start: int
+    added: tuple[str, ...]  # copy lines the base does not have
+    text: str  # the hunk in unified-diff form, header included
+    backported_from: str | None = None  # master commit that introduced the same change
+
+    @property
+    def changed_lines(self) -> int:
+        """Lines removed plus lines added."""
+        return len(self.removed) + len(self.added)
+
+
+@dataclass(frozen=True)
+class Obsolescence:
+    """Why master no longer carries a module, and what replaced it."""
+
+    reason: str  # "deleted", "obsolete.txt", "MAINTAINERS"
+    commit: str | None  # the deleting commit, when deleted
+    library: str | None  # the library it graduated to, when known
+
+
+@dataclass(frozen=True)
+class CopyDrift:
+    """Drift of one copied file."""
+
+    module: str
+    copy_path: str  # relative to the project root
+    master_path: str | None  # relative to the incubator root
+    status: DriftStatus
+    base_commit: str | None = None
+    missed_commits: tuple[Commit, ...] = ()
+    hunks: tuple[Hunk, ...] = ()
+    obsoleted_by: Obsolescence | None = None
+    parses: bool = True  # False when the copy is not valid Python 3 (drift still works)
+    match: str = "exact"  # how the base was found: exact, normalised, nearest
+
+    @property
+    def commits_behind(self) -> int:
+        """How many master commits changed the file since the base."""
+        return len(self.missed_commits)
+
+    @property
+    def changed_lines(self) -> int:
+        """Lines removed and added by local changes."""
+        return sum(h.changed_lines for h in self.hunks)
+
+    @property
+    def backported_from(self) -> tuple[str, ...]:
+        """Master commits whose changes the copy already carries, without repeats."""
+        seen: dict[str, None] = {}
+        for hunk in self.hunks:
+            if hunk.backported_from:
+                seen[hunk.backported_from] = None
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class ModuleDrift:
+    """A module rolled up from its files: its status is its worst file's status."""
+
+    module: str
+    status: DriftStatus
+    copies: tuple[CopyDrift, ...]
+
+
+@dataclass(frozen=True)
+class ProjectDrift:
+    """Drift of every copy in one project."""
+
+    name: str
+    path: str
+    base: str | None
+    copies: tuple[CopyDrift, ...]
+    undeclared: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    modules: tuple[ModuleDrift, ...] = field(default=())
+
+    def count(self, status: DriftStatus) -> int:
+        """How many copies have ``status`` (``missing`` counts modules)."""
+        if status is DriftStatus.MISSING:
+            return len(self.missing)
+        return sum(1 for c in self.copies if c.status is status)
+
+
+@dataclass(frozen=True)
+class DriftReport:
+    """Drift of several projects against one incubator."""
+
+    incubator_path: str
+    incubator_head: str
+    projects: tuple[ProjectDrift, ...]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What ``check`` fails on."""
+
+    fail_on: frozenset[DriftStatus] = frozenset(
+        {DriftStatus.DIVERGED, DriftStatus.OBSOLETE, DriftStatus.MISSING}
+    )
+    max_behind: int | None = None
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One copy (or missing module) that breaks the policy."""
+
+    project: str
+    module: str
+    path: str | None  # copy path relative to the project; None for a missing module
+    status: DriftStatus
+    message: str

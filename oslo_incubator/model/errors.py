@@ -1,0 +1,37 @@
+"""Exceptions named for what went wrong; only the CLI turns them into messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class OsloIncubatorError(Exception):
+    """Base class: bad input or an unusable workspace (the CLI exits with 2)."""
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = None if path is None else Path(path)
+        self.line = line
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        return f"{where}{self.message}"
+
+
+class ConfigError(OsloIncubatorError):
+    """A configuration file (``openstack-common.conf``, ``pyproject.toml``) is malformed."""
+
+
+class GitError(OsloIncubatorError):
+    """A git command failed, or a path is not a git repository."""
+
+
+class UnsafePathError(OsloIncubatorError):
+    """A module name or path would escape the project it is meant for."""
+
+
+class DirtyTreeError(OsloIncubatorError):
+    """A file to be written has uncommitted changes."""

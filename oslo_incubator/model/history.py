@@ -1,0 +1,36 @@
+"""Commits and file versions of the incubator's history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One incubator commit. ``order`` is 0 for HEAD and grows into the past."""
+
+    sha: str
+    parents: tuple[str, ...]
+    timestamp: int
+    date: str  # ISO 8601 with offset, as git prints it
+    subject: str
+    order: int
+
+    @property
+    def short(self) -> str:
+        """The abbreviated sha people read in commit messages."""
+        return self.sha[:8]
+
+
+@dataclass(frozen=True)
+class Version:
+    """A file's content as introduced by one commit at one path.
+
+    ``blob`` is ``None`` for a deletion. A content that was introduced more than once
+    (a revert, a merge) has one ``Version`` per introduction.
+    """
+
+    path: str
+    blob: str | None
+    commit: str
+    order: int  # the commit's order: smaller is newer

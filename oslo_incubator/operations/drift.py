@@ -1,0 +1,455 @@
+"""Drift: where every copied module of each project stands against master.
+
+Public use cases: :func:`analyse_drift` (a whole report) and :func:`open_incubator`
+(the history index, with its cache), which sync and graduation reuse.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from oslo_incubator.analysis.diff import changed_line_count, changed_lines_lower_bound, diff_hunks
+from oslo_incubator.analysis.maintainers import (
+    ModuleFate,
+    fate_of,
+    library_in_message,
+    parse_maintainers,
+    parse_obsolete_list,
+)
+from oslo_incubator.analysis.normalise import content_key, decode, fold, fold_quirks, is_trivial
+from oslo_incubator.history.git import resolve_commit
+from oslo_incubator.history.index import COMPANION_PREFIXES, HistoryIndex, build_index
+from oslo_incubator.model.codec import from_jsonable, to_jsonable
+from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT, ProjectConfig
+from oslo_incubator.model.drift import (
+    STATUS_SEVERITY,
+    CopyDrift,
+    DriftReport,
+    DriftStatus,
+    Hunk,
+    ModuleDrift,
+    Obsolescence,
+    Policy,
+    ProjectDrift,
+    Violation,
+)
+from oslo_incubator.model.errors import ConfigError
+from oslo_incubator.model.history import Version
+from oslo_incubator.workspace.cache import Cache
+from oslo_incubator.workspace.config import load_project_config
+from oslo_incubator.workspace.copies import CopyLocation, locate_copies
+
+# Bump when the analysis changes, so cached results of an older analysis are not reused.
+ANALYSIS_VERSION = "drift/1"
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Incubator:
+    """An incubator's history and what it says about obsolete modules."""
+
+    path: Path
+    index: HistoryIndex
+    fates: tuple[ModuleFate, ...]
+
+    @property
+    def root_module(self) -> str:
+        """The package root as a dotted module (``openstack.common``)."""
+        return self.index.package_root.replace("/", ".")
+
+
+@dataclass
+class _Candidates:
+    """The versions of one lineage, folded for one base package."""
+
+    versions: list[Version]
+    folded: dict[str, str] = field(default_factory=dict)  # blob -> folded text
+    by_key: dict[str, Version] = field(default_factory=dict)  # folded key -> newest version
+    by_quirk_key: dict[str, Version] = field(default_factory=dict)
+
+
+def open_incubator(
+    path: Path, package_root: str = DEFAULT_PACKAGE_ROOT, cache: Cache | None = None
+) -> Incubator:
+    """Index the incubator at ``path`` (from the cache when its HEAD was indexed before).
+
+    Raises:
+        GitError: ``path`` is not a git repository.
+    """
+    head = resolve_commit(path)
+    key = hashlib.sha1(f"{head}:{package_root}".encode()).hexdigest()
+    index = None
+    if cache is not None:
+        data = cache.get("history-index", key)
+        if data is not None:
+            try:
+                index = HistoryIndex.from_json(path, data)
+            except (ValueError, KeyError, TypeError):
+                index = None
+    if index is None:
+        index = build_index(path, package_root, head)
+        if cache is not None:
+            cache.put("history-index", key, index.to_json())
+    fates: list[ModuleFate] = []
+    obsolete = index.read_at_head("obsolete.txt")
+    if obsolete:
+        fates += parse_obsolete_list(decode(obsolete))
+    maintainers = index.read_at_head("MAINTAINERS")
+    if maintainers:
+        fates += parse_maintainers(decode(maintainers), index.package_root)
+    return Incubator(path, index, tuple(fates))
+
+
+def analyse_drift(
+    incubator: Incubator,
+    projects: Sequence[Path],
+    cache: Cache | None = None,
+    progress: Progress | None = None,
+) -> DriftReport:
+    """Analyse every copy of every project against ``incubator``.
+
+    Args:
+        incubator: from :func:`open_incubator`.
+        projects: project roots; each is read with its own configuration.
+        cache: where results per copy content are kept between runs.
+        progress: called with (project name, copies done, copies in all).
+
+    Returns:
+        The report, projects in the given order.
+
+    Raises:
+        ConfigError: a project's configuration is malformed or names no base package.
+    """
+    results = []
+    for project in projects:
+        config = load_project_config(project)
+        results.append(analyse_project(incubator, project, config, cache, progress))
+    return DriftReport(str(incubator.path), incubator.index.head, tuple(results))
+
+
+def analyse_project(
+    incubator: Incubator,
+    project: Path,
+    config: ProjectConfig,
+    cache: Cache | None = None,
+    progress: Progress | None = None,
+) -> ProjectDrift:
+    """Drift of one project's copies (see :func:`analyse_drift`)."""
+    if not config.base:
+        raise ConfigError(
+            "no base package: set base= in openstack-common.conf", config.source or project
+        )
+    index = incubator.index
+    companions = [p for p in index.lineage_of if p.startswith(COMPANION_PREFIXES)]
+    located = locate_copies(project, config, companions)
+    contents = {c.copy_path: (project / c.copy_path).read_bytes() for c in located.copies}
+    keys = {
+        c.copy_path: _result_key(incubator, config, c, contents[c.copy_path])
+        for c in located.copies
+    }
+    cached: dict[str, object] = cache.get_many("drift-copy", keys.values()) if cache else {}
+    analyser = _Analyser(incubator, config.base, incubator.root_module)
+    copies: list[CopyDrift] = []
+    fresh: dict[str, object] = {}
+    todo = [c for c in located.copies if keys[c.copy_path] not in cached]
+    analyser.prefetch(c.master_path for c in todo)
+    for done, location in enumerate(located.copies, start=1):
+        key = keys[location.copy_path]
+        result = None
+        if key in cached:
+            try:
+                result = from_jsonable(CopyDrift, cached[key])
+            except ValueError:
+                result = None
+        if result is None:
+            result = analyser.analyse(location, contents[location.copy_path])
+            fresh[key] = to_jsonable(result)
+        copies.append(result)
+        if progress is not None:
+            progress(project.name, done, len(located.copies))
+    if cache is not None and fresh:
+        cache.put_many("drift-copy", fresh)
+    return ProjectDrift(
+        name=project.resolve().name,
+        path=str(project),
+        base=config.base,
+        copies=tuple(copies),
+        undeclared=located.undeclared,
+        missing=located.missing,
+        modules=roll_up(copies, located.missing),
+    )
+
+
+def roll_up(copies: Sequence[CopyDrift], missing: Sequence[str] = ()) -> tuple[ModuleDrift, ...]:
+    """Group copies into modules; a module takes the worst status of its files."""
+    grouped: dict[str, list[CopyDrift]] = {}
+    for copy in copies:
+        grouped.setdefault(copy.module, []).append(copy)
+    modules = [
+        ModuleDrift(name, max((c.status for c in files), key=STATUS_SEVERITY.__getitem__), tuple(files))
+        for name, files in grouped.items()
+    ]
+    modules += [ModuleDrift(name, DriftStatus.MISSING, ()) for name in missing]
+    return tuple(sorted(modules, key=lambda m: m.module))
+
+
+# Private
+
+
+def _result_key(incubator: Incubator, config: ProjectConfig, copy: CopyLocation, data: bytes) -> str:
+    digest = hashlib.sha1(data)
+    fates = json.dumps([to_jsonable(f) for f in incubator.fates], sort_keys=True)
+    digest.update(
+        "\0".join(
+            [ANALYSIS_VERSION, incubator.index.head, config.base or "", copy.master_path,
+             copy.module, fates]
+        ).encode()
+    )  # fmt: skip
+    return digest.hexdigest()
+
+
+class _Analyser:
+    """Drift of single copies against one incubator, for one base package."""
+
+    def __init__(self, incubator: Incubator, base: str, root_module: str):
+        self.incubator = incubator
+        self.index = incubator.index
+        self.base = base
+        self.root_module = root_module
+        self._candidates: dict[str, _Candidates] = {}
+
+    def prefetch(self, master_paths: object) -> None:
+        """Read every version of the lineages of ``master_paths`` with one git process."""
+        blobs = []
+        for path in master_paths:  # type: ignore[attr-defined]
+            lineage = self.index.lineage(path)
+            if lineage is not None:
+                blobs += [v.blob for v in self.index.versions_of(lineage) if v.blob]
+        self.index.texts(blobs)
+
+    def analyse(self, location: CopyLocation, data: bytes) -> CopyDrift:
+        """The drift of one copy whose content is ``data``."""
+        text = decode(data)
+        parses = _parses(text) if location.copy_path.endswith(".py") else True
+        common = {"module": location.module, "copy_path": location.copy_path, "parses": parses}
+        lineage = self.index.lineage(location.master_path)
+        if lineage is None:
+            return CopyDrift(master_path=None, status=DriftStatus.UNKNOWN, match="none", **common)
+        head_path = self.index.head_path(lineage, prefer=location.master_path)
+        obsolete = self._obsolescence(lineage, head_path)
+        candidates = self._candidates_of(lineage)
+        if not candidates.versions:
+            return CopyDrift(master_path=location.master_path, status=DriftStatus.UNKNOWN,
+                             match="none", **common)  # fmt: skip
+        master_path = head_path or candidates.versions[0].path
+        head_blob = self.index.head_tree.get(head_path) if head_path else None
+        folded = fold(text, self.base, self.root_module)
+        head_folded = candidates.folded.get(head_blob) if head_blob else None
+        if head_folded is not None and is_trivial(text) and is_trivial(head_folded):
+            status = obsolete and DriftStatus.OBSOLETE or DriftStatus.CURRENT
+            return CopyDrift(master_path=master_path, status=status, obsoleted_by=obsolete,
+                             match="trivial", **common)  # fmt: skip
+        match = "exact"
+        base = candidates.by_key.get(content_key(folded))
+        if base is None:
+            match = "quirk"
+            base = candidates.by_quirk_key.get(
+                content_key(fold_quirks(folded, self.base, self.root_module))
+            )
+        hunks: tuple[Hunk, ...] = ()
+        if base is None:
+            match = "nearest"
+            base, hunks = self._nearest(candidates, text, folded)
+        if obsolete is not None:
+            status = DriftStatus.OBSOLETE
+        elif hunks:
+            status = DriftStatus.DIVERGED
+        elif head_blob is not None and candidates.folded.get(head_blob) is not None and (
+            content_key(candidates.folded[head_blob]) == content_key(folded)
+            or base.blob == head_blob
+        ):
+            status = DriftStatus.CURRENT
+        else:
+            status = DriftStatus.BEHIND
+        missed = () if status is DriftStatus.CURRENT else tuple(
+            self.index.changes_since(lineage, base.commit)
+        )
+        return CopyDrift(
+            master_path=master_path,
+            status=status,
+            base_commit=base.commit,
+            missed_commits=missed,
+            hunks=hunks,
+            obsoleted_by=obsolete,
+            match=match,
+            **common,
+        )
+
+    def _candidates_of(self, lineage: str) -> _Candidates:
+        found = self._candidates.get(lineage)
+        if found is not None:
+            return found
+        versions = [v for v in self.index.versions_of(lineage) if v.blob]
+        texts = self.index.texts(v.blob for v in versions if v.blob)
+        found = _Candidates(versions)
+        for version in versions:  # newest first: the first key seen is the latest introduction
+            assert version.blob is not None
+            folded = found.folded.get(version.blob)
+            if folded is None:
+                folded = fold(decode(texts.get(version.blob, b"")), self.base, self.root_module)
+                found.folded[version.blob] = folded
+            found.by_key.setdefault(content_key(folded), version)
+            quirk = fold_quirks(folded, self.base, self.root_module)
+            found.by_quirk_key.setdefault(content_key(quirk), version)
+        self._candidates[lineage] = found
+        return found
+
+    def _nearest(self, candidates: _Candidates, text: str, folded: str) -> tuple[Version, tuple[Hunk, ...]]:
+        copy_folded = folded.splitlines()
+        copy_counter = Counter(copy_folded)
+        unique: dict[str, Version] = {}
+        for version in candidates.versions:
+            assert version.blob is not None
+            unique.setdefault(version.blob, version)
+        counters = {blob: Counter(candidates.folded[blob].splitlines()) for blob in unique}
+        ranked = sorted(
+            unique.values(),
+            key=lambda v: (changed_lines_lower_bound(counters[v.blob or ""], copy_counter), v.order),
+        )
+        best: tuple[int, int, Version] | None = None
+        for version in ranked:
+            blob = version.blob or ""
+            if best is not None and changed_lines_lower_bound(counters[blob], copy_counter) > best[0]:
+                break
+            count = changed_line_count(candidates.folded[blob].splitlines(), copy_folded)
+            if best is None or (count, version.order) < (best[0], best[1]):
+                best = (count, version.order, version)
+        assert best is not None
+        base = best[2]
+        base_text = decode(self.index.texts([base.blob or ""])[base.blob or ""])
+        hunks = diff_hunks(
+            candidates.folded[base.blob or ""].splitlines(),
+            copy_folded,
+            base_text.replace("\r\n", "\n").splitlines(),
+            text.replace("\r\n", "\n").splitlines(),
+            base_name=f"master {base.path}@{base.commit[:8]}",
+            copy_name="copy",
+        )
+        stripped = {
+            blob: Counter(line.strip() for line in candidates.folded[blob].splitlines())
+            for blob in unique
+            if unique[blob].order <= base.order
+        }
+        newer = sorted(
+            (v for v in unique.values() if v.order < base.order), key=lambda v: -v.order
+        )  # oldest of the newer versions first: the first match introduced the change
+        marked = []
+        for hunk in hunks:
+            delta = _significant_delta(hunk, self.base, self.root_module)
+            origin = None
+            if delta:
+                for version in newer:
+                    if _carries(delta, stripped[base.blob or ""], stripped[version.blob or ""]):
+                        origin = version.commit
+                        break
+            marked.append(Hunk(hunk.base_start, hunk.removed, hunk.copy_start, hunk.added,
+                               hunk.text, origin))  # fmt: skip
+        return base, tuple(marked)
+
+    def _obsolescence(self, lineage: str, head_path: str | None) -> Obsolescence | None:
+        if head_path is None:
+            deletion = self.index.deletion(lineage)
+            commit = deletion.commit if deletion else None
+            library = None
+            for version in self.index.versions_of(lineage):
+                fate = fate_of(version.path, list(self.incubator.fates))
+                if fate is not None and fate.library:
+                    library = fate.library
+                    break
+            if library is None and commit is not None:
+                library = library_in_message(self.index.messages([commit]).get(commit, ""))
+            return Obsolescence("deleted", commit, library)
+        fate = fate_of(head_path, list(self.incubator.fates))
+        if fate is None:
+            return None
+        return Obsolescence(fate.source, None, fate.library)
+
+
+def _parses(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def _significant_delta(hunk: Hunk, base: str, root_module: str) -> Counter[str]:
+    delta: Counter[str] = Counter()
+    for line in hunk.added:
+        key = fold(line, base, root_module).strip()
+        if _significant(key):
+            delta[key] += 1
+    for line in hunk.removed:
+        key = fold(line, base, root_module).strip()
+        if _significant(key):
+            delta[key] -= 1
+    return Counter({k: v for k, v in delta.items() if v})
+
+
+def _significant(line: str) -> bool:
+    return any(ch.isalnum() for ch in line)
+
+
+def _carries(delta: Counter[str], base: Counter[str], version: Counter[str]) -> bool:
+    # The version makes the same net change to the base's lines as the local hunk does.
+    for line, change in delta.items():
+        if change > 0 and version[line] < base[line] + change:
+            return False
+        if change < 0 and version[line] > base[line] + change:
+            return False
+    return True
+
+
+def check_policy(report: DriftReport, policy: Policy) -> list[Violation]:
+    """Every copy of ``report`` that ``policy`` rejects, in report order."""
+    violations = []
+    for project in report.projects:
+        for copy in project.copies:
+            message = _violation_message(copy, policy)
+            if message:
+                violations.append(
+                    Violation(project.name, copy.module, copy.copy_path, copy.status, message)
+                )
+        if DriftStatus.MISSING in policy.fail_on:
+            for module in project.missing:
+                violations.append(
+                    Violation(project.name, module, None, DriftStatus.MISSING,
+                              f"module {module} is declared but has no copy")  # fmt: skip
+                )
+    return violations
+
+
+def _violation_message(copy: CopyDrift, policy: Policy) -> str | None:
+    if copy.status in policy.fail_on:
+        if copy.status is DriftStatus.DIVERGED:
+            return (
+                f"{copy.copy_path} carries {len(copy.hunks)} local change(s) "
+                f"({copy.changed_lines} lines) on top of master {copy.base_commit and copy.base_commit[:8]}"
+            )
+        if copy.status is DriftStatus.OBSOLETE and copy.obsoleted_by is not None:
+            replaced = copy.obsoleted_by.library or "nothing named"
+            return f"{copy.copy_path} is obsolete in master (replaced by {replaced})"
+        return f"{copy.copy_path} is {copy.status.value}"
+    if policy.max_behind is not None and copy.commits_behind > policy.max_behind:
+        return (
+            f"{copy.copy_path} is {copy.commits_behind} master commits behind "
+            f"(at most {policy.max_behind} allowed)"
+        )
+    return None

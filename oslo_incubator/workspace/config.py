@@ -1,0 +1,239 @@
+"""Read a project's settings from ``openstack-common.conf`` or ``pyproject.toml``.
+
+``openstack-common.conf`` is read as it exists in the wild: an ini file with a
+``[DEFAULT]`` section (sometimes missing), repeated ``module=`` lines, the older
+``modules=a,b,c`` list (possibly continued on indented lines), ``base=``, ``script=``,
+comments and blank lines. The same settings may live in ``[tool.oslo-incubator]`` of
+``pyproject.toml``; when both exist the conf file wins, as update.py read only it.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT, ProjectConfig, RewriteMode
+from oslo_incubator.model.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONF_NAME = "openstack-common.conf"
+PYPROJECT_NAME = "pyproject.toml"
+_MODULE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+_SCRIPT_RE = re.compile(r"^[A-Za-z0-9_.\-/]+$")
+_LINE_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_\-]*)\s*[=:]\s*(.*)$")
+
+
+def find_config(project: Path) -> Path | None:
+    """Return the configuration file of ``project``, or ``None`` when it has none."""
+    conf = project / CONF_NAME
+    if conf.is_file():
+        return conf
+    pyproject = project / PYPROJECT_NAME
+    if pyproject.is_file() and _has_tool_table(pyproject):
+        return pyproject
+    return None
+
+
+def load_project_config(project: Path, config_file: Path | None = None) -> ProjectConfig:
+    """Read the settings of ``project``.
+
+    Args:
+        project: the project's root directory.
+        config_file: an explicit file; otherwise ``openstack-common.conf`` or
+            ``pyproject.toml`` in ``project``.
+
+    Returns:
+        The settings; a project without any configuration gets an empty one whose
+        base is guessed from its ``*/openstack/common`` directory.
+
+    Raises:
+        ConfigError: the file is malformed (the error names the file and line).
+    """
+    path = config_file or find_config(project)
+    if path is None:
+        return ProjectConfig(source=None, base=guess_base(project))
+    if not path.is_file():
+        raise ConfigError("configuration file not found", path)
+    if path.name.endswith(".toml"):
+        return parse_pyproject(path.read_text(encoding="utf-8"), path)
+    return parse_common_conf(path.read_text(encoding="utf-8", errors="replace"), path)
+
+
+def parse_common_conf(text: str, path: Path = Path(CONF_NAME)) -> ProjectConfig:
+    """Parse the text of an ``openstack-common.conf``; see the module docstring."""
+    modules: dict[str, int] = {}
+    scripts: dict[str, int] = {}
+    base: str | None = None
+    extra: dict[str, str] = {}
+    last_key: str | None = None
+    section_seen = False
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if not stripped or stripped[0] in "#;":
+            continue
+        if raw[0] in " \t" and last_key is not None:
+            # An indented line continues the previous value (ini syntax).
+            _add_values(last_key, stripped, lineno, path, modules, scripts)
+            continue
+        if stripped.startswith("["):
+            if not stripped.endswith("]"):
+                raise ConfigError(f"malformed section header {stripped!r}", path, lineno)
+            section = stripped[1:-1].strip()
+            if section_seen or section != "DEFAULT":
+                raise ConfigError(
+                    f"unexpected section [{section}]; settings belong in [DEFAULT]", path, lineno
+                )
+            section_seen = True
+            last_key = None
+            continue
+        match = _LINE_RE.match(stripped)
+        if not match:
+            raise ConfigError(f"expected 'key = value', got {stripped!r}", path, lineno)
+        key, value = match.group(1).lower().replace("-", "_"), match.group(2).strip()
+        last_key = key if key in ("module", "modules", "script", "scripts") else None
+        if key in ("module", "modules", "script", "scripts"):
+            _add_values(key, value, lineno, path, modules, scripts)
+        elif key == "base":
+            if not _MODULE_RE.match(value.replace("/", ".")):
+                raise ConfigError(f"invalid base {value!r}: expected a package name", path, lineno)
+            if base is not None and base != value.replace("/", "."):
+                raise ConfigError(f"base given twice ({base!r}, {value!r})", path, lineno)
+            base = value.replace("/", ".")
+        else:
+            extra[key] = value
+    rewrite = _rewrite_mode(extra.get("rewrite"), path)
+    return ProjectConfig(
+        source=path,
+        base=base,
+        modules=tuple(modules),
+        scripts=tuple(scripts),
+        incubator=Path(extra["incubator"]) if extra.get("incubator") else None,
+        package_root=extra.get("package_root", DEFAULT_PACKAGE_ROOT).strip("/"),
+        rewrite=rewrite,
+        module_lines=dict(modules),
+    )
+
+
+def parse_pyproject(text: str, path: Path = Path(PYPROJECT_NAME)) -> ProjectConfig:
+    """Parse ``[tool.oslo-incubator]`` from the text of a ``pyproject.toml``."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None) or _toml_error_line(str(exc))
+        raise ConfigError(f"invalid TOML: {exc}", path, line) from None
+    table = data.get("tool", {}).get("oslo-incubator")
+    if not isinstance(table, dict):
+        raise ConfigError("no [tool.oslo-incubator] table", path)
+    line = _table_line(text)
+    base = _toml_str(table, "base", path, line)
+    modules = _toml_list(table, "modules", path, line)
+    scripts = _toml_list(table, "scripts", path, line)
+    for module in modules:
+        _check_module(module, path, line)
+    incubator = _toml_str(table, "incubator", path, line)
+    root = _toml_str(table, "package-root", path, line) or _toml_str(
+        table, "package_root", path, line
+    )
+    if base is not None and not _MODULE_RE.match(base.replace("/", ".")):
+        raise ConfigError(f"invalid base {base!r}: expected a package name", path, line)
+    return ProjectConfig(
+        source=path,
+        base=base.replace("/", ".") if base else None,
+        modules=tuple(dict.fromkeys(modules)),
+        scripts=tuple(dict.fromkeys(scripts)),
+        incubator=(path.parent / incubator) if incubator else None,
+        package_root=(root or DEFAULT_PACKAGE_ROOT).strip("/"),
+        rewrite=_rewrite_mode(_toml_str(table, "rewrite", path, line), path, line),
+        module_lines={m: line or 0 for m in modules},
+    )
+
+
+def guess_base(project: Path, package_root: str = DEFAULT_PACKAGE_ROOT) -> str | None:
+    """Guess the base package from where ``<base>/openstack/common`` sits, if unique."""
+    found = sorted(
+        p.parent
+        for p in project.glob(f"**/{package_root}/__init__.py")
+        if ".venv" not in p.parts and ".tox" not in p.parts and ".git" not in p.parts
+    )
+    if len(found) != 1:
+        return None
+    rel = found[0].relative_to(project).as_posix()
+    base = rel[: -len(package_root)].strip("/")
+    return base.replace("/", ".") or None
+
+
+# Private
+
+
+def _add_values(
+    key: str,
+    value: str,
+    lineno: int,
+    path: Path,
+    modules: dict[str, int],
+    scripts: dict[str, int],
+) -> None:
+    target = modules if key.startswith("module") else scripts
+    for item in (v.strip() for v in value.split(",")):
+        if not item:
+            if key in ("module", "script"):
+                raise ConfigError(f"empty {key} name", path, lineno)
+            continue
+        if target is modules:
+            _check_module(item, path, lineno)
+        elif not _SCRIPT_RE.match(item) or ".." in item.split("/") or item.startswith("/"):
+            raise ConfigError(f"invalid script path {item!r}", path, lineno)
+        target.setdefault(item, lineno)
+
+
+def _check_module(name: str, path: Path, lineno: int | None) -> None:
+    if not _MODULE_RE.match(name):
+        raise ConfigError(f"invalid module name {name!r}", path, lineno)
+
+
+def _rewrite_mode(value: str | None, path: Path, line: int | None = None) -> RewriteMode:
+    if value is None:
+        return RewriteMode.IMPORTS
+    try:
+        return RewriteMode(value.strip().strip("\"'"))
+    except ValueError:
+        choices = ", ".join(m.value for m in RewriteMode)
+        raise ConfigError(f"unknown rewrite {value!r} (choose {choices})", path, line) from None
+
+
+def _has_tool_table(path: Path) -> bool:
+    return "[tool.oslo-incubator]" in path.read_text(encoding="utf-8", errors="replace")
+
+
+def _table_line(text: str) -> int | None:
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if line.strip() == "[tool.oslo-incubator]":
+            return lineno
+    return None
+
+
+def _toml_error_line(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+def _toml_str(table: dict[str, Any], key: str, path: Path, line: int | None) -> str | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(f"'{key}' must be a string", path, line)
+    return value
+
+
+def _toml_list(table: dict[str, Any], key: str, path: Path, line: int | None) -> list[str]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"'{key}' must be a list of strings", path, line)
+    return list(value)
