@@ -112,10 +112,11 @@ class HistoryIndex:
 
     def texts(self, blobs: Iterable[str]) -> dict[str, bytes]:
         """Contents of ``blobs``, read with one ``git cat-file --batch`` for those not yet read."""
-        wanted = [b for b in dict.fromkeys(blobs) if b not in self._texts]
+        asked = list(dict.fromkeys(blobs))
+        wanted = [b for b in asked if b not in self._texts]
         if wanted:
             self._texts.update(read_blobs(self.repo, wanted))
-        return {b: self._texts[b] for b in blobs if b in self._texts}
+        return {b: self._texts[b] for b in asked if b in self._texts}
 
     def read_at_head(self, path: str) -> bytes | None:
         """Content of any file at ``head`` (``MAINTAINERS``, ``update.py``), or ``None``."""

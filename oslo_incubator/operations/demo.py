@@ -31,17 +31,22 @@ def setup(product_name):
     getLogger(product_name).info(_("Logging enabled"))
 '''
 
-_LOG_V2 = _LOG_V1.replace(
-    "def setup(product_name):\n",
-    "def setup(product_name, version=\"unknown\"):\n",
-).replace('_("Logging enabled"))', '_("Logging enabled for %s") % version)')
-
-_LOG_V3 = _LOG_V2 + '''
+_LOG_V2 = _LOG_V1 + '''
 
 def set_defaults(logging_context_format_string=None):
     """Set default values for the logging options."""
     return logging_context_format_string
 '''
+
+
+def _log_version_fix(text: str) -> str:
+    return text.replace(
+        "def setup(product_name):\n",
+        "def setup(product_name, version=\"unknown\"):\n",
+    ).replace('_("Logging enabled"))', '_("Logging enabled for %s") % version)')
+
+
+_LOG_V3 = _log_version_fix(_LOG_V2)
 
 _JSON_V1 = _LICENSE + '''"""JSON related utilities."""
 
@@ -154,12 +159,12 @@ def build_sample_workspace(dest: Path) -> SampleWorkspace:
             f"{root}/context.py": _CONTEXT,
         },
     )
-    inc.commit("log: report the version at setup", {f"{root}/log.py": _LOG_V2})
+    inc.commit("log: add set_defaults()", {f"{root}/log.py": _LOG_V2})
     inc.move(f"{root}/network.py", f"{root}/network_utils.py")
     inc.commit("Rename network to network_utils")
     inc.commit("jsonutils: accept bytes in loads()", {f"{root}/jsonutils.py": _JSON_V2})
     inc.commit("Remove context, it graduated to oslo.context", {f"{root}/context.py": None})
-    inc.commit("log: add set_defaults()", {f"{root}/log.py": _LOG_V3})
+    inc.commit("log: report the version at setup", {f"{root}/log.py": _LOG_V3})
     del v1
 
     def copy(text: str, base: str) -> str:
@@ -176,8 +181,10 @@ def build_sample_workspace(dest: Path) -> SampleWorkspace:
             "module=context\nmodule=uuidutils\n\n# The base module\nbase=compute\n",
             "compute/__init__.py": "",
             f"{cbase}/__init__.py": "",
-            f"{cbase}/log.py": copy(_LOG_V1, "compute"),
-            f"{cbase}/jsonutils.py": copy(_JSON_V2, "compute").replace(
+            # log: a fix from master's future cherry-picked onto an old version.
+            f"{cbase}/log.py": copy(_log_version_fix(_LOG_V1), "compute"),
+            # jsonutils: a local patch on an old version.
+            f"{cbase}/jsonutils.py": copy(_JSON_V1, "compute").replace(
                 "    return value\n", "    return str(value)  # compute: never fail\n"
             ),
             f"{cbase}/timeutils.py": copy(_TIME_V1, "compute"),
@@ -196,10 +203,7 @@ def build_sample_workspace(dest: Path) -> SampleWorkspace:
             "openstack-common.conf": "[DEFAULT]\nmodules=log,jsonutils,network\nbase=imaging\n",
             "imaging/__init__.py": "",
             f"{ibase}/__init__.py": "",
-            f"{ibase}/log.py": copy(_LOG_V2, "imaging").replace(
-                "    logging.basicConfig(level=logging.INFO)\n",
-                "    logging.basicConfig(level=logging.DEBUG)  # imaging wants details\n",
-            ),
+            f"{ibase}/log.py": copy(_LOG_V2, "imaging"),
             f"{ibase}/jsonutils.py": copy(_JSON_V1, "imaging").replace(
                 "def loads(s):\n", "def loads(s):\n    print >>sys.stderr, 'loads'\n"
             ),

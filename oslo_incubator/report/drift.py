@@ -218,7 +218,7 @@ def _local_cell(copies: tuple[CopyDrift, ...]) -> str:
         return "-"
     hunks = sum(len(c.hunks) for c in copies)
     backports = sum(1 for c in copies for h in c.hunks if h.backported_from)
-    cell = f"{hunks} hunk{'s' if hunks != 1 else ''}, {changed} lines"
+    cell = f"{hunks} hunk{'s' if hunks != 1 else ''}, {changed} line{'s' if changed != 1 else ''}"
     if backports:
         cell += f" ({backports} backported)"
     return cell
