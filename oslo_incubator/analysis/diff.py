@@ -51,7 +51,8 @@ def diff_hunks(
         added: list[str] = []
         for tag, a1, a2, b1, b2 in group:
             if tag == "equal":
-                out.extend(" " + line for line in base_lines[a1:a2])
+                # Context as the copy has it: that is the file the reader will open.
+                out.extend(" " + line for line in copy_lines[b1:b2])
                 continue
             if tag in ("replace", "delete"):
                 removed.extend(base_lines[a1:a2])

@@ -44,7 +44,9 @@ class ImportSite:
 
 _DOTTED = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*"
 _PY2_FROM = re.compile(rf"^(\s*)from\s+(\.*{_DOTTED}|\.+)\s+import\s+\(?\s*([^#\n]+)", re.M)
-_PY2_IMPORT = re.compile(rf"^(\s*)import\s+({_DOTTED}(?:\s+as\s+\w+)?(?:\s*,\s*{_DOTTED}(?:\s+as\s+\w+)?)*)", re.M)
+_PY2_IMPORT = re.compile(
+    rf"^(\s*)import\s+({_DOTTED}(?:\s+as\s+\w+)?(?:\s*,\s*{_DOTTED}(?:\s+as\s+\w+)?)*)", re.M
+)
 _STRING = re.compile(rf"""(['"])({_DOTTED})\1""")
 
 
@@ -105,7 +107,9 @@ def innermost_module(dotted: str, known: Collection[str]) -> str | None:
     return None
 
 
-def imported_modules(sites: Iterable[ImportSite], known: Collection[str]) -> dict[str, list[ImportSite]]:
+def imported_modules(
+    sites: Iterable[ImportSite], known: Collection[str]
+) -> dict[str, list[ImportSite]]:
     """Which of the ``known`` modules each site imports, most specific first."""
     found: dict[str, list[ImportSite]] = {}
     for site in sites:
@@ -152,7 +156,11 @@ class _Visitor(ast.NodeVisitor):
         self.sites.append(ImportSite(module, node.lineno, self._kind(), names))
 
     def visit_Constant(self, node: ast.Constant) -> None:
-        if self.prefixes and isinstance(node.value, str) and _is_module_string(node.value, self.prefixes):
+        if (
+            self.prefixes
+            and isinstance(node.value, str)
+            and _is_module_string(node.value, self.prefixes)
+        ):
             self.sites.append(ImportSite(node.value, node.lineno, ImportKind.WEAK))
 
 

@@ -71,9 +71,23 @@ def fate_of(path: str, fates: list[ModuleFate]) -> ModuleFate | None:
     return None
 
 
+_GRADUATED_AREA_RE = re.compile(
+    r"\bgraduated\s+([a-z][a-z0-9_]*)\s+(?:files|modules|code)\b", re.I
+)
+
+
 def library_in_message(message: str) -> str | None:
-    """The library a deleting commit names (``... as oslo.reports is graduating``)."""
-    return _library_in(message)
+    """The library a deleting commit names.
+
+    Either literally (``... as oslo.reports is graduating``) or, failing that, as the
+    incubator's deletion commits phrased it: "Delete graduated serialization files"
+    names ``oslo.serialization``.
+    """
+    named = _library_in(message)
+    if named is not None:
+        return named
+    match = _GRADUATED_AREA_RE.search(message)
+    return f"oslo.{match.group(1).lower()}" if match else None
 
 
 def _library_in(text: str) -> str | None:

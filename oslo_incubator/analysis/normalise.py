@@ -26,14 +26,32 @@ UPPER_PLACEHOLDER = "\x01"
 
 # Every library update.py ever listed in its "restore" step (OSLO_LIBS and earlier lists).
 GRADUATED_LIBRARIES = (
-    "cache", "concurrency", "config", "context", "db", "i18n", "log", "messaging",
-    "middleware", "policy", "reports", "rootwrap", "serialization", "service", "sphinx",
-    "utils", "version", "versionedobjects", "vmware",
-)  # fmt: skip
+    "cache",
+    "concurrency",
+    "config",
+    "context",
+    "db",
+    "i18n",
+    "log",
+    "messaging",
+    "middleware",
+    "policy",
+    "reports",
+    "rootwrap",
+    "serialization",
+    "service",
+    "sphinx",
+    "utils",
+    "version",
+    "versionedobjects",
+    "vmware",
+)
 
 
 @lru_cache(maxsize=64)
-def _patterns(base: str, root_module: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _patterns(
+    base: str, root_module: str
+) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     prefix = re.compile(re.escape(f"{base}.{root_module}") + r"(?=\b|\.)")
     lower_words = sorted({"oslo", base}, key=len, reverse=True)
     upper_words = sorted({"OSLO", base.upper()}, key=len, reverse=True)

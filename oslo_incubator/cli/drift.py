@@ -28,7 +28,10 @@ from oslo_incubator.report.drift import (
 )
 
 _project_argument = click.argument(
-    "projects", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path)
+    "projects",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
 )
 _incubator_option = click.option(
     "--incubator",
@@ -44,8 +47,13 @@ _root_option = click.option(
 )
 
 
-def _run(incubator: Path, package_root: str, projects: tuple[Path, ...],
-         cache_dir: Path | None, no_cache: bool) -> DriftReport:  # fmt: skip
+def _run(
+    incubator: Path,
+    package_root: str,
+    projects: tuple[Path, ...],
+    cache_dir: Path | None,
+    no_cache: bool,
+) -> DriftReport:
     with open_cache(cache_dir, no_cache) as cache, progress_bar("drift") as progress:
         inc = open_incubator(incubator, package_root, cache)
         return analyse_drift(inc, projects, cache, progress)
@@ -100,11 +108,20 @@ def _statuses(value: str) -> frozenset[DriftStatus]:
     show_default=True,
     help="Comma-separated statuses that fail the check.",
 )
-@click.option("--max-behind", type=click.IntRange(min=0), default=None,
-              help="Fail copies more than N master commits behind.")  # fmt: skip
+@click.option(
+    "--max-behind",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Fail copies more than N master commits behind.",
+)
 @format_option("text", "json", "junit", "sarif")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the report to a file instead of standard output.")  # fmt: skip
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the report to a file instead of standard output.",
+)
 @cache_options
 @_project_argument
 @reports_errors

@@ -48,9 +48,11 @@ class RepoBuilder:
         run_git(self.path, "mv", old, new)
 
     def commit(
-        self, message: str, files: Mapping[str, str | bytes | None] | None = None,
+        self,
+        message: str,
+        files: Mapping[str, str | bytes | None] | None = None,
         allow_empty: bool = False,
-    ) -> str:  # fmt: skip
+    ) -> str:
         """Write ``files``, stage everything and commit; return the new sha."""
         if files:
             self.write(files)

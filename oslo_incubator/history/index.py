@@ -8,7 +8,6 @@ merge's file only when it differs from every parent, which is exactly that case)
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,7 +58,11 @@ class HistoryIndex:
 
     def head_path(self, lineage: str, prefer: str | None = None) -> str | None:
         """The path the lineage has at ``head`` (``prefer`` when it is one of them)."""
-        if prefer is not None and prefer in self.head_tree and self.lineage_of.get(prefer) == lineage:
+        if (
+            prefer is not None
+            and prefer in self.head_tree
+            and self.lineage_of.get(prefer) == lineage
+        ):
             return prefer
         if lineage in self.head_tree:
             return lineage
@@ -181,7 +184,9 @@ class HistoryIndex:
         )
 
 
-def build_index(repo: Path, package_root: str = "openstack/common", rev: str = "HEAD") -> HistoryIndex:
+def build_index(
+    repo: Path, package_root: str = "openstack/common", rev: str = "HEAD"
+) -> HistoryIndex:
     """Index the history of ``repo`` under ``package_root`` and the companion folders.
 
     Three git processes in all: ``rev-parse``, ``log --raw`` and ``ls-tree``.
@@ -192,8 +197,17 @@ def build_index(repo: Path, package_root: str = "openstack/common", rev: str = "
     head = resolve_commit(repo, rev)
     prefixes = (package_root.strip("/") + "/", *COMPANION_PREFIXES)
     log = git_text(
-        repo, "-c", "core.quotePath=false", "log", "--raw", "--no-abbrev", "-M", "-c",
-        "--date-order", f"--format={_LOG_FORMAT}", head,
+        repo,
+        "-c",
+        "core.quotePath=false",
+        "log",
+        "--raw",
+        "--no-abbrev",
+        "-M",
+        "-c",
+        "--date-order",
+        f"--format={_LOG_FORMAT}",
+        head,
     )
     commits: dict[str, Commit] = {}
     raw_versions: list[tuple[str, str | None, str]] = []
@@ -210,18 +224,19 @@ def build_index(repo: Path, package_root: str = "openstack/common", rev: str = "
             raw_versions.append((paths[-1], None if blob == _NULL_SHA else blob, sha))
     lineage_of = _lineages(raw_versions, renames)
     versions: dict[str, list[Version]] = {}
-    for path, blob, sha in raw_versions:
+    for path, content, sha in raw_versions:
         lineage = lineage_of[path]
-        versions.setdefault(lineage, []).append(Version(path, blob, sha, commits[sha].order))
-    for entries in versions.values():
+        versions.setdefault(lineage, []).append(Version(path, content, sha, commits[sha].order))
+    for chain in versions.values():
         # A rename records the old path's end and the new path's start at the same
         # commit; keep the content (not the deletion) first so "newest" is the content.
-        entries.sort(key=lambda v: (v.order, v.blob is None))
+        chain.sort(key=lambda v: (v.order, v.blob is None))
     head_tree = {
-        path: sha
-        for path, sha in list_tree(repo, head, [p.rstrip("/") for p in prefixes]).items()
+        path: sha for path, sha in list_tree(repo, head, [p.rstrip("/") for p in prefixes]).items()
     }
-    return HistoryIndex(repo, head, package_root.strip("/"), commits, versions, lineage_of, head_tree)
+    return HistoryIndex(
+        repo, head, package_root.strip("/"), commits, versions, lineage_of, head_tree
+    )
 
 
 # Private
@@ -246,9 +261,13 @@ def _split_log(log: str) -> Iterator[tuple[str, list[tuple[str, str, list[str]]]
 
 def _unquote(path: str) -> str:
     if path.startswith('"') and path.endswith('"'):
-        return path[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape").encode(
-            "latin-1"
-        ).decode("utf-8", "replace")
+        return (
+            path[1:-1]
+            .encode("latin-1", "backslashreplace")
+            .decode("unicode_escape")
+            .encode("latin-1")
+            .decode("utf-8", "replace")
+        )
     return path
 
 

@@ -16,9 +16,7 @@ def to_jsonable(obj: Any) -> Any:
     """Dataclasses to dicts, enums to values, tuples to lists; recursively."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return {
-            f.name: to_jsonable(getattr(obj, f.name))
-            for f in dataclasses.fields(obj)
-            if f.compare
+            f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.compare
         }
     if isinstance(obj, enum.Enum):
         return obj.value

@@ -13,9 +13,11 @@ from pathlib import Path
 from oslo_incubator.analysis.normalise import rewrite_import_prefix
 from oslo_incubator.history.builder import RepoBuilder
 
-_LICENSE = "# Licensed under the Apache License, Version 2.0 (the \"License\").\n\n"
+_LICENSE = '# Licensed under the Apache License, Version 2.0 (the "License").\n\n'
 
-_LOG_V1 = _LICENSE + '''"""Logging helpers shared by OpenStack projects."""
+_LOG_V1 = (
+    _LICENSE
+    + '''"""Logging helpers shared by OpenStack projects."""
 
 import logging
 
@@ -30,25 +32,31 @@ def setup(product_name):
     logging.basicConfig(level=logging.INFO)
     getLogger(product_name).info(_("Logging enabled"))
 '''
+)
 
-_LOG_V2 = _LOG_V1 + '''
+_LOG_V2 = (
+    _LOG_V1
+    + '''
 
 def set_defaults(logging_context_format_string=None):
     """Set default values for the logging options."""
     return logging_context_format_string
 '''
+)
 
 
 def _log_version_fix(text: str) -> str:
     return text.replace(
         "def setup(product_name):\n",
-        "def setup(product_name, version=\"unknown\"):\n",
+        'def setup(product_name, version="unknown"):\n',
     ).replace('_("Logging enabled"))', '_("Logging enabled for %s") % version)')
 
 
 _LOG_V3 = _log_version_fix(_LOG_V2)
 
-_JSON_V1 = _LICENSE + '''"""JSON related utilities."""
+_JSON_V1 = (
+    _LICENSE
+    + '''"""JSON related utilities."""
 
 import json
 
@@ -68,13 +76,17 @@ def dumps(value, default=to_primitive, **kwargs):
 def loads(s):
     return json.loads(s)
 '''
+)
 
 _JSON_V2 = _JSON_V1.replace(
     "def loads(s):\n    return json.loads(s)\n",
-    "def loads(s, encoding=\"utf-8\"):\n    return json.loads(s.decode(encoding) if isinstance(s, bytes) else s)\n",
+    'def loads(s, encoding="utf-8"):\n'
+    "    return json.loads(s.decode(encoding) if isinstance(s, bytes) else s)\n",
 )
 
-_TIME_V1 = _LICENSE + '''"""Time related utilities."""
+_TIME_V1 = (
+    _LICENSE
+    + '''"""Time related utilities."""
 
 import datetime
 
@@ -88,8 +100,11 @@ def utcnow():
 def strtime(at=None, fmt=PERFECT_TIME_FORMAT):
     return (at or utcnow()).strftime(fmt)
 '''
+)
 
-_GETTEXT = _LICENSE + '''"""gettext for openstack-common modules."""
+_GETTEXT = (
+    _LICENSE
+    + '''"""gettext for openstack-common modules."""
 
 import gettext
 
@@ -99,16 +114,22 @@ _t = gettext.translation("oslo", fallback=True)
 def _(msg):
     return _t.gettext(msg)
 '''
+)
 
-_NETWORK = _LICENSE + '''"""Network-related utilities."""
+_NETWORK = (
+    _LICENSE
+    + '''"""Network-related utilities."""
 
 
 def parse_host_port(address, default_port=None):
     host, _sep, port = address.rpartition(":")
     return host or address, int(port) if port else default_port
 '''
+)
 
-_CONTEXT = _LICENSE + '''"""Simple class that stores security context information."""
+_CONTEXT = (
+    _LICENSE
+    + '''"""Simple class that stores security context information."""
 
 
 class RequestContext(object):
@@ -116,6 +137,7 @@ class RequestContext(object):
         self.user = user
         self.tenant = tenant
 '''
+)
 
 _MAINTAINERS = """= List of API Maintainers =
 

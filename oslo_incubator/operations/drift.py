@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import importlib.metadata
 import json
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
 from oslo_incubator.analysis.diff import changed_line_count, changed_lines_lower_bound, diff_hunks
@@ -45,7 +47,8 @@ from oslo_incubator.workspace.cache import Cache
 from oslo_incubator.workspace.config import load_project_config
 from oslo_incubator.workspace.copies import CopyLocation, locate_copies
 
-# Bump when the analysis changes, so cached results of an older analysis are not reused.
+# Bump when the analysis changes, so cached results of an older analysis are not reused;
+# the package version is part of the key too, so development builds never share results.
 ANALYSIS_VERSION = "drift/1"
 
 Progress = Callable[[str, int, int], None]
@@ -193,7 +196,9 @@ def roll_up(copies: Sequence[CopyDrift], missing: Sequence[str] = ()) -> tuple[M
     for copy in copies:
         grouped.setdefault(copy.module, []).append(copy)
     modules = [
-        ModuleDrift(name, max((c.status for c in files), key=STATUS_SEVERITY.__getitem__), tuple(files))
+        ModuleDrift(
+            name, max((c.status for c in files), key=STATUS_SEVERITY.__getitem__), tuple(files)
+        )
         for name, files in grouped.items()
     ]
     modules += [ModuleDrift(name, DriftStatus.MISSING, ()) for name in missing]
@@ -203,15 +208,32 @@ def roll_up(copies: Sequence[CopyDrift], missing: Sequence[str] = ()) -> tuple[M
 # Private
 
 
-def _result_key(incubator: Incubator, config: ProjectConfig, copy: CopyLocation, data: bytes) -> str:
+@cache
+def _package_version() -> str:
+    try:
+        return importlib.metadata.version("oslo-incubator")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _result_key(
+    incubator: Incubator, config: ProjectConfig, copy: CopyLocation, data: bytes
+) -> str:
     digest = hashlib.sha1(data)
     fates = json.dumps([to_jsonable(f) for f in incubator.fates], sort_keys=True)
     digest.update(
         "\0".join(
-            [ANALYSIS_VERSION, incubator.index.head, config.base or "", copy.master_path,
-             copy.module, fates]
+            [
+                ANALYSIS_VERSION,
+                _package_version(),
+                incubator.index.head,
+                config.base or "",
+                copy.master_path,
+                copy.module,
+                fates,
+            ]
         ).encode()
-    )  # fmt: skip
+    )
     return digest.hexdigest()
 
 
@@ -225,10 +247,10 @@ class _Analyser:
         self.root_module = root_module
         self._candidates: dict[str, _Candidates] = {}
 
-    def prefetch(self, master_paths: object) -> None:
+    def prefetch(self, master_paths: Iterable[str]) -> None:
         """Read every version of the lineages of ``master_paths`` with one git process."""
         blobs = []
-        for path in master_paths:  # type: ignore[attr-defined]
+        for path in master_paths:
             lineage = self.index.lineage(path)
             if lineage is not None:
                 blobs += [v.blob for v in self.index.versions_of(lineage) if v.blob]
@@ -238,31 +260,39 @@ class _Analyser:
         """The drift of one copy whose content is ``data``."""
         text = decode(data)
         parses = _parses(text) if location.copy_path.endswith(".py") else True
-        common = {"module": location.module, "copy_path": location.copy_path, "parses": parses}
+        unknown = CopyDrift(
+            module=location.module,
+            copy_path=location.copy_path,
+            master_path=None,
+            status=DriftStatus.UNKNOWN,
+            parses=parses,
+            match="none",
+        )
         lineage = self.index.lineage(location.master_path)
         if lineage is None:
-            return CopyDrift(master_path=None, status=DriftStatus.UNKNOWN, match="none", **common)
-        head_path = self.index.head_path(lineage, prefer=location.master_path)
-        obsolete = self._obsolescence(lineage, head_path)
+            return unknown
         candidates = self._candidates_of(lineage)
         if not candidates.versions:
-            return CopyDrift(master_path=location.master_path, status=DriftStatus.UNKNOWN,
-                             match="none", **common)  # fmt: skip
-        master_path = head_path or candidates.versions[0].path
+            return replace(unknown, master_path=location.master_path)
+        head_path = self.index.head_path(lineage, prefer=location.master_path)
+        obsolete = self._obsolescence(lineage, head_path)
+        known = replace(
+            unknown,
+            master_path=head_path or candidates.versions[0].path,
+            obsoleted_by=obsolete,
+            status=DriftStatus.OBSOLETE if obsolete else DriftStatus.CURRENT,
+        )
         head_blob = self.index.head_tree.get(head_path) if head_path else None
-        folded = fold(text, self.base, self.root_module)
         head_folded = candidates.folded.get(head_blob) if head_blob else None
         if head_folded is not None and is_trivial(text) and is_trivial(head_folded):
-            status = obsolete and DriftStatus.OBSOLETE or DriftStatus.CURRENT
-            return CopyDrift(master_path=master_path, status=status, obsoleted_by=obsolete,
-                             match="trivial", **common)  # fmt: skip
+            return replace(known, match="trivial")
+        folded = fold(text, self.base, self.root_module)
         match = "exact"
         base = candidates.by_key.get(content_key(folded))
         if base is None:
             match = "quirk"
-            base = candidates.by_quirk_key.get(
-                content_key(fold_quirks(folded, self.base, self.root_module))
-            )
+            quirk_key = content_key(fold_quirks(folded, self.base, self.root_module))
+            base = candidates.by_quirk_key.get(quirk_key)
         hunks: tuple[Hunk, ...] = ()
         if base is None:
             match = "nearest"
@@ -271,25 +301,17 @@ class _Analyser:
             status = DriftStatus.OBSOLETE
         elif hunks:
             status = DriftStatus.DIVERGED
-        elif head_blob is not None and candidates.folded.get(head_blob) is not None and (
-            content_key(candidates.folded[head_blob]) == content_key(folded)
-            or base.blob == head_blob
-        ):
-            status = DriftStatus.CURRENT
+        elif head_folded is not None and candidates.folded[base.blob or ""] == head_folded:
+            return replace(known, base_commit=base.commit, match=match)
         else:
             status = DriftStatus.BEHIND
-        missed = () if status is DriftStatus.CURRENT else tuple(
-            self.index.changes_since(lineage, base.commit)
-        )
-        return CopyDrift(
-            master_path=master_path,
+        return replace(
+            known,
             status=status,
             base_commit=base.commit,
-            missed_commits=missed,
+            missed_commits=tuple(self.index.changes_since(lineage, base.commit)),
             hunks=hunks,
-            obsoleted_by=obsolete,
             match=match,
-            **common,
         )
 
     def _candidates_of(self, lineage: str) -> _Candidates:
@@ -311,7 +333,9 @@ class _Analyser:
         self._candidates[lineage] = found
         return found
 
-    def _nearest(self, candidates: _Candidates, text: str, folded: str) -> tuple[Version, tuple[Hunk, ...]]:
+    def _nearest(
+        self, candidates: _Candidates, text: str, folded: str
+    ) -> tuple[Version, tuple[Hunk, ...]]:
         copy_folded = folded.splitlines()
         copy_counter = Counter(copy_folded)
         unique: dict[str, Version] = {}
@@ -321,12 +345,18 @@ class _Analyser:
         counters = {blob: Counter(candidates.folded[blob].splitlines()) for blob in unique}
         ranked = sorted(
             unique.values(),
-            key=lambda v: (changed_lines_lower_bound(counters[v.blob or ""], copy_counter), v.order),
+            key=lambda v: (
+                changed_lines_lower_bound(counters[v.blob or ""], copy_counter),
+                v.order,
+            ),
         )
         best: tuple[int, int, Version] | None = None
         for version in ranked:
             blob = version.blob or ""
-            if best is not None and changed_lines_lower_bound(counters[blob], copy_counter) > best[0]:
+            if (
+                best is not None
+                and changed_lines_lower_bound(counters[blob], copy_counter) > best[0]
+            ):
                 break
             count = changed_line_count(candidates.folded[blob].splitlines(), copy_folded)
             if best is None or (count, version.order) < (best[0], best[1]):
@@ -359,8 +389,9 @@ class _Analyser:
                     if _carries(delta, stripped[base.blob or ""], stripped[version.blob or ""]):
                         origin = version.commit
                         break
-            marked.append(Hunk(hunk.base_start, hunk.removed, hunk.copy_start, hunk.added,
-                               hunk.text, origin))  # fmt: skip
+            marked.append(
+                Hunk(hunk.base_start, hunk.removed, hunk.copy_start, hunk.added, hunk.text, origin)
+            )
         return base, tuple(marked)
 
     def _obsolescence(self, lineage: str, head_path: str | None) -> Obsolescence | None:
@@ -430,8 +461,13 @@ def check_policy(report: DriftReport, policy: Policy) -> list[Violation]:
         if DriftStatus.MISSING in policy.fail_on:
             for module in project.missing:
                 violations.append(
-                    Violation(project.name, module, None, DriftStatus.MISSING,
-                              f"module {module} is declared but has no copy")  # fmt: skip
+                    Violation(
+                        project.name,
+                        module,
+                        None,
+                        DriftStatus.MISSING,
+                        f"module {module} is declared but has no copy",
+                    )
                 )
     return violations
 
@@ -441,7 +477,7 @@ def _violation_message(copy: CopyDrift, policy: Policy) -> str | None:
         if copy.status is DriftStatus.DIVERGED:
             return (
                 f"{copy.copy_path} carries {len(copy.hunks)} local change(s) "
-                f"({copy.changed_lines} lines) on top of master {copy.base_commit and copy.base_commit[:8]}"
+                f"({copy.changed_lines} lines) on top of master {(copy.base_commit or '')[:8]}"
             )
         if copy.status is DriftStatus.OBSOLETE and copy.obsoleted_by is not None:
             replaced = copy.obsoleted_by.library or "nothing named"

@@ -57,14 +57,22 @@ def render_drift_text(report: DriftReport, verbose: bool = False) -> str:
             out.append(f"  undeclared copies: {', '.join(project.undeclared)}")
         if verbose:
             for copy in project.copies:
+                if copy.hunks:
+                    out.append(
+                        f"\n  {copy.copy_path}: {copy.status.value}, local changes "
+                        f"against master {copy.master_path}@{(copy.base_commit or '')[:8]}"
+                    )
                 for hunk in copy.hunks:
-                    out.append(f"\n  {copy.copy_path}" + (
-                        f" (backport of {hunk.backported_from[:8]})" if hunk.backported_from else ""
-                    ))  # fmt: skip
-                    out.append(_indent(hunk.text, "    "))
+                    if hunk.backported_from:
+                        out.append(f"    (backport of master {hunk.backported_from[:8]})")
+                    out.append(_indent(hunk.text.split("\n", 2)[2], "    "))
     summary = ", ".join(f"{n} {s.value}" for s, n in totals.items() if n)
     out.append("")
-    out.append(f"{sum(totals.values())} modules in {len(report.projects)} projects: {summary or 'none'}")
+    count = len(report.projects)
+    out.append(
+        f"{sum(totals.values())} modules in {count} project{'s' if count != 1 else ''}: "
+        f"{summary or 'none'}"
+    )
     return "\n".join(out) + "\n"
 
 
@@ -83,10 +91,15 @@ def render_check_json(report: DriftReport, violations: list[Violation]) -> str:
         "schema": CHECK_SCHEMA,
         "passed": not violations,
         "violations": [
-            {"project": v.project, "module": v.module, "path": v.path,
-             "status": v.status.value, "message": v.message}
+            {
+                "project": v.project,
+                "module": v.module,
+                "path": v.path,
+                "status": v.status.value,
+                "message": v.message,
+            }
             for v in violations
-        ],  # fmt: skip
+        ],
         "drift": drift_to_json(report),
     }
     return json.dumps(doc, indent=2) + "\n"
@@ -97,12 +110,20 @@ def render_check_junit(report: DriftReport, violations: list[Violation]) -> str:
     failed = {(v.project, v.path or v.module): v for v in violations}
     suites = ET.Element("testsuites", name="oslo-incubator check")
     for project in report.projects:
-        cases = [(c.copy_path, c.module) for c in project.copies] + [(m, m) for m in project.missing]
-        failures = [failed[(project.name, key)] for key, _ in cases if (project.name, key) in failed]
+        cases = [(c.copy_path, c.module) for c in project.copies] + [
+            (m, m) for m in project.missing
+        ]
+        failures = [
+            failed[(project.name, key)] for key, _ in cases if (project.name, key) in failed
+        ]
         suite = ET.SubElement(
-            suites, "testsuite", name=project.name, tests=str(len(cases)),
-            failures=str(len(failures)), errors="0",
-        )  # fmt: skip
+            suites,
+            "testsuite",
+            name=project.name,
+            tests=str(len(cases)),
+            failures=str(len(failures)),
+            errors="0",
+        )
         for key, module in cases:
             case = ET.SubElement(suite, "testcase", classname=f"{project.name}.{module}", name=key)
             violation = failed.get((project.name, key))
@@ -111,7 +132,9 @@ def render_check_junit(report: DriftReport, violations: list[Violation]) -> str:
                 failure.set("message", violation.message)
                 failure.text = violation.message
     ET.indent(suites)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    )
 
 
 def render_check_sarif(report: DriftReport, violations: list[Violation]) -> str:
@@ -146,11 +169,14 @@ def render_check_sarif(report: DriftReport, violations: list[Violation]) -> str:
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {"driver": {"name": "oslo-incubator", "informationUri": TOOL_URI,
-                                    "rules": rules}},  # fmt: skip
-                "originalUriBaseIds": {
-                    p.name: {"uri": _dir_uri(p.path)} for p in report.projects
+                "tool": {
+                    "driver": {
+                        "name": "oslo-incubator",
+                        "informationUri": TOOL_URI,
+                        "rules": rules,
+                    }
                 },
+                "originalUriBaseIds": {p.name: {"uri": _dir_uri(p.path)} for p in report.projects},
                 "results": results,
             }
         ],
@@ -187,18 +213,25 @@ def _copy_json(copy: CopyDrift) -> dict[str, Any]:
         "changed_lines": copy.changed_lines,
         "backported_from": list(copy.backported_from),
         "obsoleted_by": copy.obsoleted_by.library if copy.obsoleted_by else None,
-        "obsolescence": None if copy.obsoleted_by is None else {
-            "reason": copy.obsoleted_by.reason, "commit": copy.obsoleted_by.commit,
+        "obsolescence": None
+        if copy.obsoleted_by is None
+        else {
+            "reason": copy.obsoleted_by.reason,
+            "commit": copy.obsoleted_by.commit,
             "library": copy.obsoleted_by.library,
-        },  # fmt: skip
+        },
         "match": copy.match,
         "parses": copy.parses,
         "hunks": [
-            {"base_start": h.base_start, "copy_start": h.copy_start,
-             "changed_lines": h.changed_lines, "backported_from": h.backported_from,
-             "diff": h.text}
+            {
+                "base_start": h.base_start,
+                "copy_start": h.copy_start,
+                "changed_lines": h.changed_lines,
+                "backported_from": h.backported_from,
+                "diff": h.text,
+            }
             for h in copy.hunks
-        ],  # fmt: skip
+        ],
     }
 
 

@@ -19,7 +19,10 @@ ENV_CACHE_DIR = "OSLO_INCUBATOR_CACHE_DIR"
 
 
 def default_cache_dir(environ: Mapping[str, str]) -> Path:
-    """``$OSLO_INCUBATOR_CACHE_DIR``, else ``$XDG_CACHE_HOME/oslo-incubator``, else ``~/.cache/...``."""
+    """``$OSLO_INCUBATOR_CACHE_DIR``, else ``$XDG_CACHE_HOME/oslo-incubator``.
+
+    Without either, ``~/.cache/oslo-incubator``.
+    """
     if environ.get(ENV_CACHE_DIR):
         return Path(environ[ENV_CACHE_DIR])
     base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
@@ -91,7 +94,9 @@ class Cache:
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30)
         try:
-            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            tables = {
+                r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
             if not tables:
                 with db:
                     db.execute("CREATE TABLE meta (schema TEXT NOT NULL)")

@@ -88,7 +88,9 @@ def module_files(module: str, paths: Collection[str], package_root: str) -> list
         return [as_file]
     folder = f"{package_root}/{rel}/"
     return sorted(
-        p for p in paths if p.startswith(folder) and "/" not in p[len(folder) :] and p.endswith(".py")
+        p
+        for p in paths
+        if p.startswith(folder) and "/" not in p[len(folder) :] and p.endswith(".py")
     )
 
 
