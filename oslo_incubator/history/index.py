@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from oslo_incubator.history.git import git_text, list_tree, read_blobs, resolve_commit
+from oslo_incubator.history.git import (
+    RunningGit,
+    git_text,
+    list_tree,
+    read_blobs,
+    resolve_commit,
+)
 from oslo_incubator.model.history import Commit, Version
 
 CACHE_SCHEMA = "oslo-incubator.history-index/1"
@@ -43,8 +49,9 @@ class HistoryIndex:
     versions: dict[str, list[Version]]
     lineage_of: dict[str, str]
     head_tree: dict[str, str]
-    _ancestors: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _bits: dict[str, int] = field(default_factory=dict, repr=False)
     _texts: dict[str, bytes] = field(default_factory=dict, repr=False)
+    _messages: dict[str, str] = field(default_factory=dict, repr=False)
 
     # Queries
 
@@ -80,36 +87,26 @@ class HistoryIndex:
 
     def ancestors(self, sha: str) -> frozenset[str]:
         """``sha`` and every commit reachable from it."""
-        cached = self._ancestors.get(sha)
-        if cached is not None:
-            return cached
-        seen: set[str] = set()
-        stack = [sha]
-        while stack:
-            current = stack.pop()
-            if current in seen:
-                continue
-            known = self._ancestors.get(current)
-            if known is not None:
-                seen |= known
-                continue
-            seen.add(current)
-            commit = self.commits.get(current)
-            if commit is not None:
-                stack.extend(commit.parents)
-        result = frozenset(seen)
-        self._ancestors[sha] = result
-        return result
+        bits = self._ancestor_bits().get(sha, 0)
+        by_position = self._by_position()
+        return frozenset(by_position[i] for i in range(bits.bit_length()) if bits >> i & 1)
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        """Whether ``ancestor`` is ``descendant`` or reachable from it."""
+        commit = self.commits.get(ancestor)
+        if commit is None:
+            return False
+        # Bit i of an ancestry set stands for the commit of order i.
+        return bool(self._ancestor_bits().get(descendant, 0) >> commit.order & 1)
 
     def changes_since(self, lineage: str, base_commit: str) -> list[Commit]:
         """Commits that changed ``lineage`` and are not in ``base_commit``'s history.
 
         Oldest first, as a commit message lists them.
         """
-        done = self.ancestors(base_commit)
         found: dict[str, Commit] = {}
         for version in self.versions_of(lineage):
-            if version.commit not in done:
+            if not self.is_ancestor(version.commit, base_commit):
                 found[version.commit] = self.commits[version.commit]
         return sorted(found.values(), key=lambda c: -c.order)
 
@@ -126,16 +123,35 @@ class HistoryIndex:
         return read_blobs(self.repo, [f"{self.head}:{path}"]).get(f"{self.head}:{path}")
 
     def messages(self, shas: Iterable[str]) -> dict[str, str]:
-        """Full commit messages of ``shas``, with one git process."""
-        wanted = list(dict.fromkeys(shas))
-        if not wanted:
-            return {}
-        out = git_text(self.repo, "log", "--no-walk=unsorted", "--format=%x01%H%x02%B", *wanted)
-        result = {}
-        for record in out.split("\x01")[1:]:
-            sha, _, body = record.partition("\x02")
-            result[sha] = body.strip()
-        return result
+        """Full commit messages of ``shas``, with one git process for those not yet read."""
+        asked = list(dict.fromkeys(shas))
+        wanted = [sha for sha in asked if sha not in self._messages]
+        if wanted:
+            out = git_text(
+                self.repo, "log", "--no-walk=unsorted", "--format=%x01%H%x02%B", *wanted
+            )
+            for record in out.split("\x01")[1:]:
+                sha, _, body = record.partition("\x02")
+                self._messages[sha] = body.strip()
+        return {sha: self._messages[sha] for sha in asked if sha in self._messages}
+
+    def _by_position(self) -> dict[int, str]:
+        return {commit.order: sha for sha, commit in self.commits.items()}
+
+    def _ancestor_bits(self) -> dict[str, int]:
+        """Every commit's ancestry as an integer bit set, computed once.
+
+        Parents come after children in ``order`` (git's date order guarantees it), so
+        walking from the oldest commit lets each set be its parents' union.
+        """
+        if not self._bits and self.commits:
+            bits = self._bits
+            for commit in sorted(self.commits.values(), key=lambda c: -c.order):
+                value = 1 << commit.order
+                for parent in commit.parents:
+                    value |= bits.get(parent, 0)
+                bits[commit.sha] = value
+        return self._bits
 
     # Serialisation for the cache
 
@@ -189,14 +205,21 @@ def build_index(
 ) -> HistoryIndex:
     """Index the history of ``repo`` under ``package_root`` and the companion folders.
 
-    Three git processes in all: ``rev-parse``, ``log --raw`` and ``ls-tree``.
+    Four git processes in all: ``rev-parse``; ``rev-list --parents`` for the shape of
+    the whole history (ancestry questions need every commit); ``log --raw`` limited to
+    the tracked folders, with ``--full-history`` so side-branch commits are kept and
+    ``-c`` so merges that made new content are listed; and ``ls-tree`` for HEAD.
+    Commits that touched no tracked file carry only their place in history (no date
+    or subject).
 
     Raises:
         GitError: ``repo`` is not a git repository or ``rev`` does not exist.
     """
     head = resolve_commit(repo, rev)
     prefixes = (package_root.strip("/") + "/", *COMPANION_PREFIXES)
-    log = git_text(
+    folders = [p.rstrip("/") for p in prefixes]
+    # The log is the slow one: let it run while the others are read and parsed.
+    log_process = RunningGit(
         repo,
         "-c",
         "core.quotePath=false",
@@ -205,24 +228,36 @@ def build_index(
         "--no-abbrev",
         "-M",
         "-c",
-        "--date-order",
+        "--full-history",
         f"--format={_LOG_FORMAT}",
         head,
+        "--",
+        *folders,
     )
     commits: dict[str, Commit] = {}
+    shape = git_text(repo, "rev-list", "--parents", "--date-order", head)
+    for order, line in enumerate(shape.splitlines()):
+        sha, *parents = line.split()
+        commits[sha] = Commit(sha, tuple(parents), 0, "", "", order)
+    head_tree = list_tree(repo, head, folders)
+    log = log_process.text()
     raw_versions: list[tuple[str, str | None, str]] = []
-    renames: list[tuple[str, str]] = []
-    for order, (header, entries) in enumerate(_split_log(log)):
-        sha, parents, ts, date, subject = header.split("\x02", 4)
-        commits[sha] = Commit(sha, tuple(parents.split()), int(ts), date, subject, order)
+    renames: list[tuple[str, str, str]] = []
+    for header, entries in _split_log(log):
+        sha, _parents, ts, date, subject = header.split("\x02", 4)
+        known = commits[sha]
+        commits[sha] = Commit(sha, known.parents, int(ts), date, subject, known.order)
         for status, blob, paths in entries:
             if not any(p.startswith(prefixes) for p in paths):
                 continue
             if status.startswith("R") and len(paths) == 2:
-                renames.append((paths[0], paths[1]))
+                renames.append((paths[0], paths[1], sha))
                 raw_versions.append((paths[0], None, sha))
             raw_versions.append((paths[-1], None if blob == _NULL_SHA else blob, sha))
-    lineage_of = _lineages(raw_versions, renames)
+    # Newest first, as _lineages expects of renames.
+    raw_versions.sort(key=lambda entry: commits[entry[2]].order)
+    renames.sort(key=lambda entry: commits[entry[2]].order)
+    lineage_of = _lineages(raw_versions, [(old, new) for old, new, _ in renames])
     versions: dict[str, list[Version]] = {}
     for path, content, sha in raw_versions:
         lineage = lineage_of[path]
@@ -231,9 +266,6 @@ def build_index(
         # A rename records the old path's end and the new path's start at the same
         # commit; keep the content (not the deletion) first so "newest" is the content.
         chain.sort(key=lambda v: (v.order, v.blob is None))
-    head_tree = {
-        path: sha for path, sha in list_tree(repo, head, [p.rstrip("/") for p in prefixes]).items()
-    }
     return HistoryIndex(
         repo, head, package_root.strip("/"), commits, versions, lineage_of, head_tree
     )

@@ -68,7 +68,9 @@ class CopyDrift:
     missed_commits: tuple[Commit, ...] = ()
     hunks: tuple[Hunk, ...] = ()
     obsoleted_by: Obsolescence | None = None
-    parses: bool = True  # False when the copy is not valid Python 3 (drift still works)
+    # Whether a diverged or unknown copy is valid Python 3 (drift works either way);
+    # None for copies equal to a master version, which need no check.
+    parses: bool | None = None
     match: str = "exact"  # how the base was found: exact, normalised, nearest
 
     @property

@@ -12,7 +12,7 @@ import importlib.metadata
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from oslo_incubator.analysis.maintainers import (
     parse_maintainers,
     parse_obsolete_list,
 )
-from oslo_incubator.analysis.normalise import content_key, decode, fold, fold_quirks, is_trivial
+from oslo_incubator.analysis.normalise import decode, fold, fold_quirks, is_trivial
 from oslo_incubator.history.git import resolve_commit
 from oslo_incubator.history.index import COMPANION_PREFIXES, HistoryIndex, build_index
 from oslo_incubator.model.codec import from_jsonable, to_jsonable
@@ -68,14 +68,43 @@ class Incubator:
         return self.index.package_root.replace("/", ".")
 
 
-@dataclass
 class _Candidates:
-    """The versions of one lineage, folded for one base package."""
+    """The versions of one lineage, folded for one base package on demand.
 
-    versions: list[Version]
-    folded: dict[str, str] = field(default_factory=dict)  # blob -> folded text
-    by_key: dict[str, Version] = field(default_factory=dict)  # folded key -> newest version
-    by_quirk_key: dict[str, Version] = field(default_factory=dict)
+    Most copies equal a recent version, so versions are folded newest first and only
+    as far as the search needs; the quirk fold and the nearest-version search, which
+    need them all, come only after an exact search failed.
+    """
+
+    def __init__(self, versions: list[Version], texts: dict[str, bytes], base: str, root: str):
+        self.versions = versions  # newest first, deletions left out
+        self._texts = texts
+        self._base = base
+        self._root = root
+        self._folded: dict[str, str] = {}
+
+    def folded(self, blob: str) -> str:
+        """The fold of one version's text."""
+        found = self._folded.get(blob)
+        if found is None:
+            found = fold(decode(self._texts.get(blob, b"")), self._base, self._root)
+            self._folded[blob] = found
+        return found
+
+    def latest_equal(self, folded: str) -> Version | None:
+        """The latest introduction of a content whose fold equals ``folded``."""
+        for version in self.versions:
+            if self.folded(version.blob or "") == folded:
+                return version
+        return None
+
+    def latest_equal_quirks(self, folded: str) -> Version | None:
+        """Like :meth:`latest_equal`, comparing quirk folds."""
+        wanted = fold_quirks(folded)
+        for version in self.versions:
+            if fold_quirks(self.folded(version.blob or "")) == wanted:
+                return version
+        return None
 
 
 def open_incubator(
@@ -248,24 +277,31 @@ class _Analyser:
         self._candidates: dict[str, _Candidates] = {}
 
     def prefetch(self, master_paths: Iterable[str]) -> None:
-        """Read every version of the lineages of ``master_paths`` with one git process."""
+        """Read every version of the lineages of ``master_paths``, and the messages of
+        the commits that deleted them, with one git process each."""
         blobs = []
+        deletions = []
         for path in master_paths:
             lineage = self.index.lineage(path)
-            if lineage is not None:
-                blobs += [v.blob for v in self.index.versions_of(lineage) if v.blob]
+            if lineage is None:
+                continue
+            blobs += [v.blob for v in self.index.versions_of(lineage) if v.blob]
+            if self.index.head_path(lineage) is None:
+                deletion = self.index.deletion(lineage)
+                if deletion is not None:
+                    deletions.append(deletion.commit)
         self.index.texts(blobs)
+        self.index.messages(deletions)
 
     def analyse(self, location: CopyLocation, data: bytes) -> CopyDrift:
         """The drift of one copy whose content is ``data``."""
         text = decode(data)
-        parses = _parses(text) if location.copy_path.endswith(".py") else True
         unknown = CopyDrift(
             module=location.module,
             copy_path=location.copy_path,
             master_path=None,
             status=DriftStatus.UNKNOWN,
-            parses=parses,
+            parses=_parses(location.copy_path, text),
             match="none",
         )
         lineage = self.index.lineage(location.master_path)
@@ -278,21 +314,21 @@ class _Analyser:
         obsolete = self._obsolescence(lineage, head_path)
         known = replace(
             unknown,
+            parses=None,
             master_path=head_path or candidates.versions[0].path,
             obsoleted_by=obsolete,
             status=DriftStatus.OBSOLETE if obsolete else DriftStatus.CURRENT,
         )
         head_blob = self.index.head_tree.get(head_path) if head_path else None
-        head_folded = candidates.folded.get(head_blob) if head_blob else None
+        head_folded = candidates.folded(head_blob) if head_blob else None
         if head_folded is not None and is_trivial(text) and is_trivial(head_folded):
             return replace(known, match="trivial")
         folded = fold(text, self.base, self.root_module)
         match = "exact"
-        base = candidates.by_key.get(content_key(folded))
+        base = candidates.latest_equal(folded)
         if base is None:
             match = "quirk"
-            quirk_key = content_key(fold_quirks(folded, self.base, self.root_module))
-            base = candidates.by_quirk_key.get(quirk_key)
+            base = candidates.latest_equal_quirks(folded)
         hunks: tuple[Hunk, ...] = ()
         if base is None:
             match = "nearest"
@@ -301,7 +337,8 @@ class _Analyser:
             status = DriftStatus.OBSOLETE
         elif hunks:
             status = DriftStatus.DIVERGED
-        elif head_folded is not None and candidates.folded[base.blob or ""] == head_folded:
+            known = replace(known, parses=_parses(location.copy_path, text))
+        elif head_folded is not None and candidates.folded(base.blob or "") == head_folded:
             return replace(known, base_commit=base.commit, match=match)
         else:
             status = DriftStatus.BEHIND
@@ -316,21 +353,11 @@ class _Analyser:
 
     def _candidates_of(self, lineage: str) -> _Candidates:
         found = self._candidates.get(lineage)
-        if found is not None:
-            return found
-        versions = [v for v in self.index.versions_of(lineage) if v.blob]
-        texts = self.index.texts(v.blob for v in versions if v.blob)
-        found = _Candidates(versions)
-        for version in versions:  # newest first: the first key seen is the latest introduction
-            assert version.blob is not None
-            folded = found.folded.get(version.blob)
-            if folded is None:
-                folded = fold(decode(texts.get(version.blob, b"")), self.base, self.root_module)
-                found.folded[version.blob] = folded
-            found.by_key.setdefault(content_key(folded), version)
-            quirk = fold_quirks(folded, self.base, self.root_module)
-            found.by_quirk_key.setdefault(content_key(quirk), version)
-        self._candidates[lineage] = found
+        if found is None:
+            versions = [v for v in self.index.versions_of(lineage) if v.blob]
+            texts = self.index.texts(v.blob for v in versions if v.blob)
+            found = _Candidates(versions, texts, self.base, self.root_module)
+            self._candidates[lineage] = found
         return found
 
     def _nearest(
@@ -342,7 +369,7 @@ class _Analyser:
         for version in candidates.versions:
             assert version.blob is not None
             unique.setdefault(version.blob, version)
-        counters = {blob: Counter(candidates.folded[blob].splitlines()) for blob in unique}
+        counters = {blob: Counter(candidates.folded(blob).splitlines()) for blob in unique}
         ranked = sorted(
             unique.values(),
             key=lambda v: (
@@ -358,25 +385,28 @@ class _Analyser:
                 and changed_lines_lower_bound(counters[blob], copy_counter) > best[0]
             ):
                 break
-            count = changed_line_count(candidates.folded[blob].splitlines(), copy_folded)
+            count = changed_line_count(candidates.folded(blob).splitlines(), copy_folded)
             if best is None or (count, version.order) < (best[0], best[1]):
                 best = (count, version.order, version)
         assert best is not None
         base = best[2]
         base_text = decode(self.index.texts([base.blob or ""])[base.blob or ""])
         hunks = diff_hunks(
-            candidates.folded[base.blob or ""].splitlines(),
+            candidates.folded(base.blob or "").splitlines(),
             copy_folded,
             base_text.replace("\r\n", "\n").splitlines(),
             text.replace("\r\n", "\n").splitlines(),
             base_name=f"master {base.path}@{base.commit[:8]}",
             copy_name="copy",
         )
-        stripped = {
-            blob: Counter(line.strip() for line in candidates.folded[blob].splitlines())
-            for blob in unique
-            if unique[blob].order <= base.order
-        }
+        stripped: dict[str, Counter[str]] = {}
+
+        def stripped_lines(blob: str) -> Counter[str]:
+            if blob not in stripped:
+                folded_lines = candidates.folded(blob).splitlines()
+                stripped[blob] = Counter(line.strip() for line in folded_lines)
+            return stripped[blob]
+
         newer = sorted(
             (v for v in unique.values() if v.order < base.order), key=lambda v: -v.order
         )  # oldest of the newer versions first: the first match introduced the change
@@ -386,7 +416,8 @@ class _Analyser:
             origin = None
             if delta:
                 for version in newer:
-                    if _carries(delta, stripped[base.blob or ""], stripped[version.blob or ""]):
+                    base_lines = stripped_lines(base.blob or "")
+                    if _carries(delta, base_lines, stripped_lines(version.blob or "")):
                         origin = version.commit
                         break
             marked.append(
@@ -413,7 +444,9 @@ class _Analyser:
         return Obsolescence(fate.source, None, fate.library)
 
 
-def _parses(text: str) -> bool:
+def _parses(path: str, text: str) -> bool | None:
+    if not path.endswith(".py"):
+        return None
     try:
         ast.parse(text)
     except (SyntaxError, ValueError):
