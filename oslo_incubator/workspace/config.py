@@ -186,6 +186,9 @@ def _add_values(
                 raise ConfigError(f"empty {key} name", path, lineno)
             continue
         if target is modules:
+            # update.py joined a module name into a path, so nova's real
+            # ``module=middleware/base`` meant ``middleware.base``.
+            item = item.replace("/", ".")
             _check_module(item, path, lineno)
         elif not _SCRIPT_RE.match(item) or ".." in item.split("/") or item.startswith("/"):
             raise ConfigError(f"invalid script path {item!r}", path, lineno)
