@@ -16,9 +16,11 @@ $(STAMP): requirements.txt test-requirements.txt setup.cfg
 demo: $(STAMP)
 	$(BIN)/oslo-incubator demo
 
+LINTED := oslo_incubator tests benchmarks $(wildcard tools)
+
 lint: $(STAMP)
-	$(BIN)/ruff check oslo_incubator tests benchmarks tools
-	$(BIN)/ruff format --check oslo_incubator tests benchmarks tools
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
