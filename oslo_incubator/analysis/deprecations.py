@@ -848,8 +848,8 @@ class _Walker(ast.NodeVisitor):
         self, bound: _Bound, node: ast.AST, kind: UseKind,
         keywords: tuple[str, ...] = (), star: bool = False,
     ) -> None:  # fmt: skip
-        if self.interest is None or not self.interest.wants(bound.dotted):
-            return
+        if self.interest is None or bound.instance or not self.interest.wants(bound.dotted):
+            return  # an instance (``thing`` after ``thing = Klass()``) is not the class
         line = getattr(node, "lineno", 0)
         self.references.append(
             Reference(

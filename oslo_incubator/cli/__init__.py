@@ -16,6 +16,7 @@ COMMANDS = {
     "drift": "oslo_incubator.cli.drift:drift",
     "check": "oslo_incubator.cli.drift:check",
     "demo": "oslo_incubator.cli.demo:demo",
+    "debt": "oslo_incubator.cli.debt:debt",
 }
 
 

@@ -35,3 +35,7 @@ class UnsafePathError(OsloIncubatorError):
 
 class DirtyTreeError(OsloIncubatorError):
     """A file to be written has uncommitted changes."""
+
+
+class NotAProjectError(OsloIncubatorError):
+    """A path given as a project is not a directory of Python code."""
