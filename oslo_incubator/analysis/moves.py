@@ -1,0 +1,298 @@
+"""Move modules to new import paths: the codemod behind graduation and migration.
+
+A *move* maps an old dotted module (or package) to a new one:
+``openstack.common.jsonutils`` → ``oslo_serialization.jsonutils`` when a module
+graduates, ``nova.openstack.common.jsonutils`` → ``oslo_serialization.jsonutils`` when
+a consumer migrates. Submodules follow their package. :class:`MoveModules` rewrites:
+
+* ``import old.mod [as x]`` → ``import new.mod [as x]``;
+* ``from old.mod import name`` → ``from new.mod import name``;
+* ``from old.pkg import mod [as x]`` → ``from new.parent import newmod as mod`` (the
+  local name is kept, so the code that uses it does not change); a statement that
+  imports moved and unmoved names is split in two;
+* relative imports, resolved against the module being rewritten;
+* ``old.mod.f()`` in code, where a plain ``import old.mod`` bound the name;
+* strings whose whole value is a dotted path under a moved module
+  (``mock.patch('nova.openstack.common.jsonutils.dumps')``, ``'old.mod:Class'``).
+
+Every byte not named above is kept. :func:`move_modules` also reports the references
+left to a *watched* prefix (the incubator modules a graduated library still needs).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A reference to a watched module left after the moves."""
+
+    module: str
+    line: int
+
+
+@dataclass(frozen=True)
+class MoveOutcome:
+    """The rewritten text, how many references moved, and what is left to watch."""
+
+    text: str
+    moved: int
+    leftovers: tuple[Reference, ...]
+
+
+def moved_name(name: str, moves: Mapping[str, str]) -> str | None:
+    """Where ``name`` (a module or a name inside one) lives after ``moves``, or ``None``.
+
+    The longest matching old prefix wins.
+    """
+    best = None
+    for old in moves:
+        if (name == old or name.startswith(old + ".")) and (best is None or len(old) > len(best)):
+            best = old
+    if best is None:
+        return None
+    return moves[best] + name[len(best) :]
+
+
+def move_modules(
+    text: str,
+    moves: Mapping[str, str],
+    module: str = "",
+    is_package: bool = False,
+    watch: Sequence[str] = (),
+) -> MoveOutcome:
+    """Apply ``moves`` to Python ``text``.
+
+    Args:
+        text: the source.
+        moves: old dotted module → new dotted module.
+        module: the dotted name of the module ``text`` is (resolves relative imports).
+        is_package: whether ``text`` is a package's ``__init__.py``.
+        watch: prefixes whose remaining references (after the moves) are reported.
+
+    Raises:
+        libcst.ParserSyntaxError: the text does not parse.
+    """
+    package = module if is_package else module.rpartition(".")[0]
+    transformer = MoveModules(moves, package)
+    wrapper = MetadataWrapper(cst.parse_module(text))
+    result = wrapper.visit(transformer)
+    leftovers: tuple[Reference, ...] = ()
+    if watch:
+        finder = _Leftovers(tuple(watch), package)
+        MetadataWrapper(result).visit(finder)
+        leftovers = tuple(finder.found)
+    return MoveOutcome(result.code, transformer.moved, leftovers)
+
+
+class MoveModules(cst.CSTTransformer):
+    """Rewrite imports, qualified names and import-path strings for module moves."""
+
+    DESCRIPTION = "Rewrite references to moved modules to their new import paths."
+
+    def __init__(self, moves: Mapping[str, str], package: str = ""):
+        super().__init__()
+        self.moves = dict(moves)
+        self.package = package
+        self.moved = 0
+        self._bound_roots: set[str] = set()  # first names bound by plain "import old.x"
+
+    def visit_Module(self, node: cst.Module) -> bool:
+        for statement in node.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, cst.Import):
+                        for alias in small.names:
+                            name = get_full_name_for_node(alias.name) or ""
+                            if alias.asname is None and moved_name(name, self.moves):
+                                self._bound_roots.add(name.split(".")[0])
+        return True
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
+        names = []
+        for alias in updated_node.names:
+            name = get_full_name_for_node(alias.name) or ""
+            new = moved_name(name, self.moves)
+            if new is not None:
+                self.moved += 1
+                alias = alias.with_changes(name=_dotted(new))
+            names.append(alias)
+        return updated_node.with_changes(names=names)
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine | cst.FlattenSentinel[cst.SimpleStatementLine]:
+        if len(updated_node.body) != 1 or not isinstance(updated_node.body[0], cst.ImportFrom):
+            return updated_node
+        statements = self._rewrite_from(updated_node.body[0])
+        if statements is None:
+            return updated_node
+        lines = [updated_node.with_changes(body=[statements[0]])]
+        lines += [cst.SimpleStatementLine(body=[s]) for s in statements[1:]]
+        return cst.FlattenSentinel(lines) if len(lines) > 1 else lines[0]
+
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.BaseExpression:
+        name = get_full_name_for_node(original_node)
+        if not name or name.split(".")[0] not in self._bound_roots:
+            return updated_node
+        new = moved_name(name, self.moves)
+        if new is None:
+            return updated_node
+        # Rewrite only the outermost chain that still names a moved module.
+        self.moved += 1
+        return _dotted(new)
+
+    def leave_SimpleString(
+        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
+    ) -> cst.BaseExpression:
+        value = updated_node.value
+        prefix = value[: len(value) - len(value.lstrip("rRuU"))]
+        if "b" in prefix.lower() or "f" in prefix.lower():
+            return updated_node
+        body = value[len(prefix) :]
+        quote = body[:3] if body[:3] in ('"""', "'''") else body[0]
+        inner = body[len(quote) : -len(quote)]
+        path, colon, attribute = inner.partition(":")
+        if not _DOTTED.fullmatch(path):
+            return updated_node
+        new = moved_name(path, self.moves)
+        if new is None:
+            return updated_node
+        self.moved += 1
+        return updated_node.with_changes(value=f"{prefix}{quote}{new}{colon}{attribute}{quote}")
+
+    def _rewrite_from(self, node: cst.ImportFrom) -> list[cst.BaseSmallStatement] | None:
+        source = _absolute_module(node, self.package)
+        if source is None:
+            return None
+        new_source = moved_name(source, self.moves)
+        if new_source is not None:
+            self.moved += 1
+            return [node.with_changes(module=_dotted(new_source), relative=[])]
+        if isinstance(node.names, cst.ImportStar):
+            return None
+        kept: list[cst.ImportAlias] = []
+        moved: list[cst.BaseSmallStatement] = []
+        for alias in node.names:
+            name = get_full_name_for_node(alias.name) or ""
+            new = moved_name(f"{source}.{name}" if source else name, self.moves)
+            if new is None:
+                kept.append(alias)
+                continue
+            self.moved += 1
+            parent, _, last = new.rpartition(".")
+            local = (
+                alias.asname.name.value
+                if alias.asname and isinstance(alias.asname.name, cst.Name)
+                else name
+            )
+            asname = None if last == local else cst.AsName(name=cst.Name(local))
+            if not parent:  # a package that became a top-level library
+                as_local = cst.AsName(name=cst.Name(local))
+                moved.append(
+                    cst.Import(
+                        names=[
+                            cst.ImportAlias(
+                                name=cst.Name(last), asname=as_local if last != local else None
+                            )
+                        ]
+                    )
+                )
+                continue
+            new_alias = cst.ImportAlias(name=cst.Name(last), asname=asname)
+            moved.append(cst.ImportFrom(module=_dotted(parent), names=[new_alias]))
+        if not moved:
+            return None
+        if not kept:
+            return moved
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return [node.with_changes(names=kept), *moved]
+
+
+# Private
+
+
+def _absolute_module(node: cst.ImportFrom, package: str) -> str | None:
+    name = get_full_name_for_node(node.module) if node.module is not None else ""
+    if name is None:
+        return None
+    level = len(node.relative)
+    if level == 0:
+        return name
+    parts = package.split(".") if package else []
+    if level - 1 > len(parts):
+        return None
+    base = parts[: len(parts) - (level - 1)]
+    return ".".join([*base, name] if name else base)
+
+
+def _dotted(name: str) -> cst.Attribute | cst.Name:
+    node: cst.Attribute | cst.Name = cst.Name(name.split(".")[0])
+    for part in name.split(".")[1:]:
+        node = cst.Attribute(value=node, attr=cst.Name(part))
+    return node
+
+
+def _under(name: str, prefixes: tuple[str, ...]) -> str | None:
+    for prefix in prefixes:
+        if name == prefix or name.startswith(prefix + "."):
+            return name
+    return None
+
+
+class _Leftovers(cst.CSTVisitor):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, watch: tuple[str, ...], package: str):
+        super().__init__()
+        self.watch = watch
+        self.package = package
+        self.found: list[Reference] = []
+
+    def _add(self, name: str | None, node: cst.CSTNode) -> None:
+        if name and _under(name, self.watch):
+            line = self.get_metadata(PositionProvider, node).start.line
+            self.found.append(Reference(name, line))
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            self._add(get_full_name_for_node(alias.name), node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        source = _absolute_module(node, self.package)
+        if source is None:
+            return
+        if (
+            _under(source, self.watch)
+            and source in self.watch
+            and not isinstance(node.names, cst.ImportStar)
+        ):
+            for alias in node.names:
+                self._add(f"{source}.{get_full_name_for_node(alias.name)}", node)
+        else:
+            self._add(source, node)
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        try:
+            value = node.evaluated_value
+        except Exception:  # noqa: BLE001 - odd literals are simply not paths
+            return
+        if isinstance(value, str) and _DOTTED.fullmatch(value.partition(":")[0]):
+            self._add(value.partition(":")[0], node)
