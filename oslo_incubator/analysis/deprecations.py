@@ -621,6 +621,7 @@ class _Walker(ast.NodeVisitor):
         self.deprecations: list[Deprecation] = []
         self.references: list[Reference] = []
         self._resolving: set[tuple[int, str]] = set()
+        self._assigned_to: dict[int, str] = {}  # id of a call -> the name it is assigned to
 
     def run(self, tree: ast.Module) -> None:
         bindings = _Bindings(self.module, self.package)
@@ -726,7 +727,8 @@ class _Walker(ast.NodeVisitor):
         dotted = f"{self.where}.{node.name}"
         for decorator in node.decorator_list:
             self._declare_decorator(decorator, node, dotted)
-            self.visit(decorator)
+            if not _is_accessor_of(decorator, node.name):
+                self.visit(decorator)
         args = node.args
         for default in [*args.defaults, *(d for d in args.kw_defaults if d is not None)]:
             self.visit(default)
@@ -796,6 +798,7 @@ class _Walker(ast.NodeVisitor):
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            self._assigned_to[id(node.value)] = node.targets[0].id
             self._declare_assignment(node.targets[0].id, node.value, node)
         self.generic_visit(node)
 
@@ -1006,8 +1009,12 @@ class _Walker(ast.NodeVisitor):
         scope = self.scopes[-1]
         if api == "removals.removed_module":
             module = _module_argument(args.get("module"), self.module)
-            self._add(module, DeprecatedKind.MODULE, source, api, node.lineno, message=message,
-                      replacement=_text(args.get("replacement")), **common)  # fmt: skip
+            # Called by a function (a test, say) rather than on import: not the module's own.
+            inside = self.where != self.module
+            self._add(self.where if inside else module,
+                      DeprecatedKind.FEATURE if inside else DeprecatedKind.MODULE, source, api,
+                      node.lineno, message=message, replacement=_text(args.get("replacement")),
+                      **common)  # fmt: skip
         elif api in ("moves.moved_function", "moves.moved_class"):
             old = _text(args.get("old_func_name", args.get("old_class_name")))
             if old is None:
@@ -1015,7 +1022,11 @@ class _Walker(ast.NodeVisitor):
             module = _module_argument(args.get("old_module_name"), self.module)
             moved_to = args.get("new_func", args.get("new_class"))
             kind = DeprecatedKind.FUNCTION if api.endswith("function") else DeprecatedKind.CLASS
-            self._add(f"{module}.{old}", kind, source, api, node.lineno, message=message,
+            # Callers reach the name the shim is bound to, which may differ from the name
+            # its warning quotes (``OldHotness2 = moved_class(New, 'OldHotness', ...)``).
+            assigned = self._assigned_to.get(id(node))
+            name = f"{scope.dotted}.{assigned}" if assigned else f"{module}.{old}"
+            self._add(name, kind, source, api, node.lineno, message=message,
                       replacement=self._name_of(moved_to), **common)  # fmt: skip
         elif api == "moves.moved_read_only_property":
             old, new = _text(args.get("old_name")), _text(args.get("new_name"))
@@ -1150,6 +1161,16 @@ def classify_api(dotted: str) -> tuple[DeprecationSource, str] | None:
     if dotted == "versionutils.deprecated" or dotted.endswith(".versionutils.deprecated"):
         return DeprecationSource.VERSIONUTILS, "versionutils.deprecated"
     return None
+
+
+def _is_accessor_of(decorator: ast.expr, name: str) -> bool:
+    """``@name.setter`` (or getter, deleter) on ``def name``: the property's own part."""
+    return (
+        isinstance(decorator, ast.Attribute)
+        and decorator.attr in ("setter", "getter", "deleter")
+        and isinstance(decorator.value, ast.Name)
+        and decorator.value.id == name
+    )
 
 
 def _direct_calls(body: Sequence[ast.stmt]) -> set[int]:

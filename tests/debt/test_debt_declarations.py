@@ -426,3 +426,34 @@ def test_replacement_is_read_from_the_message(
     message: str | None, replacement: str | None
 ) -> None:
     assert replacement_from_message(message) == replacement
+
+
+def test_a_moved_shim_is_named_by_the_name_it_is_bound_to() -> None:
+    deps = scan(
+        """
+        from debtcollector import moves
+
+        class NewHotness: pass
+
+        OldHotness2 = moves.moved_class(NewHotness, 'OldHotness', __name__)
+        moves.moved_function(NewHotness, 'unbound', 'proj.elsewhere')
+        """
+    )
+    assert [(d.name, d.kind) for d in deps] == [
+        ("proj.mod.OldHotness2", K.CLASS),
+        ("proj.elsewhere.unbound", K.FUNCTION),
+    ]
+
+
+def test_removed_module_called_inside_a_function_is_a_feature_not_the_module() -> None:
+    deps = scan(
+        """
+        from debtcollector import removals
+
+        def test_removed_module():
+            removals.removed_module(__name__)
+        """
+    )
+    assert brief(deps) == [
+        ("proj.mod.test_removed_module", K.FEATURE, "removals.removed_module", 5)
+    ]

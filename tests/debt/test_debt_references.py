@@ -248,3 +248,44 @@ def test_text_mentions_in_unparsable_files_are_possible_uses() -> None:
     index = DeprecationIndex(find_deprecations(ast.parse(LIBRARY), "lib.api"), [])
     ref = Reference(None, "old_func", 2, UseKind.TEXT, "app")
     assert [(m.kind, m.confidence) for m in index.match(ref)] == [(UseKind.TEXT, P)]
+
+
+def test_a_name_holding_an_instance_is_not_a_reference_to_the_class() -> None:
+    assert uses(
+        """
+        from lib.api import OldClass
+
+        def main():
+            thing = OldClass()
+            thing()
+            return thing
+        """
+    ) == [
+        ("lib.api.OldClass", 2, UseKind.IMPORT, C, "app.main"),
+        ("lib.api.OldClass", 5, UseKind.INSTANTIATION, C, "app.main.main"),
+    ]
+
+
+def test_property_setter_and_deleter_are_part_of_the_property_not_uses() -> None:
+    source = """
+        from debtcollector import removals
+
+        class Ship(object):
+            @removals.removed_property
+            def hull(self):
+                return 1
+
+            @hull.setter
+            def hull(self, value):
+                pass
+
+            @hull.deleter
+            def hull(self):
+                pass
+        """
+    tree = ast.parse(textwrap.dedent(source))
+    deprecations = find_deprecations(tree, "lib.ship")
+    index = DeprecationIndex(deprecations, [outline_module(tree, "lib.ship")])
+    refs = find_references(tree, "lib.ship", False, index.interest())
+    assert [d.name for d in deprecations] == ["lib.ship.Ship.hull"]
+    assert [m for ref in refs for m in index.match(ref)] == []
