@@ -17,6 +17,8 @@ COMMANDS = {
     "check": "oslo_incubator.cli.drift:check",
     "demo": "oslo_incubator.cli.demo:demo",
     "debt": "oslo_incubator.cli.debt:debt",
+    "sync": "oslo_incubator.cli.sync:sync",
+    "update": "oslo_incubator.cli.sync:update",
 }
 
 

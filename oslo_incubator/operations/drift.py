@@ -108,14 +108,18 @@ class _Candidates:
 
 
 def open_incubator(
-    path: Path, package_root: str = DEFAULT_PACKAGE_ROOT, cache: Cache | None = None
+    path: Path,
+    package_root: str = DEFAULT_PACKAGE_ROOT,
+    cache: Cache | None = None,
+    rev: str = "HEAD",
 ) -> Incubator:
-    """Index the incubator at ``path`` (from the cache when its HEAD was indexed before).
+    """Index the incubator at ``path`` as of ``rev`` (from the cache when that commit
+    was indexed before).
 
     Raises:
-        GitError: ``path`` is not a git repository.
+        GitError: ``path`` is not a git repository, or has no commit ``rev``.
     """
-    head = resolve_commit(path)
+    head = resolve_commit(path, rev)
     key = hashlib.sha1(f"{head}:{package_root}".encode()).hexdigest()
     index = None
     if cache is not None:

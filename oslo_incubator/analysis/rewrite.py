@@ -1,0 +1,243 @@
+"""Master text to project text: libcst codemods, one small transformer per rewrite.
+
+The default rewrite moves the package root (``openstack.common``) under the project's
+base package (``nova.openstack.common``) wherever Python names it as a module, and
+leaves every other byte alone:
+
+* :class:`ImportStatements`: ``import``/``from ... import`` statements;
+* :class:`ImportPathStrings`: string literals that are a dotted path under the root
+  (``mock.patch('openstack.common.x.y')``, ``importutils.import_module(...)``,
+  ``import_class``/``import_object`` arguments, option defaults naming a driver);
+* :class:`QualifiedNames`: ``openstack.common.x.f()`` in code, when the module bound
+  the name ``openstack`` with a plain ``import openstack.common.x``.
+
+:func:`rewrite_imports` composes them. Text libcst cannot parse (Python 2) falls back
+to :func:`rewrite_import_prefix_text`, a line-level regex rewrite, and says so.
+:func:`rewrite_text` picks the rewrite for a file: the codemods for Python, the regex
+for other text (shell scripts, ``.conf`` files), or ``update.py``'s rule set.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+from oslo_incubator.analysis.updatepy import RuleSet, apply_rule_set
+
+DEFAULT_ROOT = "openstack.common"
+
+
+@dataclass(frozen=True)
+class RewriteOutcome:
+    """A rewritten text and how it was made; ``warning`` says why a fallback ran."""
+
+    text: str
+    method: str  # "libcst", "regex" or "update.py@<sha>"
+    warning: str | None = None
+
+
+class ImportStatements(cst.CSTTransformer):
+    """Rewrite ``import R...`` and ``from R... import`` to ``<base>.R...``."""
+
+    DESCRIPTION = "Move imports of the package root under the base package."
+
+    def __init__(self, base: str, root: str = DEFAULT_ROOT):
+        super().__init__()
+        self.base = base
+        self.root = root
+
+    def leave_ImportAlias(
+        self, original_node: cst.ImportAlias, updated_node: cst.ImportAlias
+    ) -> cst.ImportAlias:
+        name = get_full_name_for_node(updated_node.name)
+        if name is None or not _under(name, self.root):
+            return updated_node
+        return updated_node.with_changes(name=_dotted(f"{self.base}.{name}"))
+
+    def leave_ImportFrom(
+        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
+    ) -> cst.ImportFrom:
+        if updated_node.relative or updated_node.module is None:
+            return updated_node
+        name = get_full_name_for_node(updated_node.module)
+        if name is None or not _under(name, self.root):
+            return updated_node
+        return updated_node.with_changes(module=_dotted(f"{self.base}.{name}"))
+
+
+class ImportPathStrings(cst.CSTTransformer):
+    """Rewrite string literals whose whole value is a dotted path under the root.
+
+    ``'openstack.common.log'`` and ``"openstack.common.rpc.impl_kombu:Connection"``
+    change; prose such as ``'see openstack.common'`` does not. Quotes and string
+    prefixes are kept; byte strings and f-strings are left alone.
+    """
+
+    DESCRIPTION = "Move import paths named in strings under the base package."
+
+    def __init__(self, base: str, root: str = DEFAULT_ROOT):
+        super().__init__()
+        self.base = base
+        self.root = root
+        self._path = re.compile(
+            re.escape(root) + r"(?:\.[A-Za-z_][A-Za-z0-9_]*)*(?::[A-Za-z_][A-Za-z0-9_.]*)?"
+        )
+
+    def leave_SimpleString(
+        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
+    ) -> cst.SimpleString:
+        prefix = updated_node.prefix.lower()
+        if "b" in prefix:
+            return updated_node
+        quote = updated_node.quote
+        body = updated_node.value[len(updated_node.prefix) + len(quote) : -len(quote)]
+        if not self._path.fullmatch(body):
+            return updated_node
+        value = f"{updated_node.prefix}{quote}{self.base}.{body}{quote}"
+        return updated_node.with_changes(value=value)
+
+
+class QualifiedNames(cst.CSTTransformer):
+    """Rewrite ``openstack.common`` at the head of attribute chains in code.
+
+    Only for modules that bind the root's first name with a plain ``import
+    openstack.common...``; once that import says ``<base>.openstack.common`` the code
+    must too. Import statements themselves are left to :class:`ImportStatements`.
+    """
+
+    DESCRIPTION = "Move fully qualified uses of the package root under the base package."
+
+    def __init__(self, base: str, root: str = DEFAULT_ROOT):
+        super().__init__()
+        self.base = base
+        self.root = root
+        self.active = False
+
+    def visit_Module(self, node: cst.Module) -> bool:
+        finder = _PlainRootImport(self.root)
+        node.visit(finder)
+        self.active = finder.found
+        return True
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.BaseExpression:
+        if self.active and get_full_name_for_node(original_node) == self.root:
+            return _dotted(f"{self.base}.{self.root}")
+        return updated_node
+
+
+def rewrite_imports(text: str, base: str, root: str = DEFAULT_ROOT) -> RewriteOutcome:
+    """The default rewrite of Python ``text``: the three codemods, composed.
+
+    Text that libcst cannot parse gets :func:`rewrite_import_prefix_text` and a
+    warning. A text that never names the root's first part is returned unchanged
+    without parsing.
+    """
+    if root.split(".")[0] not in text:
+        return RewriteOutcome(text, "libcst")
+    try:
+        module = cst.parse_module(text)
+    except (cst.ParserSyntaxError, RecursionError, ValueError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return RewriteOutcome(
+            rewrite_import_prefix_text(text, base, root),
+            "regex",
+            f"libcst cannot parse it ({reason}); rewrote import prefixes with regular expressions",
+        )
+    for transformer in transformers(base, root):
+        module = module.visit(transformer)
+    return RewriteOutcome(module.code, "libcst")
+
+
+def transformers(base: str, root: str = DEFAULT_ROOT) -> Sequence[cst.CSTTransformer]:
+    """The codemods of the default rewrite, in the order they run."""
+    # QualifiedNames looks for the plain import before ImportStatements rewrites it.
+    return (
+        QualifiedNames(base, root),
+        ImportStatements(base, root),
+        ImportPathStrings(base, root),
+    )
+
+
+def rewrite_import_prefix_text(text: str, base: str, root: str = DEFAULT_ROOT) -> str:
+    """The token-level fallback: ``root`` after ``from``/``import`` at a line start, or
+    right after a quote or ``=``, gains the ``<base>.`` prefix."""
+    pattern = re.compile(
+        r"(^[ \t]*from[ \t]+|^[ \t]*import[ \t]+|['\"=])" + re.escape(root) + r"(?![A-Za-z0-9_])",
+        re.MULTILINE,
+    )
+    return pattern.sub(lambda m: f"{m.group(1)}{base}.{root}", text)
+
+
+def rewrite_text(
+    text: str,
+    base: str,
+    dest_path: str,
+    rules: RuleSet | None = None,
+    root: str = DEFAULT_ROOT,
+) -> RewriteOutcome:
+    """Turn one master file's text into project text.
+
+    Args:
+        text: the master text.
+        base: the project's dotted base package.
+        dest_path: the copy's path in the project (its suffix picks the method; for
+            ``update.py`` rules, its ``rpc/`` part matters).
+        rules: ``update.py``'s rule set to reproduce; ``None`` for the default rewrite.
+        root: the dotted package root.
+
+    Returns:
+        The project text and the method used.
+    """
+    if rules is not None:
+        return RewriteOutcome(apply_rule_set(text, rules, base, dest_path), rules.name)
+    if dest_path.endswith(".py"):
+        return rewrite_imports(text, base, root)
+    return RewriteOutcome(rewrite_import_prefix_text(text, base, root), "regex")
+
+
+def undo_rewrite(text: str, base: str, root: str = DEFAULT_ROOT) -> str:
+    """The exact inverse of the default rewrite for texts that never named
+    ``<base>.<root>`` themselves."""
+    return re.sub(re.escape(f"{base}.{root}") + r"(?![A-Za-z0-9_])", root, text)
+
+
+# Private
+
+
+def _under(name: str, root: str) -> bool:
+    return name == root or name.startswith(root + ".")
+
+
+def _dotted(name: str) -> cst.Attribute | cst.Name:
+    node: cst.Attribute | cst.Name = cst.Name(name.split(".")[0])
+    for part in name.split(".")[1:]:
+        node = cst.Attribute(value=node, attr=cst.Name(part))
+    return node
+
+
+class _PlainRootImport(cst.CSTVisitor):
+    """Finds ``import <root>...`` without ``as``, which binds the root's first name."""
+
+    def __init__(self, root: str):
+        super().__init__()
+        self.root = root
+        self.found = False
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        for alias in node.names:
+            name = get_full_name_for_node(alias.name)
+            if alias.asname is None and name is not None and _under(name, self.root):
+                self.found = True
+        return False

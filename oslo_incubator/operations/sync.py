@@ -1,0 +1,739 @@
+"""Sync: copy modules from master into a project without losing its local patches.
+
+Public use cases: :func:`plan_sync` decides everything and writes nothing;
+:func:`sync_project` plans, checks the work tree, writes all files or none, and
+commits; :func:`commit_message` is the message it commits with.
+
+How one file is decided. Master's text is rewritten into project form (the libcst
+import rewrite, or the rules of the incubator's own ``update.py`` at the synced
+commit). A copy that already equals it is left alone. A copy without local changes
+(the lock file says it is what the last sync wrote, or drift finds it equal to a
+master version) is replaced. Any other copy is merged three ways: base = the master
+version the copy was taken from (from the lock file, else drift's base), ours = the
+copy, theirs = master, lines compared folded so that rewrite differences are not
+local changes.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from oslo_incubator.analysis.dependencies import (
+    ModuleNeed,
+    companion_files,
+    dependency_closure,
+    master_modules,
+)
+from oslo_incubator.analysis.maintainers import fate_of, library_in_message
+from oslo_incubator.analysis.merge import merge3, split_lines
+from oslo_incubator.analysis.normalise import decode, fold
+from oslo_incubator.analysis.rewrite import rewrite_text
+from oslo_incubator.analysis.updatepy import RuleSet, select_rule_set
+from oslo_incubator.history.git import read_blobs, run_git
+from oslo_incubator.model.config import ProjectConfig, RewriteMode
+from oslo_incubator.model.drift import CopyDrift, Obsolescence
+from oslo_incubator.model.errors import ConfigError, DirtyTreeError, GitError
+from oslo_incubator.model.history import Commit, Version
+from oslo_incubator.model.sync import (
+    ConflictHunk,
+    FileAction,
+    FileKind,
+    FileSync,
+    LocalChange,
+    LockEntry,
+    LockFile,
+    ModuleSync,
+    ObsoleteModule,
+    RegionKind,
+    SyncOptions,
+    SyncResult,
+)
+from oslo_incubator.operations.drift import Incubator, analyse_project
+from oslo_incubator.workspace.cache import Cache
+from oslo_incubator.workspace.copies import ROOT_INIT_MODULE, module_files
+from oslo_incubator.workspace.lockfile import (
+    LOCK_NAME,
+    read_lock,
+    render_lock,
+    sha256_hex,
+    updated_lock,
+)
+from oslo_incubator.workspace.writer import (
+    FileWrite,
+    check_module_name,
+    safe_destination,
+    write_all,
+)
+
+IMPORTS_REWRITE = "imports"
+_EXECUTABLE = 0o755
+_REGULAR = 0o644
+
+
+def plan_sync(
+    incubator: Incubator,
+    project: Path,
+    config: ProjectConfig,
+    options: SyncOptions,
+    cache: Cache | None = None,
+) -> SyncResult:
+    """Decide what syncing ``project`` from ``incubator``'s HEAD would write.
+
+    Args:
+        incubator: from :func:`oslo_incubator.operations.drift.open_incubator`.
+        project: the project's root.
+        config: its settings (``base`` is required).
+        options: modules, rewrite, flags.
+        cache: drift's cache, used when a copy's base must be inferred.
+
+    Returns:
+        The result, with every file's new text, the lock file and the commit message;
+        nothing is written.
+
+    Raises:
+        ConfigError: no base package, an unknown module or script, a bad lock file.
+        UnsafePathError: a module, script or destination would leave the project.
+    """
+    planner = _Planner(incubator, project, config, options, cache)
+    return planner.plan()
+
+
+def sync_project(
+    incubator: Incubator,
+    project: Path,
+    config: ProjectConfig,
+    options: SyncOptions,
+    cache: Cache | None = None,
+) -> SyncResult:
+    """Plan the sync, then write every changed file and the lock file, or nothing.
+
+    Nothing is written for a dry run, when a merge conflicts (unless
+    ``options.allow_conflicts``), or when an obsolete module was asked for and
+    ``options.fail_on_obsolete`` is set. With ``options.commit`` the written files
+    (only those) are committed with :func:`commit_message`.
+
+    Raises:
+        ConfigError, UnsafePathError: as :func:`plan_sync`.
+        DirtyTreeError: a file to be changed has uncommitted changes (and not
+            ``options.force``).
+        GitError: committing failed.
+    """
+    result = plan_sync(incubator, project, config, options, cache)
+    if options.dry_run or refused(result, options):
+        return result
+    writes = _writes(project, result)
+    if not writes:
+        return result
+    if not options.force:
+        dirty = _dirty(project, [p for p in writes if p != LOCK_NAME])
+        if dirty:
+            raise DirtyTreeError(
+                f"{len(dirty)} file(s) to be synced have uncommitted changes "
+                f"({', '.join(dirty[:3])}{', ...' if len(dirty) > 3 else ''}); "
+                "commit or stash them, or pass --force",
+                project / dirty[0],
+            )
+    written = write_all(project, writes)
+    committed = _commit(project, written, result.message) if options.commit else None
+    return replace(result, written=tuple(written), committed=committed)
+
+
+def refused(result: SyncResult, options: SyncOptions) -> bool:
+    """Whether the sync must not write: conflicts without ``allow_conflicts``, or
+    obsolete modules with ``fail_on_obsolete``."""
+    if result.conflicts and not options.allow_conflicts:
+        return True
+    return bool(result.obsolete) and options.fail_on_obsolete
+
+
+def commit_message(
+    modules: Sequence[ModuleSync],
+    master: Commit,
+    command: str,
+    obsolete: Sequence[ObsoleteModule] = (),
+) -> str:
+    """The commit message of a sync, shaped like nova's "Sync ... from oslo-incubator".
+
+    It names the modules synced and the master commit (short sha and date), lists per
+    module the master commits picked up (oldest first), the local changes kept and
+    those dropped because master now has them, and ends with the command line.
+    """
+    changed = [m for m in modules if any(f.changes_project for f in m.files)]
+    names = [m.module for m in changed]
+    if not names:
+        subject = "Sync with oslo-incubator (no changes)"
+    elif len(names) <= 3:
+        subject = f"Sync {', '.join(names)} from oslo-incubator"
+    else:
+        subject = "Sync with latest oslo-incubator"
+    date = master.date[:10]
+    lines = [subject, "", f"Sync from oslo-incubator at {master.sha[:7]} ({date}):", ""]
+    for module in changed:
+        note = ""
+        if module.required_by:
+            note = f" (needed by {', '.join(module.required_by)})"
+        if all(f.action is FileAction.CREATE for f in module.files if f.changes_project):
+            note = " (new)" + note
+        lines.append(f"  {module.module}{note}")
+    picked = [m for m in changed if m.picked_up]
+    if picked:
+        lines += ["", "Changes include:"]
+        for module in picked:
+            lines.append(f"{module.module}:")
+            lines += [f"  {c.sha[:7]} {c.subject}" for c in module.picked_up]
+    kept = [(f, c) for m in changed for f in m.files for c in f.local_changes if c.kept]
+    dropped = [(f, c) for m in changed for f in m.files for c in f.local_changes if not c.kept]
+    if kept:
+        lines += ["", "Local changes kept:"]
+        lines += [f"  {f.copy_path} line {c.base_start}" for f, c in kept]
+    if dropped:
+        lines += ["", "Local changes dropped because master now has them:"]
+        for f, c in dropped:
+            origin = f" (from {c.backported_from[:7]})" if c.backported_from else ""
+            lines.append(f"  {f.copy_path} line {c.base_start}{origin}")
+    conflicted = [f.copy_path for m in changed for f in m.files if f.conflicts]
+    if conflicted:
+        lines += ["", "Conflicts left with markers:"] + [f"  {p}" for p in conflicted]
+    if obsolete:
+        lines += ["", "Not synced, obsolete in master:"]
+        for item in obsolete:
+            library = item.obsolescence.library
+            lines.append(f"  {item.module}" + (f" (replaced by {library})" if library else ""))
+    lines += ["", f"Generated with: {command}"]
+    return "\n".join(lines) + "\n"
+
+
+def command_line(args: Sequence[str], program: str = "oslo-incubator") -> str:
+    """The command line to quote in a commit message."""
+    return shlex.join([program, *args])
+
+
+# Private
+
+
+@dataclass(frozen=True)
+class _Planned:
+    module: str
+    kind: FileKind
+    copy_path: str
+    master_path: str | None
+
+
+@dataclass(frozen=True)
+class _Base:
+    """Where a copy came from: the master version, who said so, and whether the copy
+    carries local changes on top of it."""
+
+    version: Version | None
+    source: str | None
+    clean: bool
+    commit: str | None = None  # the master commit synced from, when known
+
+    @property
+    def base_commit(self) -> str | None:
+        """The commit to report and to count master's changes from."""
+        return self.commit or (self.version.commit if self.version else None)
+
+
+class _Planner:
+    def __init__(
+        self, incubator: Incubator, project: Path, config: ProjectConfig,
+        options: SyncOptions, cache: Cache | None,
+    ) -> None:  # fmt: skip
+        if not config.base:
+            raise ConfigError(
+                "no base package: set base= in openstack-common.conf or pass --base",
+                config.source or project,
+            )
+        self.incubator = incubator
+        self.index = incubator.index
+        self.project = project
+        self.config = config
+        self.options = options
+        self.cache = cache
+        self.base: str = config.base
+        self.root = self.index.package_root
+        self.root_module = self.root.replace("/", ".")
+        self.head = self.index.commits[self.index.head]
+        self.paths = frozenset(self.index.head_tree)
+        self.warnings: list[str] = []
+        self.lock = read_lock(project)
+        self._drift: dict[str, CopyDrift] | None = None
+        mode = options.rewrite or config.rewrite
+        self.rules: RuleSet | None = None
+        if mode is RewriteMode.UPDATE_PY:
+            self.rules = self._update_py_rules()
+        self.rewrite_name = self.rules.name if self.rules else IMPORTS_REWRITE
+
+    def plan(self) -> SyncResult:
+        modules, scripts = self._requested()
+        obsolete: list[ObsoleteModule] = []
+        active = []
+        for module in modules:
+            files = module_files(module, self.paths, self.root)
+            fate = self._obsolescence(module, files)
+            if fate is not None:
+                obsolete.append(ObsoleteModule(module, fate))
+            else:
+                active.append(module)
+        needs = self._needs(active)
+        planned = self._planned(needs, scripts)
+        texts = self._master_texts([p.master_path for p in planned if p.master_path])
+        modes = self._master_modes([p.master_path for p in planned if p.master_path])
+        syncs: dict[str, list[FileSync]] = {}
+        if any(p.module == ROOT_INIT_MODULE for p in planned):
+            syncs[ROOT_INIT_MODULE] = []
+        syncs.update({n.module: [] for n in needs})
+        syncs.update({script: [] for script in scripts})
+        for item in planned:
+            syncs[item.module].append(self._file(item, texts, modes))
+        module_syncs = tuple(
+            ModuleSync(
+                module=name,
+                required_by=next((n.required_by for n in needs if n.module == name), ()),
+                files=tuple(files),
+                picked_up=self._picked_up(files),
+            )
+            for name, files in syncs.items()
+        )
+        lock = self._lock(module_syncs, texts)
+        return SyncResult(
+            project=str(self.project),
+            base=self.base,
+            incubator=str(self.incubator.path),
+            master=self.head,
+            rewrite=self.rewrite_name,
+            command=self.options.command,
+            modules=module_syncs,
+            obsolete=tuple(obsolete),
+            warnings=tuple(self.warnings),
+            message=commit_message(module_syncs, self.head, self.options.command, obsolete),
+            lock=lock,
+            dry_run=self.options.dry_run,
+        )
+
+    # Which files
+
+    def _requested(self) -> tuple[list[str], list[str]]:
+        if self.options.modules or self.options.scripts:
+            modules, scripts = list(self.options.modules), list(self.options.scripts)
+        else:
+            modules, scripts = list(self.config.modules), list(self.config.scripts)
+        if not modules and not scripts:
+            raise ConfigError(
+                "nothing to sync: no module= or script= in the configuration and none given",
+                self.config.source or self.project,
+            )
+        for module in modules:
+            check_module_name(self.project, module)
+        for script in scripts:
+            safe_destination(self.project, script)
+        return list(dict.fromkeys(modules)), list(dict.fromkeys(scripts))
+
+    def _files_of(self, module: str) -> list[str]:
+        files = module_files(module, self.paths, self.root)
+        if not files:
+            return []
+        parts = module.split(".")
+        parents = [f"{self.root}/__init__.py"] + [
+            f"{self.root}/{'/'.join(parts[:end])}/__init__.py" for end in range(1, len(parts))
+        ]
+        return [p for p in parents if p in self.paths and p not in files] + files
+
+    def _needs(self, modules: list[str]) -> list[ModuleNeed]:
+        if self.options.nodeps:
+            return [ModuleNeed(m) for m in modules]
+        sources = [p for p in self.paths if p.startswith(self.root + "/") and p.endswith(".py")]
+        blobs = self.index.texts(self.index.head_tree[p] for p in sources)
+        texts = {p: decode(blobs.get(self.index.head_tree[p], b"")) for p in sources}
+        known = master_modules(self.paths, self.root)
+        needs = dependency_closure(modules, self._files_of, texts, self.root, known)
+        for need in needs:
+            if not need.required_by:
+                continue
+            fate = self._obsolescence(
+                need.module, module_files(need.module, self.paths, self.root)
+            )
+            if fate is not None:
+                self.warnings.append(
+                    f"{need.module} is obsolete in master ({_replaced_by(fate)}) but "
+                    f"{', '.join(need.required_by)} import(s) it; copied anyway"
+                )
+        return needs
+
+    def _planned(self, needs: Sequence[ModuleNeed], scripts: Sequence[str]) -> list[_Planned]:
+        planned: dict[str, _Planned] = {}
+        companions = [p for p in self.paths if p.startswith(("tools/", "etc/oslo/"))]
+        for need in needs:
+            for path in self._files_of(need.module):
+                if not need.required_by and self._obsolete_file(path):
+                    # Part of a package master is emptying; the rest is still copied.
+                    self.warnings.append(f"{path} is obsolete in master; not copied")
+                    continue
+                copy_path = self._destination(path)
+                # The root __init__.py belongs to no module in particular (as in drift).
+                owner = ROOT_INIT_MODULE if path == f"{self.root}/__init__.py" else need.module
+                planned.setdefault(copy_path, _Planned(owner, FileKind.MODULE, copy_path, path))
+            for path in companion_files(need.module, companions):
+                copy_path = self._destination(path)
+                planned.setdefault(
+                    copy_path, _Planned(need.module, FileKind.COMPANION, copy_path, path)
+                )
+        for script in scripts:
+            planned.setdefault(script, _Planned(script, FileKind.SCRIPT, script, script))
+        for item in list(planned.values()):
+            if item.kind is FileKind.MODULE:
+                for init in self._missing_inits(item.copy_path, planned):
+                    planned[init] = _Planned(item.module, FileKind.INIT, init, None)
+        for item in planned.values():
+            safe_destination(self.project, item.copy_path)
+        return list(planned.values())
+
+    def _obsolete_file(self, path: str) -> bool:
+        return (
+            not path.endswith("/__init__.py")
+            and fate_of(path, list(self.incubator.fates)) is not None
+        )
+
+    def _destination(self, master_path: str) -> str:
+        if master_path.startswith(self.root + "/"):
+            return f"{self.config.copy_dir}/{master_path[len(self.root) + 1 :]}"
+        if master_path.startswith("etc/oslo/"):
+            return f"etc/{self.config.base_path}/{master_path[len('etc/oslo/') :]}"
+        return master_path
+
+    def _missing_inits(self, copy_path: str, planned: dict[str, _Planned]) -> list[str]:
+        top = f"{self.config.base_path}/openstack"
+        folder = copy_path.rpartition("/")[0]
+        missing = []
+        while folder.startswith(top):
+            init = f"{folder}/__init__.py"
+            if init not in planned and not (self.project / init).exists():
+                missing.append(init)
+            if folder == top:
+                break
+            folder = folder.rpartition("/")[0]
+        return missing
+
+    # Reading master
+
+    def _master_texts(self, paths: Iterable[str]) -> dict[str, bytes]:
+        tracked = {p: self.index.head_tree[p] for p in paths if p in self.index.head_tree}
+        blobs = self.index.texts(tracked.values())
+        texts = {p: blobs[b] for p, b in tracked.items() if b in blobs}
+        others = [p for p in paths if p not in tracked]
+        if others:
+            found = read_blobs(self.index.repo, [f"{self.index.head}:{p}" for p in others])
+            for path in others:
+                data = found.get(f"{self.index.head}:{path}")
+                if data is None:
+                    raise ConfigError(
+                        f"script {path!r} is not in master at {self.index.head[:8]}",
+                        self.config.source or self.project,
+                    )
+                texts[path] = data
+        return texts
+
+    def _master_modes(self, paths: Sequence[str]) -> dict[str, int]:
+        if not paths:
+            return {}
+        out = run_git(self.index.repo, "ls-tree", "-z", self.index.head, "--", *paths)
+        modes = {}
+        for entry in out.decode("utf-8", "surrogateescape").split("\0"):
+            if entry:
+                meta, path = entry.split("\t", 1)
+                modes[path] = _EXECUTABLE if meta.split()[0] == "100755" else _REGULAR
+        return modes
+
+    def _update_py_rules(self) -> RuleSet:
+        data = self.index.read_at_head("update.py")
+        rules = select_rule_set(decode(data) if data else None, self.head.timestamp)
+        if data is None:
+            self.warnings.append(
+                f"the incubator has no update.py at {self.index.head[:8]}; "
+                f"using the rules of {rules.name} ({rules.date})"
+            )
+        return rules
+
+    def _obsolescence(self, module: str, files: Sequence[str]) -> Obsolescence | None:
+        fates = list(self.incubator.fates)
+        if files:
+            own = [f for f in files if not f.endswith("/__init__.py")] or list(files)
+            matched = [fate_of(f, fates) for f in own]
+            if all(matched):
+                fate = matched[0]
+                assert fate is not None
+                return Obsolescence(fate.source, None, fate.library)
+            return None
+        rel = module.replace(".", "/")
+        candidates = [f"{self.root}/{rel}.py"] + [
+            p for p in self.index.lineage_of if p.startswith(f"{self.root}/{rel}/")
+        ]
+        deletions = []
+        for path in candidates:
+            lineage = self.index.lineage(path)
+            if lineage is None or self.index.head_path(lineage) is not None:
+                continue
+            deletion = self.index.deletion(lineage)
+            if deletion is not None:
+                deletions.append((deletion, path))
+        if not deletions:
+            raise ConfigError(
+                f"module {module!r} is not in master at {self.index.head[:8]} and never was",
+                self.config.source or self.project,
+                self.config.module_lines.get(module),
+            )
+        deletion, path = min(deletions, key=lambda d: d[0].order)
+        library = None
+        for _, old_path in deletions:
+            fate = fate_of(old_path, fates)
+            if fate is not None and fate.library:
+                library = fate.library
+                break
+        if library is None:
+            message = self.index.messages([deletion.commit]).get(deletion.commit, "")
+            library = library_in_message(message)
+        return Obsolescence("deleted", deletion.commit, library)
+
+    # One file
+
+    def _file(self, item: _Planned, texts: dict[str, bytes], modes: dict[str, int]) -> FileSync:
+        target = self.project / item.copy_path
+        old_bytes = target.read_bytes() if target.is_file() else None
+        old_text = decode(old_bytes) if old_bytes is not None else None
+        created = FileSync(
+            module=item.module,
+            kind=item.kind,
+            copy_path=item.copy_path,
+            master_path=item.master_path,
+            action=FileAction.CREATE,
+            old_text=old_text,
+        )
+        if item.master_path is None:
+            return created  # an empty __init__.py
+        data = texts[item.master_path]
+        theirs = self._render(decode(data), item.copy_path)
+        mode = modes.get(item.master_path, _REGULAR)
+        if mode != _EXECUTABLE and old_bytes is not None:
+            mode = target.stat().st_mode & 0o777
+        sync = replace(
+            created,
+            rewrite=self.rewrite_name,
+            master_sha256=sha256_hex(data),
+            new_text=theirs,
+            mode=mode,
+        )
+        if old_text is None:
+            return sync
+        if old_text == theirs:
+            return replace(sync, action=FileAction.UNCHANGED)
+        found = self._base_of(item, old_bytes or b"")
+        base_commit = found.base_commit
+        sync = replace(sync, base_commit=base_commit, base_source=found.source)
+        if found.clean:
+            return replace(sync, action=FileAction.UPDATE)
+        base_text = ""
+        if found.version is not None and found.version.blob:
+            blob = self.index.texts([found.version.blob]).get(found.version.blob, b"")
+            base_text = self._render(decode(blob), item.copy_path)
+        merged = merge3(base_text, old_text, theirs, key=self._fold)
+        changes = []
+        conflicts = []
+        for region in merged.regions:
+            if region.kind is RegionKind.OURS:
+                changes.append(
+                    LocalChange(
+                        item.copy_path, region.base_start, region.base, region.ours, kept=True
+                    )
+                )
+            elif region.kind is RegionKind.SAME:
+                origin = self._introduced_by(
+                    item.master_path, base_commit, region.base, region.ours
+                )
+                changes.append(
+                    LocalChange(
+                        item.copy_path,
+                        region.base_start,
+                        region.base,
+                        region.ours,
+                        kept=False,
+                        backported_from=origin,
+                    )  # fmt: skip
+                )
+            elif region.kind is RegionKind.CONFLICT:
+                conflicts.append(
+                    ConflictHunk(
+                        item.copy_path,
+                        region.base_start,
+                        region.base,
+                        region.ours,
+                        region.theirs,
+                    )  # fmt: skip
+                )
+        if conflicts:
+            action = FileAction.CONFLICT
+        elif any(c.kept for c in changes):
+            action = FileAction.MERGE
+        else:
+            action = FileAction.UPDATE
+        return replace(
+            sync,
+            action=action,
+            new_text=merged.text(),
+            local_changes=tuple(changes),
+            conflicts=tuple(conflicts),
+        )
+
+    def _render(self, text: str, copy_path: str) -> str:
+        outcome = rewrite_text(text, self.base, copy_path, self.rules, self.root_module)
+        if outcome.warning and f"{copy_path}: {outcome.warning}" not in self.warnings:
+            self.warnings.append(f"{copy_path}: {outcome.warning}")
+        return outcome.text
+
+    def _fold(self, line: str) -> str:
+        return fold(line, self.base, self.root_module)
+
+    def _base_of(self, item: _Planned, old_bytes: bytes) -> _Base:
+        assert item.master_path is not None
+        lineage = self.index.lineage(item.master_path)
+        entry = self.lock.entry(item.copy_path) if self.lock else None
+        if entry is not None and lineage is not None:
+            version = self._version_with_hash(lineage, entry.master_sha256)
+            if version is not None:
+                clean = sha256_hex(old_bytes) == entry.written_sha256
+                commit = entry.master_commit if entry.master_commit in self.index.commits else None
+                return _Base(version, "lock", clean, commit or version.commit)
+        drift = self._drift_of().get(item.copy_path)
+        if drift is None:
+            return _Base(None, None, False)
+        if drift.match == "trivial":
+            return _Base(None, "drift", True)
+        if drift.base_commit is None or drift.master_path is None:
+            return _Base(None, None, False)
+        drift_lineage = self.index.lineage(drift.master_path) or lineage
+        version = next(
+            (v for v in self.index.versions_of(drift_lineage or "")
+             if v.commit == drift.base_commit and v.blob),
+            None,
+        )  # fmt: skip
+        return _Base(version, "drift", not drift.hunks and drift.match != "nearest")
+
+    def _version_with_hash(self, lineage: str, sha256: str) -> Version | None:
+        versions = [v for v in self.index.versions_of(lineage) if v.blob]
+        texts = self.index.texts(v.blob for v in versions if v.blob)
+        for version in versions:
+            if sha256_hex(texts.get(version.blob or "", b"")) == sha256:
+                return version
+        return None
+
+    def _drift_of(self) -> dict[str, CopyDrift]:
+        if self._drift is None:
+            report = analyse_project(self.incubator, self.project, self.config, self.cache)
+            self._drift = {c.copy_path: c for c in report.copies}
+        return self._drift
+
+    def _introduced_by(
+        self, master_path: str, base_commit: str | None, removed: Sequence[str],
+        added: Sequence[str],
+    ) -> str | None:  # fmt: skip
+        lineage = self.index.lineage(master_path)
+        if lineage is None or base_commit is None:
+            return None
+        wanted = [self._fold(line).strip() for line in added]
+        gone = [self._fold(line).strip() for line in removed]
+        for commit in self.index.changes_since(lineage, base_commit):
+            version = next(
+                (v for v in self.index.versions_of(lineage) if v.commit == commit.sha and v.blob),
+                None,
+            )
+            if version is None or version.blob is None:
+                continue
+            text = decode(self.index.texts([version.blob]).get(version.blob, b""))
+            lines = [self._fold(line).strip() for line in split_lines(text)]
+            if (
+                wanted
+                and _contains(lines, wanted)
+                or not wanted
+                and gone
+                and not _contains(lines, gone)
+            ):
+                return commit.sha
+        return None
+
+    # Roll-ups
+
+    def _picked_up(self, files: Sequence[FileSync]) -> tuple[Commit, ...]:
+        found: dict[str, Commit] = {}
+        for item in files:
+            if item.action in (FileAction.UNCHANGED, FileAction.CREATE) or not item.base_commit:
+                continue
+            lineage = self.index.lineage(item.master_path or "")
+            if lineage is None:
+                continue
+            for commit in self.index.changes_since(lineage, item.base_commit):
+                found[commit.sha] = commit
+        return tuple(sorted(found.values(), key=lambda c: -c.order))
+
+    def _lock(self, modules: Sequence[ModuleSync], texts: dict[str, bytes]) -> LockFile:
+        entries = [
+            LockEntry(
+                path=f.copy_path,
+                module=f.module,
+                master_path=f.master_path,
+                master_commit=self.index.head,
+                master_sha256=sha256_hex(texts[f.master_path]),
+                written_sha256=sha256_hex(f.new_text.encode("utf-8", "surrogateescape")),
+                rewrite=f.rewrite,
+            )
+            for m in modules
+            for f in m.files
+            if f.master_path is not None
+        ]
+        return updated_lock(self.lock, self.base, self.root, entries)
+
+
+def _contains(lines: Sequence[str], block: Sequence[str]) -> bool:
+    size = len(block)
+    return any(list(lines[i : i + size]) == list(block) for i in range(len(lines) - size + 1))
+
+
+def _replaced_by(fate: Obsolescence) -> str:
+    return f"replaced by {fate.library}" if fate.library else fate.reason
+
+
+def _writes(project: Path, result: SyncResult) -> dict[str, FileWrite]:
+    writes = {
+        f.copy_path: FileWrite(f.new_text.encode("utf-8", "surrogateescape"), f.mode)
+        for f in result.changed
+    }
+    if result.lock is not None:
+        text = render_lock(result.lock).encode("utf-8")
+        current = project / LOCK_NAME
+        if not current.is_file() or current.read_bytes() != text:
+            writes[LOCK_NAME] = FileWrite(text, _REGULAR)
+    return writes
+
+
+def _dirty(project: Path, paths: Sequence[str]) -> list[str]:
+    """Paths with uncommitted changes, untracked files included; none outside git."""
+    if not paths:
+        return []
+    try:
+        out = run_git(
+            project, "status", "--porcelain", "-z", "--untracked-files=all", "--", *paths
+        )
+    except GitError:
+        return []  # not a git work tree: there is nothing to compare with
+    return sorted({entry[3:] for entry in out.decode("utf-8", "surrogateescape").split("\0")
+                   if len(entry) > 3})  # fmt: skip
+
+
+def _commit(project: Path, paths: Sequence[str], message: str) -> str:
+    run_git(project, "add", "--", *paths)
+    run_git(
+        project, "commit", "-q", "--no-verify", "-F", "-", "--", *paths, input=message.encode()
+    )
+    return run_git(project, "rev-parse", "HEAD").decode().strip()
