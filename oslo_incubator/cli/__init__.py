@@ -19,6 +19,7 @@ COMMANDS = {
     "debt": "oslo_incubator.cli.debt:debt",
     "sync": "oslo_incubator.cli.sync:sync",
     "update": "oslo_incubator.cli.sync:update",
+    "graduate": "oslo_incubator.cli.graduate:graduate",
 }
 
 

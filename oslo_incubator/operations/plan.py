@@ -1,0 +1,785 @@
+"""Graduation plan: which incubator modules can leave together, in which order.
+
+Public use cases: :func:`plan_graduation` (the whole plan), :func:`module_closure`
+(what a set of modules needs at import time and which distributions it requires, for
+the graduation run), :func:`find_usage` (which modules a project's own code imports,
+and which of their names it uses) and :func:`read_master` with
+:func:`incubator_graph` (the module graph of the incubator at HEAD).
+
+Master files are read at HEAD from git (the incubator may be bare): one ``git ls-tree``
+and one ``git cat-file --batch``. Projects are read from their work trees.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from oslo_incubator.analysis.imports import (
+    ImportKind,
+    expand_from_import,
+    find_imports,
+    innermost_module,
+    resolve_relative,
+)
+from oslo_incubator.analysis.normalise import decode
+from oslo_incubator.analysis.requirements import (
+    Requirements,
+    merge_requirements,
+    parse_requirements,
+)
+from oslo_incubator.graph.modules import (
+    ExternalImport,
+    ModuleGroup,
+    TestFile,
+    add_tests,
+    baggage_of,
+    build_module_graph,
+    closure_of,
+    find_cycles,
+    graduation_order,
+    group_modules,
+    module_edges,
+    requirements_of,
+    resolve_requirements,
+    third_party,
+)
+from oslo_incubator.history.git import list_tree, read_blobs, resolve_commit
+from oslo_incubator.model.codec import from_jsonable, to_jsonable
+from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT
+from oslo_incubator.model.errors import ConfigError, OsloIncubatorError
+from oslo_incubator.model.plan import (
+    ApiName,
+    ConsumerUse,
+    DependencyKind,
+    GraduationPlan,
+    ImportLine,
+    Library,
+    ModuleClosure,
+    ModuleDependency,
+    ModuleInfo,
+    ModuleUsage,
+    ProjectUsage,
+)
+from oslo_incubator.workspace.cache import Cache
+from oslo_incubator.workspace.config import load_project_config
+
+# Bump when the consumer scan changes, so cached scans of an older analysis are not reused.
+ANALYSIS_VERSION = "plan/1"
+REQUIREMENTS_FILES = ("requirements.txt", "test-requirements.txt")
+TESTS_DIR = "tests"
+# Directories of a project that hold no code of its own.
+SKIP_DIRS = frozenset(
+    {".git", ".tox", ".venv", "venv", ".eggs", "__pycache__", "build", "dist", "node_modules"}
+)
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class MasterTree:
+    """The incubator's files at HEAD that a plan reads (paths repository-relative)."""
+
+    head: str
+    modules: Mapping[str, str]  # every .py file under the package root
+    tests: Mapping[str, str]  # every .py file under tests/
+    requirements: Requirements
+
+
+def read_master(incubator: Path, package_root: str = DEFAULT_PACKAGE_ROOT) -> MasterTree:
+    """Read the master modules, tests and requirements files at HEAD.
+
+    Raises:
+        GitError: ``incubator`` is not a git repository.
+        ConfigError: nothing lies under ``package_root`` at HEAD.
+    """
+    head = resolve_commit(incubator)
+    root = package_root.strip("/")
+    tree = list_tree(incubator, head, [root, TESTS_DIR, *REQUIREMENTS_FILES])
+    wanted = {p: sha for p, sha in tree.items() if p.endswith(".py") or p in REQUIREMENTS_FILES}
+    blobs = read_blobs(incubator, wanted.values())
+    texts = {p: decode(blobs.get(sha, b"")) for p, sha in wanted.items()}
+    modules = {p: t for p, t in texts.items() if p.startswith(root + "/") and p.endswith(".py")}
+    if not modules:
+        raise ConfigError(f"no Python files under {root}/ at HEAD", incubator)
+    tests = {p: t for p, t in texts.items() if p.startswith(TESTS_DIR + "/") and p.endswith(".py")}
+    requirements = merge_requirements(
+        parse_requirements(texts[name], name) for name in REQUIREMENTS_FILES if name in texts
+    )
+    return MasterTree(head, modules, tests, requirements)
+
+
+def incubator_graph(
+    master: MasterTree, package_root: str = DEFAULT_PACKAGE_ROOT, cache: Cache | None = None
+) -> tuple[nx.DiGraph, tuple[TestFile, ...]]:
+    """The module graph of ``master`` with tests and requirements attached (the
+    attributes are documented in :mod:`oslo_incubator.graph.modules`), and the index of
+    its test files. The import analysis is cached per HEAD commit."""
+    key = hashlib.sha1(f"{ANALYSIS_VERSION}:{master.head}:{package_root}".encode()).hexdigest()
+    found = None
+    if cache is not None:
+        data = cache.get("plan-graph", key)
+        if data is not None:
+            try:
+                found = _graph_from_json(data)
+            except (ValueError, KeyError, TypeError):
+                found = None  # an older or damaged entry: analyse again
+    if found is None:
+        graph = build_module_graph(master.modules, package_root)
+        tests = add_tests(graph, master.tests, package_root)
+        if cache is not None:
+            cache.put("plan-graph", key, _graph_to_json(graph, tests))
+    else:
+        graph, tests = found
+    resolve_requirements(graph, master.requirements)
+    return graph, tests
+
+
+def plan_graduation(
+    incubator: Path,
+    projects: Sequence[Path] = (),
+    modules: Sequence[str] = (),
+    package_root: str = DEFAULT_PACKAGE_ROOT,
+    cache: Cache | None = None,
+    progress: Progress | None = None,
+) -> GraduationPlan:
+    """Propose libraries for the incubator's modules, in graduation order.
+
+    Args:
+        incubator: the incubator's git repository (work tree or bare); HEAD is read.
+        projects: consumer checkouts whose own code shows which modules and names are
+            used; with none, grouping uses the import graph alone.
+        modules: modules to graduate as one library (``--module``); the plan says what
+            their closure drags in. Without them every module is planned.
+        package_root: where master modules live.
+        cache: keeps per-file scans of project code between runs.
+        progress: called with (project name, files done, files in all).
+
+    Returns:
+        The plan; libraries in an order where each comes after those it imports.
+
+    Raises:
+        GitError: ``incubator`` is not a git repository.
+        ConfigError: a project has no base package, or nothing is under the root.
+        OsloIncubatorError: a requested module does not exist at HEAD.
+    """
+    master = read_master(incubator, package_root)
+    graph, tests = incubator_graph(master, package_root, cache)
+    requested = _known_modules(graph, modules, package_root)
+    usages = tuple(find_usage(p, graph, package_root, cache, progress) for p in projects)
+    consumer_files = _consumer_files(usages) if usages else None
+    groups = group_modules(graph, requested, consumer_files)
+    names = [_library_name(graph, g, usages) for g in groups]
+    order, _ = graduation_order(graph, groups, names)
+    position = {names[i]: n for n, i in enumerate(order)}
+    library_of = {m: names[i] for i, g in enumerate(groups) for m in g.modules}
+    test_owner = _test_owners(tests, library_of, position)
+    libraries = tuple(
+        _library(graph, groups[i], names[i], library_of, position, usages, test_owner, master)
+        for i in order
+    )
+    return GraduationPlan(
+        incubator=str(incubator),
+        head=master.head,
+        package_root=package_root,
+        projects=tuple(u.name for u in usages),
+        requested=requested,
+        libraries=libraries,
+        cycles=find_cycles(graph),
+        modules=tuple(_module_info(graph, m) for m in sorted(graph)),
+        edges=module_edges(graph),
+        notes=_notes(master, usages),
+    )
+
+
+def module_closure(
+    incubator: Path,
+    modules: Sequence[str],
+    package_root: str = DEFAULT_PACKAGE_ROOT,
+    cache: Cache | None = None,
+) -> ModuleClosure:
+    """What ``modules`` need at import time (their strong closure) and what the closure
+    requires from third parties, with the baggage beyond the modules asked for.
+
+    Raises:
+        GitError: ``incubator`` is not a git repository.
+        OsloIncubatorError: a module does not exist at HEAD.
+    """
+    master = read_master(incubator, package_root)
+    graph, _ = incubator_graph(master, package_root, cache)
+    return closure_of(graph, _known_modules(graph, modules, package_root))
+
+
+def find_usage(
+    project: Path,
+    graph: nx.DiGraph,
+    package_root: str = DEFAULT_PACKAGE_ROOT,
+    cache: Cache | None = None,
+    progress: Progress | None = None,
+) -> ProjectUsage:
+    """Which incubator modules ``project``'s own code imports, and which names it uses.
+
+    Every ``.py`` file of the work tree is read except the copies under
+    ``<base>/<package root>`` and virtualenvs, ``.tox``, ``.git``. Imports of
+    ``<base>.openstack.common.x`` (absolute or relative, module-level or lazy) count as
+    import sites; module aliases are resolved (``from nova.openstack.common import log
+    as logging`` then ``logging.getLogger`` uses ``log.getLogger``), and so are names
+    imported from a module and string paths to them. A name re-bound in a function is
+    not tracked (static, approximate).
+
+    Raises:
+        ConfigError: the project's configuration is malformed or names no base package.
+    """
+    config = load_project_config(project)
+    if not config.base:
+        raise ConfigError("no base package: set base= in openstack-common.conf", project)
+    root_module = package_root.strip("/").replace("/", ".")
+    prefix = f"{config.base}.{root_module}"
+    copy_dir = f"{config.base_path}/{package_root.strip('/')}"
+    files = list(_project_files(project, copy_dir))
+    scans = _scan_project(project, files, prefix, root_module, cache, progress)
+    locator = _Locator(graph, prefix, root_module)
+    sites: dict[str, list[ImportLine]] = {}
+    api: dict[tuple[str, str], int] = Counter()
+    text_scanned = []
+    for rel, scan in zip(files, scans, strict=True):
+        if not scan["parsed"]:
+            text_scanned.append(rel)
+        for line, kind, candidates in scan["imports"]:
+            targets = {locator.module(c) for c in candidates} - {None}
+            for module in sorted(t for t in targets if t is not None):
+                sites.setdefault(module, []).append(ImportLine(rel, line, DependencyKind(kind)))
+        for dotted, count in scan["uses"]:
+            found = locator.api_name(dotted)
+            if found is not None:
+                api[found] += count
+    name = project.resolve().name
+    usage = []
+    for module in sorted(set(sites) | {m for m, _ in api}):
+        names = sorted(
+            ((n, c) for (m, n), c in api.items() if m == module), key=lambda x: (-x[1], x[0])
+        )
+        usage.append(
+            ModuleUsage(
+                module,
+                tuple(sites.get(module, ())),
+                tuple(ApiName(module, n, c, (name,)) for n, c in names),
+            )
+        )
+    return ProjectUsage(name, str(project), config.base, tuple(usage), tuple(text_scanned))
+
+
+# Private
+
+
+def _graph_to_json(graph: nx.DiGraph, tests: Sequence[TestFile]) -> dict[str, Any]:
+    nodes = [
+        {k: to_jsonable(graph.nodes[m][k]) for k in ("files", "lines", "external", "tests")}
+        | {"name": m}
+        for m in graph
+    ]
+    edges = [
+        {"source": u, "target": v, "kind": d["kind"].value, "sites": to_jsonable(d["sites"])}
+        for u, v, d in graph.edges(data=True)
+    ]
+    return {"nodes": nodes, "edges": edges, "tests": to_jsonable(list(tests))}
+
+
+def _graph_from_json(data: Mapping[str, Any]) -> tuple[nx.DiGraph, tuple[TestFile, ...]]:
+    graph = nx.DiGraph()
+    for node in data["nodes"]:
+        graph.add_node(
+            node["name"],
+            files=tuple(node["files"]),
+            lines=int(node["lines"]),
+            external=tuple(from_jsonable(ExternalImport, e) for e in node["external"]),
+            tests=tuple(node["tests"]),
+            requirements=(),
+            unmapped=(),
+        )
+    for edge in data["edges"]:
+        graph.add_edge(
+            edge["source"],
+            edge["target"],
+            kind=DependencyKind(edge["kind"]),
+            sites=tuple(from_jsonable(ImportLine, s) for s in edge["sites"]),
+        )
+    return graph, tuple(from_jsonable(TestFile, t) for t in data["tests"])
+
+
+def _known_modules(
+    graph: nx.DiGraph, modules: Sequence[str], package_root: str
+) -> tuple[str, ...]:
+    known = []
+    for raw in modules:
+        module = raw.strip().replace("/", ".").removesuffix(".py")
+        if module not in graph:
+            parent = innermost_module(module, set(graph))
+            hint = f"; it is part of module {parent!r}" if parent else ""
+            raise OsloIncubatorError(
+                f"no module {raw!r} under {package_root.strip('/')}/ at HEAD{hint}"
+            )
+        known.append(module)
+    return tuple(dict.fromkeys(known))
+
+
+def _consumer_files(usages: Sequence[ProjectUsage]) -> dict[str, frozenset[str]]:
+    files: dict[str, set[str]] = {}
+    for usage in usages:
+        for module in usage.modules:
+            files.setdefault(module.module, set()).update(
+                f"{usage.name}:{path}" for path in module.files
+            )
+    return {m: frozenset(f) for m, f in files.items()}
+
+
+def _import_sites(module: str, usages: Sequence[ProjectUsage]) -> int:
+    return sum(len(u.sites) for p in usages for u in p.modules if u.module == module)
+
+
+def _library_name(graph: nx.DiGraph, group: ModuleGroup, usages: Sequence[ProjectUsage]) -> str:
+    if group.requested:
+        return group.requested[0]
+
+    # The most imported module names the library; else the outermost package, else
+    # the module nothing else in the group imports.
+    def rank(module: str) -> tuple[int, int, int, str]:
+        imported_inside = any(p in group.modules for p in graph.predecessors(module))
+        return (-_import_sites(module, usages), module.count("."), int(imported_inside), module)
+
+    return min(group.modules, key=rank)
+
+
+def _library(
+    graph: nx.DiGraph,
+    group: ModuleGroup,
+    name: str,
+    library_of: Mapping[str, str],
+    position: Mapping[str, int],
+    usages: Sequence[ProjectUsage],
+    test_owner: Mapping[TestFile, str],
+    master: MasterTree,
+) -> Library:
+    modules = tuple(sorted(group.modules, key=lambda m: (m != name, m)))
+    requirements = requirements_of(graph, modules)
+    own_tests = sorted(t.path for t, owner in test_owner.items() if owner == name)
+    test_imports = [imp for t, owner in test_owner.items() if owner == name for imp in t.external]
+    test_reqs, _ = third_party(test_imports, master.requirements)
+    runtime = {r.distribution.lower() for r in requirements}
+    return Library(
+        name=name,
+        modules=modules,
+        reasons=group.reasons,
+        files=sum(len(graph.nodes[m]["files"]) for m in modules),
+        lines=sum(graph.nodes[m]["lines"] for m in modules),
+        requested=group.requested,
+        baggage=baggage_of(graph, group.requested, modules) if group.requested else None,
+        api=_library_api(modules, usages),
+        requirements=requirements,
+        test_requirements=tuple(r for r in test_reqs if r.distribution.lower() not in runtime),
+        unmapped=tuple(sorted({n for m in modules for n in graph.nodes[m]["unmapped"]})),
+        dependencies=_dependencies(graph, group, name, library_of, position),
+        consumers=_consumers(modules, usages),
+        tests=tuple(own_tests),
+    )
+
+
+def _test_owners(
+    tests: Sequence[TestFile], library_of: Mapping[str, str], position: Mapping[str, int]
+) -> dict[TestFile, str]:
+    """Which library each test file goes with: the module it is named for, when it
+    imports it (``test_log.py``, ``db/sqlalchemy/test_utils.py``), else the last library
+    (in graduation order) it imports, since it can run only once all have graduated."""
+    owners = {}
+    for test in tests:
+        named = _named_module(test)
+        if named is not None:
+            owners[test] = library_of[named]
+            continue
+        libraries = {library_of[m] for m in test.modules}
+        if libraries:
+            owners[test] = max(libraries, key=lambda lib: position[lib])
+    return owners
+
+
+def _named_module(test: TestFile) -> str | None:
+    parts = test.path[:-3].split("/")
+    stem = parts[-1].removeprefix("test_")
+    if stem in test.modules:
+        return stem
+    # test_gettext.py tests gettextutils, test_periodic.py periodic_task.
+    prefixed = [m for m in test.modules if stem and m.startswith(stem)]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    folders = parts[1:-1]
+    for start in range(len(folders)):
+        candidate = ".".join(folders[start:])
+        if candidate in test.modules:
+            return candidate
+    return None
+
+
+def _library_api(modules: Sequence[str], usages: Sequence[ProjectUsage]) -> tuple[ApiName, ...]:
+    uses: Counter[tuple[str, str]] = Counter()
+    projects: dict[tuple[str, str], set[str]] = {}
+    for usage in usages:
+        for module in usage.modules:
+            if module.module not in modules:
+                continue
+            for item in module.api:
+                uses[(item.module, item.name)] += item.uses
+                projects.setdefault((item.module, item.name), set()).add(usage.name)
+    order = {m: i for i, m in enumerate(modules)}
+    keys = sorted(uses, key=lambda k: (order[k[0]], -uses[k], k[1]))
+    return tuple(ApiName(m, n, uses[(m, n)], tuple(sorted(projects[(m, n)]))) for m, n in keys)
+
+
+def _dependencies(
+    graph: nx.DiGraph,
+    group: ModuleGroup,
+    name: str,
+    library_of: Mapping[str, str],
+    position: Mapping[str, int],
+) -> tuple[ModuleDependency, ...]:
+    kinds: dict[str, DependencyKind] = {}
+    for module in group.modules:
+        for target in graph.successors(module):
+            if target in group.modules:
+                continue
+            kind = graph[module][target]["kind"]
+            if target not in kinds or kind.strength > kinds[target].strength:
+                kinds[target] = kind
+    deps = [
+        ModuleDependency(t, library_of[t], k, position[library_of[t]] > position[name])
+        for t, k in kinds.items()
+    ]
+    return tuple(sorted(deps, key=lambda d: (position[d.library], d.module)))
+
+
+def _consumers(modules: Sequence[str], usages: Sequence[ProjectUsage]) -> tuple[ConsumerUse, ...]:
+    result = []
+    for usage in usages:
+        sites = {(s.path, s.line) for u in usage.modules if u.module in modules for s in u.sites}
+        if sites:
+            result.append(ConsumerUse(usage.name, len(sites), len({p for p, _ in sites})))
+    return tuple(result)
+
+
+def _module_info(graph: nx.DiGraph, module: str) -> ModuleInfo:
+    data = graph.nodes[module]
+    return ModuleInfo(
+        module, data["files"], data["lines"], data["tests"], data["requirements"], data["unmapped"]
+    )
+
+
+def _notes(master: MasterTree, usages: Sequence[ProjectUsage]) -> tuple[str, ...]:
+    notes = [
+        f"{bad.source}:{bad.line}: requirement not understood, left out: {bad.text} ({bad.reason})"
+        for bad in master.requirements.invalid
+    ]
+    for usage in usages:
+        if usage.text_scanned:
+            notes.append(
+                f"{usage.name}: {len(usage.text_scanned)} files are not valid Python 3; "
+                "their imports and names were found by a text scan"
+            )
+    return tuple(notes)
+
+
+# Private: reading a project's own code
+
+
+def _project_files(project: Path, copy_dir: str) -> Iterator[str]:
+    for dirpath, dirnames, filenames in os.walk(project):
+        rel_dir = Path(dirpath).relative_to(project).as_posix()
+        rel_dir = "" if rel_dir == "." else rel_dir + "/"
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if d not in SKIP_DIRS
+            and not d.endswith(".egg-info")
+            and f"{rel_dir}{d}" != copy_dir
+            and not (Path(dirpath) / d / "pyvenv.cfg").exists()
+        )
+        for filename in sorted(filenames):
+            if filename.endswith(".py"):
+                yield f"{rel_dir}{filename}"
+
+
+def _scan_project(
+    project: Path,
+    files: Sequence[str],
+    prefix: str,
+    root_module: str,
+    cache: Cache | None,
+    progress: Progress | None,
+) -> list[dict[str, Any]]:
+    marker = root_module.split(".")[0].encode()
+    contents = [(project / rel).read_bytes() for rel in files]
+    keys = [_scan_key(rel, data, prefix) for rel, data in zip(files, contents, strict=True)]
+    wanted = [k for k, data in zip(keys, contents, strict=True) if marker in data]
+    cached = cache.get_many("plan-usage", wanted) if cache is not None and wanted else {}
+    fresh: dict[str, dict[str, Any]] = {}
+    scans = []
+    name = project.resolve().name
+    for done, (rel, data, key) in enumerate(zip(files, contents, keys, strict=True), start=1):
+        if marker not in data:
+            scans.append({"parsed": True, "imports": [], "uses": []})
+        elif key in cached:
+            scans.append(cached[key])
+        else:
+            dotted, is_package = _dotted_of(rel)
+            scan = _scan_source(decode(data), dotted, is_package, prefix)
+            fresh[key] = scan
+            scans.append(scan)
+        if progress is not None and (done % 50 == 0 or done == len(files)):
+            progress(name, done, len(files))
+    if cache is not None and fresh:
+        cache.put_many("plan-usage", fresh)
+    return scans
+
+
+def _scan_key(rel: str, data: bytes, prefix: str) -> str:
+    digest = hashlib.sha1(data).hexdigest()
+    return hashlib.sha1(f"{ANALYSIS_VERSION}:{prefix}:{rel}:{digest}".encode()).hexdigest()
+
+
+def _dotted_of(rel: str) -> tuple[str, bool]:
+    parts = rel[:-3].split("/")
+    if parts[-1] == "__init__":
+        return ".".join(parts[:-1]), True
+    return ".".join(parts), False
+
+
+def _under(dotted: str, prefix: str) -> bool:
+    return dotted.startswith(prefix + ".")
+
+
+def _related(dotted: str, prefix: str) -> bool:
+    """Under the prefix, or an ancestor of it (``nova`` binds ``nova.openstack.common``)."""
+    return dotted == prefix or _under(dotted, prefix) or prefix.startswith(dotted + ".")
+
+
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+
+
+def _scan_source(source: str, module: str, is_package: bool, prefix: str) -> dict[str, Any]:
+    """One file's imports of incubator modules and the dotted names it uses (JSON-able:
+    it is cached)."""
+    try:
+        tree = ast.parse(source)
+        package = module if is_package else module.rpartition(".")[0]
+        scanner = _UsageScanner(package, prefix)
+        scanner.visit(tree)
+    except (SyntaxError, ValueError, RecursionError):
+        return _scan_text(source, module, is_package, prefix)
+    return {"parsed": True, "imports": scanner.imports, "uses": sorted(scanner.uses.items())}
+
+
+class _UsageScanner:
+    """One pass over a syntax tree: imports under the prefix, the names they bind in
+    each scope, and every later use of those names.
+
+    A name assigned in a scope (a local variable, an argument, a loop target) hides
+    the import from there on, in that scope only: ``session = get_session()`` then
+    ``session.query`` is not a use of the incubator's ``session`` module.
+    """
+
+    def __init__(self, package: str, prefix: str):
+        self.package = package
+        self.prefix = prefix
+        self.scopes: list[dict[str, str | None]] = [{}]
+        self.functions = 0  # > 0 inside a function: imports there are lazy
+        self.imports: list[list[Any]] = []
+        self.uses: Counter[str] = Counter()
+
+    def lookup(self, name: str) -> str | None:
+        for scope in reversed(self.scopes):
+            if name in scope:
+                return scope[name]
+        return None
+
+    def hide(self, name: str) -> None:
+        if self.lookup(name) is not None:
+            self.scopes[-1][name] = None
+
+    def visit(self, node: ast.AST) -> None:
+        kind = type(node)
+        if kind is ast.Name:
+            self._name(node)  # type: ignore[arg-type]
+        elif kind is ast.Attribute:
+            self._attribute(node)  # type: ignore[arg-type]
+        elif kind is ast.Constant:
+            value = node.value  # type: ignore[attr-defined]
+            if isinstance(value, str) and _under(value, self.prefix) and _DOTTED.fullmatch(value):
+                self.uses[value] += 1
+        elif kind is ast.Import or kind is ast.ImportFrom:
+            self._import(node)  # type: ignore[arg-type]
+        elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.Lambda:
+            self._function(node)  # type: ignore[arg-type]
+        elif kind is ast.ClassDef:
+            self._class(node)  # type: ignore[arg-type]
+        else:
+            if kind is ast.ExceptHandler and node.name:  # type: ignore[attr-defined]
+                self.hide(node.name)  # type: ignore[attr-defined]
+            for child in ast.iter_child_nodes(node):
+                self.visit(child)
+
+    def _name(self, node: ast.Name) -> None:
+        if type(node.ctx) is not ast.Load:
+            self.hide(node.id)
+            return
+        target = self.lookup(node.id)
+        if target is not None and _under(target, self.prefix):
+            self.uses[target] += 1
+
+    def _attribute(self, node: ast.Attribute) -> None:
+        chain = []
+        current: ast.expr = node
+        while type(current) is ast.Attribute:
+            chain.append(current.attr)
+            current = current.value
+        if type(current) is ast.Name:
+            target = self.lookup(current.id)
+            if target is not None:
+                dotted = ".".join([target, *reversed(chain)])
+                if _under(dotted, self.prefix):
+                    self.uses[dotted] += 1
+        else:
+            self.visit(current)
+
+    def _import(self, node: ast.Import | ast.ImportFrom) -> None:
+        kind = ImportKind.LAZY.value if self.functions else ImportKind.STRONG.value
+        scope = self.scopes[-1]
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if _under(alias.name, self.prefix):
+                    self.imports.append([node.lineno, kind, [alias.name]])
+                if alias.asname:
+                    scope[alias.asname] = alias.name if _related(alias.name, self.prefix) else None
+                else:
+                    top = alias.name.split(".")[0]
+                    scope[top] = top if _related(alias.name, self.prefix) else scope.get(top)
+            return
+        base = resolve_relative(node.level, node.module, self.package)
+        names = [a for a in node.names if a.name != "*"]
+        candidates = [base, *(f"{base}.{a.name}" for a in names)]
+        related = any(_under(c, self.prefix) or c == self.prefix for c in candidates)
+        if related:
+            self.imports.append([node.lineno, kind, candidates])
+        for alias in names:
+            target = f"{base}.{alias.name}"
+            scope[alias.asname or alias.name] = target if _related(target, self.prefix) else None
+            if _under(target, self.prefix):
+                self.uses[target] += 1  # the from-import names it
+
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
+        args = node.args
+        for default in [*args.defaults, *(d for d in args.kw_defaults if d is not None)]:
+            self.visit(default)
+        if not isinstance(node, ast.Lambda):
+            for decorator in node.decorator_list:
+                self.visit(decorator)
+            self.hide(node.name)
+        self.scopes.append({})
+        self.functions += 1
+        every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+        for arg in every:
+            if arg is not None:
+                self.hide(arg.arg)
+        body = node.body if isinstance(node.body, list) else [node.body]
+        for stmt in body:
+            self.visit(stmt)
+        self.functions -= 1
+        self.scopes.pop()
+
+    def _class(self, node: ast.ClassDef) -> None:
+        for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
+            self.visit(expr)
+        self.hide(node.name)
+        self.scopes.append({})
+        for stmt in node.body:
+            self.visit(stmt)
+        self.scopes.pop()
+
+
+def _scan_text(source: str, module: str, is_package: bool, prefix: str) -> dict[str, Any]:
+    imports: list[list[Any]] = []
+    bindings: dict[str, str] = {}
+    uses: Counter[str] = Counter()
+    for site in find_imports(source, module, is_package, [prefix]):
+        if site.kind is ImportKind.WEAK:
+            uses[site.module] += 1
+            continue
+        candidates = expand_from_import(site) if site.names else [site.module]
+        if not any(_related(c, prefix) for c in candidates):
+            continue
+        if any(_under(c, prefix) for c in candidates):
+            imports.append([site.line, site.kind.value, candidates])
+        if site.names:
+            for name, alias in site.names:
+                bindings[alias] = f"{site.module}.{name}"
+        elif site.alias:
+            bindings[site.alias] = site.module
+        else:
+            top = site.module.split(".")[0]
+            bindings[top] = top
+    if bindings:
+        names = "|".join(re.escape(n) for n in sorted(bindings, key=len, reverse=True))
+        pattern = re.compile(rf"(?<![\w.])({names})(?!\w)((?:\.[A-Za-z_]\w*)*)")
+        for match in pattern.finditer(source):
+            dotted = bindings[match.group(1)] + match.group(2)
+            if _under(dotted, prefix):
+                uses[dotted] += 1  # the import line itself included, as a from-import counts
+    return {"parsed": False, "imports": imports, "uses": sorted(uses.items())}
+
+
+class _Locator:
+    """Maps a project's dotted names under ``<base>.<root>`` to incubator modules."""
+
+    def __init__(self, graph: nx.DiGraph, prefix: str, root_module: str):
+        self.prefix = prefix
+        self.root_module = root_module
+        self.known = {f"{root_module}.{m}": m for m in graph}
+        self.submodules = {
+            m: {p.rsplit("/", 1)[-1][:-3] for p in graph.nodes[m]["files"]} - {"__init__"}
+            for m in graph
+            if any(p.endswith("/__init__.py") for p in graph.nodes[m]["files"])
+        }
+
+    def _split(self, dotted: str) -> tuple[str, list[str]] | None:
+        if not _under(dotted, self.prefix):
+            return None
+        inner = self.root_module + dotted[len(self.prefix) :]
+        full = innermost_module(inner, self.known)
+        if full is None:
+            return None
+        rest = inner[len(full) + 1 :]
+        return self.known[full], rest.split(".") if rest else []
+
+    def module(self, dotted: str) -> str | None:
+        """The incubator module ``dotted`` is in, if any."""
+        found = self._split(dotted)
+        return found[0] if found else None
+
+    def api_name(self, dotted: str) -> tuple[str, str] | None:
+        """(module, public name) for a use of ``dotted``; a name in a package module is
+        qualified by its file (``session.get_session``); a module itself is no name."""
+        found = self._split(dotted)
+        if found is None or not found[1]:
+            return None
+        module, rest = found
+        if rest[0] in self.submodules.get(module, ()):
+            if len(rest) < 2:
+                return None
+            return module, f"{rest[0]}.{rest[1]}"
+        return module, rest[0]

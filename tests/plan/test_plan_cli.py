@@ -1,0 +1,151 @@
+"""``oslo-incubator graduate plan`` as a user runs it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from builders import make_incubator, make_project
+from click.testing import CliRunner
+
+from oslo_incubator.cli import main
+
+ROOT = "openstack/common"
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> tuple[Path, Path]:
+    inc = make_incubator(
+        tmp_path / "inc",
+        [
+            (
+                "Add modules",
+                {
+                    f"{ROOT}/log.py": "import six\nfrom openstack.common import handler\n",
+                    f"{ROOT}/handler.py": "def f():\n    from openstack.common import log\n",
+                    f"{ROOT}/units.py": "Ki = 1024\n",
+                    "requirements.txt": "six>=1.6.0\n",
+                },
+            )
+        ],
+    )
+    project = make_project(
+        tmp_path / "nova",
+        "nova",
+        {"log.py": "x = 1\n"},
+        extra={
+            "nova/a.py": (
+                "from nova.openstack.common import handler\n"
+                "from nova.openstack.common import log as logging\n"
+                "LOG = logging.getLogger(__name__)\n"
+            ),
+        },
+    )
+    return inc.path, project.path
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_plan_text_is_a_numbered_sequence_with_one_block_per_library(
+    workspace: tuple[Path, Path],
+) -> None:
+    inc, project = workspace
+    code, out = run("graduate", "plan", "--incubator", str(inc), "--project", str(project))
+    assert code == 0
+    assert "3 libraries in graduation order" in out
+    assert "\n1. handler  (1 module, 1 file, 2 lines)\n" in out
+    assert "\n2. log  (1 module, 1 file, 2 lines)\n" in out
+    assert "\n3. units  (1 module, 1 file, 1 line)\n" in out
+    assert "   used by:           nova (1 import site in 1 file)\n" in out
+    assert "   api used:          getLogger (1)\n" in out
+    assert "   requires:          six>=1.6.0\n" in out
+    assert "   imports:           log [lazy, graduates later]\n" in out
+    assert "closed only through lazy or weak imports: the plan breaks it; broken at:" in out
+    assert f"handler -> log (lazy) {ROOT}/handler.py:2" in out
+
+
+def test_plan_json_has_the_documented_shape(workspace: tuple[Path, Path]) -> None:
+    inc, project = workspace
+    code, out = run(
+        "graduate", "plan", "--incubator", str(inc), "--project", str(project),
+        "--module", "log", "--format", "json",
+    )  # fmt: skip
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["schema"] == "oslo-incubator.plan/1"
+    assert len(doc["incubator"]["head"]) == 40
+    assert (doc["projects"], doc["requested"]) == (["nova"], ["log"])
+    assert [(lib["position"], lib["name"], lib["modules"]) for lib in doc["libraries"]] == [
+        (1, "log", ["log", "handler"]),
+        (2, "units", ["units"]),
+    ]
+    log = doc["libraries"][0]
+    assert log["reasons"] == [
+        "requested: log",
+        "needed at import time by the requested modules: handler",
+    ]
+    assert log["baggage"] == {"modules": ["handler"], "lines": 2, "requirements": []}
+    assert log["requirements"][0]["requirement"] == "six>=1.6.0"
+    assert log["consumers"] == [{"project": "nova", "import_sites": 2, "files": 1}]
+    assert log["api"] == [{"module": "log", "name": "getLogger", "uses": 1, "projects": ["nova"]}]
+    assert {e["kind"] for e in doc["edges"]} == {"strong", "lazy"}
+    assert doc["cycles"][0]["forced"] is False
+
+
+def test_plan_dot_draws_libraries_as_clusters_and_breaking_edges_red(
+    workspace: tuple[Path, Path],
+) -> None:
+    inc, _ = workspace
+    code, out = run("graduate", "plan", "--incubator", str(inc), "--format", "dot")
+    assert code == 0
+    assert out.startswith("digraph graduation {")
+    assert 'subgraph "cluster_1" {' in out
+    assert 'label="1. handler";' in out
+    assert (
+        '"handler" -> "log" [style=dashed, tooltip="openstack/common/handler.py:2", color=red];'
+        in out
+    )
+    assert '"log" -> "handler" [style=solid' in out
+
+
+def test_an_unknown_module_exits_2_with_a_one_line_reason(workspace: tuple[Path, Path]) -> None:
+    inc, _ = workspace
+    code, out = run("graduate", "plan", "--incubator", str(inc), "--module", "nope")
+    assert code == 2
+    assert out == "oslo-incubator: error: no module 'nope' under openstack/common/ at HEAD\n"
+
+
+def test_a_directory_that_is_not_a_repository_exits_2(tmp_path: Path) -> None:
+    code, out = run("graduate", "plan", "--incubator", str(tmp_path))
+    assert code == 2
+    assert out.startswith("oslo-incubator: error: ")
+
+
+def test_a_cycle_inside_one_library_says_so(tmp_path: Path) -> None:
+    inc = make_incubator(
+        tmp_path / "inc",
+        [
+            (
+                "Add modules",
+                {
+                    f"{ROOT}/log.py": "from openstack.common import handler\n",
+                    f"{ROOT}/handler.py": "def f():\n    from openstack.common import log\n",
+                },
+            )
+        ],
+    )
+    code, out = run("graduate", "plan", "--incubator", str(inc.path), "--module", "log")
+    assert code == 0
+    assert "its modules share library log for other reasons; it could be broken at:" in out
+
+
+def test_help_explains_the_grouping_rules() -> None:
+    code, out = run("graduate", "plan", "--help")
+    assert code == 0
+    assert "lazy" in out and "--module" in out and "--project" in out
+    code, out = run("graduate", "--help")
+    assert code == 0 and "plan" in out
