@@ -219,6 +219,7 @@ class SyncResult:
     written: tuple[str, ...] = ()
     committed: str | None = None
     dry_run: bool = False
+    refused: str | None = None  # why nothing was written: "conflicts" or "obsolete"
 
     @property
     def files(self) -> tuple[FileSync, ...]:

@@ -122,11 +122,11 @@ def sync_project(
         GitError: committing failed.
     """
     result = plan_sync(incubator, project, config, options, cache)
-    if options.dry_run or refused(result, options):
+    if options.dry_run:
         return result
     writes = _writes(project, result)
     if not writes:
-        return result
+        return replace(result, refused="obsolete") if refused(result, options) else result
     if not options.force:
         dirty = _dirty(project, [p for p in writes if p != LOCK_NAME])
         if dirty:
@@ -136,6 +136,9 @@ def sync_project(
                 "commit or stash them, or pass --force",
                 project / dirty[0],
             )
+    if refused(result, options):
+        reason = "conflicts" if result.conflicts else "obsolete"
+        return replace(result, refused=reason)
     written = write_all(project, writes)
     committed = _commit(project, written, result.message) if options.commit else None
     return replace(result, written=tuple(written), committed=committed)
@@ -709,9 +712,9 @@ def _writes(project: Path, result: SyncResult) -> dict[str, FileWrite]:
         f.copy_path: FileWrite(f.new_text.encode("utf-8", "surrogateescape"), f.mode)
         for f in result.changed
     }
-    if result.lock is not None:
+    current = project / LOCK_NAME
+    if result.lock is not None and (result.lock.entries or current.is_file()):
         text = render_lock(result.lock).encode("utf-8")
-        current = project / LOCK_NAME
         if not current.is_file() or current.read_bytes() != text:
             writes[LOCK_NAME] = FileWrite(text, _REGULAR)
     return writes

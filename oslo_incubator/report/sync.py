@@ -54,13 +54,15 @@ def render_sync_json(result: SyncResult, with_diff: bool = False) -> str:
 
 def status_of(result: SyncResult) -> str:
     """One word for the outcome: ``written``, ``dry-run``, ``conflicts``, ``up-to-date``
-    or ``refused`` (nothing written for another reason)."""
+    or ``refused`` (obsolete modules with ``--fail-on-obsolete``, or a dirty tree)."""
     if result.written:
         return "written"
     if result.dry_run:
         return "dry-run"
-    if result.conflicts:
+    if result.refused == "conflicts" or result.conflicts:
         return "conflicts"
+    if result.refused:
+        return "refused"
     if not result.changed:
         return "up-to-date"
     return "refused"
@@ -195,6 +197,6 @@ def _outcome(result: SyncResult) -> str:
         )
     if status == "up-to-date":
         return "everything is up to date; nothing to write"
-    if result.obsolete:
+    if result.refused == "obsolete":
         return "obsolete modules asked for (--fail-on-obsolete): nothing written"
     return f"{changed} file(s) would change; nothing written"

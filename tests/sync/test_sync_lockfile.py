@@ -29,14 +29,16 @@ ENTRY = LockEntry(
     rewrite="update.py@36b0e857",
 )
 
+HEX = "0123456789abcdef"
+NAMES = st.text(alphabet="abcdefghij_", min_size=1, max_size=8)
 entries = st.builds(
     LockEntry,
-    path=st.from_regex(r"nova/openstack/common/[a-z_]{1,8}\.py", fullmatch=True),
-    module=st.from_regex(r"[a-z_]{1,8}", fullmatch=True),
-    master_path=st.from_regex(r"openstack/common/[a-z_]{1,8}\.py", fullmatch=True),
-    master_commit=st.from_regex(r"[0-9a-f]{40}", fullmatch=True),
-    master_sha256=st.from_regex(r"[0-9a-f]{64}", fullmatch=True),
-    written_sha256=st.from_regex(r"[0-9a-f]{64}", fullmatch=True),
+    path=NAMES.map(lambda n: f"nova/openstack/common/{n}.py"),
+    module=NAMES,
+    master_path=NAMES.map(lambda n: f"openstack/common/{n}.py"),
+    master_commit=st.text(alphabet=HEX, min_size=40, max_size=40),
+    master_sha256=st.text(alphabet=HEX, min_size=64, max_size=64),
+    written_sha256=st.text(alphabet=HEX, min_size=64, max_size=64),
     rewrite=st.sampled_from(["imports", "update.py@f4b14008"]),
 )
 
