@@ -523,16 +523,23 @@ def _scan_project(
     cache: Cache | None,
     progress: Progress | None,
 ) -> list[dict[str, Any]]:
-    marker = root_module.split(".")[0].encode()
+    # A file that never spells the root (``openstack.common``, or ``from
+    # nova.openstack import common``) cannot import it: it is not parsed at all.
+    parent, _, last = root_module.rpartition(".")
+    markers = [root_module.encode()] + ([f"{parent} import {last}".encode()] if parent else [])
+
+    def mentions_root(data: bytes) -> bool:
+        return any(marker in data for marker in markers)
+
     contents = [(project / rel).read_bytes() for rel in files]
     keys = [_scan_key(rel, data, prefix) for rel, data in zip(files, contents, strict=True)]
-    wanted = [k for k, data in zip(keys, contents, strict=True) if marker in data]
+    wanted = [k for k, data in zip(keys, contents, strict=True) if mentions_root(data)]
     cached = cache.get_many("plan-usage", wanted) if cache is not None and wanted else {}
     fresh: dict[str, dict[str, Any]] = {}
     scans = []
     name = project.resolve().name
     for done, (rel, data, key) in enumerate(zip(files, contents, keys, strict=True), start=1):
-        if marker not in data:
+        if not mentions_root(data):
             scans.append({"parsed": True, "imports": [], "uses": []})
         elif key in cached:
             scans.append(cached[key])

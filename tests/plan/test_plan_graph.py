@@ -304,6 +304,20 @@ def test_joining_never_makes_the_order_impossible() -> None:
     ]
 
 
+def test_cycles_too_large_to_search_are_broken_greedily_and_say_so() -> None:
+    graph = graph_of(
+        {
+            "a.py": "from openstack.common import b\n",
+            "b.py": "from openstack.common import a, c\n",
+            "c.py": "from openstack.common import b\n",
+        }
+    )
+    (cycle,) = find_cycles(graph, budget=0)
+    assert (cycle.modules, cycle.exact, len(cycle.breaking_edges)) == (("a", "b", "c"), False, 2)
+    (searched,) = find_cycles(graph)
+    assert (searched.exact, len(searched.breaking_edges)) == (True, 2)
+
+
 # Feedback arc sets on arbitrary small graphs
 
 
@@ -345,13 +359,14 @@ def test_the_exact_feedback_set_breaks_every_cycle_and_nothing_smaller_does(
 @settings(max_examples=60, deadline=None)
 @given(random_graphs())
 def test_the_greedy_feedback_set_breaks_every_cycle_and_is_minimal(graph: nx.DiGraph) -> None:
-    removed, exact = feedback_arc_set(graph, budget=0)
-    assert not exact or not removed
+    removed, proven = feedback_arc_set(graph, budget=0)
     assert _acyclic_without(graph, removed)
     for edge in removed:
         assert not _acyclic_without(graph, [e for e in removed if e != edge])
     exact_removed, _ = feedback_arc_set(graph)
     assert len(exact_removed) <= len(removed)
+    if proven:  # only a set of one edge per cycle is proven without searching
+        assert len(exact_removed) == len(removed)
 
 
 @settings(max_examples=60, deadline=None)

@@ -314,6 +314,7 @@ def nova(tmp_path: Path) -> Path:
             "nova/db.py": NOVA_DB,
             "nova/tests/test_x.py": NOVA_TEST,
             "nova/py2.py": NOVA_PY2,
+            "nova/odd.py": "from nova.openstack import common\n\ncommon.timeutils.utcnow()\n",
             ".tox/py27/lib/x.py": "from nova.openstack.common import units\n",
             "env/pyvenv.cfg": "home = /usr\n",
             "env/lib/y.py": "from nova.openstack.common import units\n",
@@ -348,7 +349,7 @@ def test_consumer_usage_resolves_aliases_to_the_public_names_it_uses(
         "db.sqlalchemy": [("session.get_session", 1)],
         "gettextutils": [("_", 2)],
         "log": [("getLogger", 3)],
-        "timeutils": [("utcnow", 2)],
+        "timeutils": [("utcnow", 3)],
         "units": [("Ki", 1)],
     }
     units = usage.usage_of("units")
