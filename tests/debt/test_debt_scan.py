@@ -331,3 +331,23 @@ def test_a_directory_without_python_is_bad_input(tmp_path: Path) -> None:
 def test_an_unknown_release_is_bad_input(tmp_path: Path) -> None:
     with pytest.raises(OsloIncubatorError, match="'Zebra' is not a release"):
         scan_debt([liba(tmp_path)], release="Zebra")
+
+
+def test_many_deprecations_are_matched_as_surely_as_a_few(tmp_path: Path) -> None:
+    names = [f"old_{n}" for n in range(40)]
+    api = "from debtcollector import removals\n" + "".join(
+        f"\n@removals.remove\ndef {name}():\n    pass\n" for name in names
+    )
+    root = write(
+        tmp_path / "big",
+        {
+            "big/__init__.py": "",
+            "big/api.py": api,
+            "big/user.py": "from big import api\napi.old_39()\napi.old_0()\n",
+            "big/quiet.py": "x = 1\n",
+        },
+    )
+    report = scan_debt([root])
+    assert len(report.items) == 40
+    used = {i.deprecation.name: [u.line for u in i.uses] for i in report.items if i.uses}
+    assert used == {"big.api.old_0": [3], "big.api.old_39": [2]}
