@@ -351,3 +351,76 @@ def test_many_deprecations_are_matched_as_surely_as_a_few(tmp_path: Path) -> Non
     assert len(report.items) == 40
     used = {i.deprecation.name: [u.line for u in i.uses] for i in report.items if i.uses}
     assert used == {"big.api.old_0": [3], "big.api.old_39": [2]}
+
+
+def test_a_removed_module_is_used_by_every_import_of_it_but_not_by_itself(tmp_path: Path) -> None:
+    root = write(
+        tmp_path / "pkg",
+        {
+            "pkg/__init__.py": "",
+            "pkg/old.py": """\
+                import debtcollector.removals
+
+                debtcollector.removals.removed_module(__name__, replacement='pkg.new',
+                                                      removal_version='2.0')
+
+                def helper():
+                    return helper
+                """,
+            "pkg/new.py": "def helper():\n    return 1\n",
+            "pkg/user.py": """\
+                import pkg.old
+                from pkg import old
+                from pkg.old import helper as h
+                import pkg.new
+
+                pkg.old.helper()
+                """,
+        },
+    )
+    [item] = scan_debt([root]).items
+    assert (item.deprecation.name, item.deprecation.kind) == ("pkg.old", DeprecatedKind.MODULE)
+    assert item.deprecation.replacement == "pkg.new"
+    assert [(u.path, u.line, u.kind) for u in item.uses] == [
+        ("pkg/user.py", 1, UseKind.IMPORT),
+        ("pkg/user.py", 2, UseKind.IMPORT),
+        ("pkg/user.py", 3, UseKind.IMPORT),
+        ("pkg/user.py", 6, UseKind.CALL),
+    ]
+
+
+def test_moved_shims_are_used_through_their_old_names_across_projects(tmp_path: Path) -> None:
+    lib = write(
+        tmp_path / "lib",
+        {
+            "lib/__init__.py": "",
+            "lib/shim.py": """\
+                from oslo_incubator.deprecation import moves
+
+                from lib import core
+
+                get_thing = moves.moved_function(core.fetch_thing, 'get_thing', __name__)
+                Thing = moves.moved_class(core.Item, 'Thing', __name__, removal_version='1.0')
+                """,
+            "lib/core.py": "def fetch_thing(): pass\nclass Item(object): pass\n",
+        },
+    )
+    app = write(
+        tmp_path / "app",
+        {
+            "app/__init__.py": "",
+            "app/run.py": "from lib import shim\nshim.get_thing()\nshim.Thing()\n",
+        },
+    )
+    report = scan_debt([lib, app])
+    assert [
+        (
+            i.deprecation.name,
+            i.deprecation.replacement,
+            [(u.project, u.line, u.kind) for u in i.uses],
+        )
+        for i in report.items
+    ] == [
+        ("lib.shim.get_thing", "lib.core.fetch_thing", [("app", 2, UseKind.CALL)]),
+        ("lib.shim.Thing", "lib.core.Item", [("app", 3, UseKind.INSTANTIATION)]),
+    ]
