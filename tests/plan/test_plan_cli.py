@@ -143,6 +143,21 @@ def test_a_cycle_inside_one_library_says_so(tmp_path: Path) -> None:
     assert "its modules share library log for other reasons; it could be broken at:" in out
 
 
+def test_a_project_without_a_base_package_exits_2_naming_it(
+    workspace: tuple[Path, Path], tmp_path: Path
+) -> None:
+    inc, _ = workspace
+    project = tmp_path / "nobase"
+    project.mkdir()
+    (project / "openstack-common.conf").write_text("[DEFAULT]\nmodule=log\n")
+    code, out = run("graduate", "plan", "--incubator", str(inc), "--project", str(project))
+    assert code == 2
+    assert (
+        out
+        == f"oslo-incubator: error: {project}: no base package: set base= in openstack-common.conf\n"
+    )
+
+
 def test_help_explains_the_grouping_rules() -> None:
     code, out = run("graduate", "plan", "--help")
     assert code == 0
