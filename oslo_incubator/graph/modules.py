@@ -440,13 +440,18 @@ def library_graph(graph: nx.DiGraph, groups: Sequence[ModuleGroup]) -> nx.DiGrap
 
 
 def graduation_order(
-    graph: nx.DiGraph, groups: Sequence[ModuleGroup], names: Sequence[str]
+    graph: nx.DiGraph,
+    groups: Sequence[ModuleGroup],
+    names: Sequence[str],
+    uses: Sequence[int] = (),
 ) -> tuple[list[int], tuple[Edge, ...]]:
     """An order of ``groups`` in which each comes after the groups it imports.
 
     Module-level imports are always respected; lazy and weak ones too, except the
-    fewest that close a cycle between groups (:func:`feedback_arc_set`). Ties are
-    broken by ``names`` (one per group), alphabetically.
+    fewest that close a cycle between groups (:func:`feedback_arc_set`). Among the
+    groups free to go next, the most valuable goes first: the one that is, or unblocks,
+    the group with the most consumer import sites (``uses``, one per group; none when
+    no consumer is known); then alphabetically by ``names``.
 
     Returns:
         Group indexes in graduation order, and the lazy/weak group edges (as pairs of
@@ -458,7 +463,13 @@ def graduation_order(
     )
     dag = libs.copy()
     dag.remove_edges_from(deferred)
-    order = list(nx.lexicographical_topological_sort(dag.reverse(), key=lambda i: names[i]))
+    value = [0] * len(groups)
+    if uses:
+        for index in dag:
+            value[index] = max(uses[i] for i in (nx.ancestors(dag, index) | {index}))
+    order = list(
+        nx.lexicographical_topological_sort(dag.reverse(), key=lambda i: (-value[i], names[i]))
+    )
     return order, tuple(sorted((names[int(a)], names[int(b)]) for a, b in deferred))
 
 

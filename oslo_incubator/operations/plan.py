@@ -179,7 +179,8 @@ def plan_graduation(
     consumer_files = _consumer_files(usages) if usages else None
     groups = group_modules(graph, requested, consumer_files)
     names = [_library_name(graph, g, usages) for g in groups]
-    order, _ = graduation_order(graph, groups, names)
+    uses = [sum(_import_sites(m, usages) for m in g.modules) for g in groups]
+    order, _ = graduation_order(graph, groups, names, uses)
     position = {names[i]: n for n, i in enumerate(order)}
     library_of = {m: names[i] for i, g in enumerate(groups) for m in g.modules}
     test_owner = _test_owners(tests, library_of, position)

@@ -178,6 +178,23 @@ def test_a_chain_graduates_from_its_end() -> None:
     assert deferred == ()
 
 
+def test_with_consumers_the_most_used_library_and_what_it_needs_go_first() -> None:
+    graph = graph_of(
+        {
+            "a.py": "",
+            "b.py": "from openstack.common import c\n",
+            "c.py": "",
+            "d.py": "",
+        }
+    )
+    groups = group_modules(graph)
+    names = ["a", "b", "c", "d"]
+    order, _ = graduation_order(graph, groups, names, uses=[3, 10, 0, 0])
+    assert [names[i] for i in order] == ["c", "b", "a", "d"]
+    order, _ = graduation_order(graph, groups, names)
+    assert [names[i] for i in order] == ["a", "c", "b", "d"]
+
+
 def test_a_module_level_cycle_forces_its_modules_together() -> None:
     graph = graph_of(
         {
