@@ -25,6 +25,9 @@ else:  # pragma: no cover
 CONF_NAME = "openstack-common.conf"
 PYPROJECT_NAME = "pyproject.toml"
 _MODULE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+# Module entries may also name companion files only, as nova's 2013
+# ``module=redhat-eventlet.patch`` (update.py copied ``tools/<module>*``).
+_MODULE_ENTRY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z0-9_][A-Za-z0-9_\-]*)*$")
 _SCRIPT_RE = re.compile(r"^[A-Za-z0-9_.\-/]+$")
 _LINE_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_\-]*)\s*[=:]\s*(.*)$")
 
@@ -196,7 +199,7 @@ def _add_values(
 
 
 def _check_module(name: str, path: Path, lineno: int | None) -> None:
-    if not _MODULE_RE.match(name):
+    if not _MODULE_ENTRY_RE.match(name):
         raise ConfigError(f"invalid module name {name!r}", path, lineno)
 
 
