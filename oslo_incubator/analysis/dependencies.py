@@ -117,9 +117,10 @@ def dependency_closure(
 def companion_files(module: str, paths: Iterable[str]) -> list[str]:
     """The files outside the package root that update.py copied with ``module``:
     ``tools/<mod>/*.sh``, ``tools/<mod>*`` and ``etc/oslo/<mod>*.conf`` (as
-    :func:`glob.glob` matches them: ``*`` does not cross ``/``)."""
-    rel = module.replace(".", "/")
-    patterns = (f"tools/{rel}/*.sh", f"tools/{rel}*", f"etc/oslo/{rel}*.conf")
+    :func:`glob.glob` matches them: ``*`` does not cross ``/``; the module name is
+    used as written, so ``module=redhat-eventlet.patch`` copies
+    ``tools/redhat-eventlet.patch``)."""
+    patterns = (f"tools/{module}/*.sh", f"tools/{module}*", f"etc/oslo/{module}*.conf")
     return sorted(
         p
         for p in paths

@@ -4,7 +4,10 @@ The algorithm is the classic one (as in GNU diff3 and bzr's ``merge3``): lines o
 base that both sides kept unchanged are *sync points*; between two sync points each
 side either left the base alone, or changed it. A region only one side changed takes
 that side; a region both sides changed identically takes it once; anything else is a
-conflict. Matching uses :class:`difflib.SequenceMatcher` against the base.
+conflict, unless master's change contains the copy's (every line the copy added,
+master added too, and every line it removed, master removed too: a backport of part
+of a change master later completed), which takes master's side. Matching uses
+:class:`difflib.SequenceMatcher` against the base.
 
 Lines are split on ``"\\n"`` only and keep their ends, so joining the result gives
 back the texts byte for byte (``str.splitlines`` would also split on form feeds).
@@ -18,6 +21,7 @@ change take master's lines, so the result is always in master's rendering there.
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -139,7 +143,17 @@ def _kind(z: Sequence[str], a: Sequence[str], b: Sequence[str]) -> RegionKind:
         return RegionKind.THEIRS
     if b == z:
         return RegionKind.OURS
+    if _contains_change(z, a, b):
+        # A backport of part of master's change: master's side keeps all of it.
+        return RegionKind.SAME
     return RegionKind.CONFLICT
+
+
+def _contains_change(z: Sequence[str], a: Sequence[str], b: Sequence[str]) -> bool:
+    """Whether ``z`` → ``b`` adds every line ``z`` → ``a`` adds and removes every line
+    it removes."""
+    base, ours, theirs = Counter(z), Counter(a), Counter(b)
+    return not ((ours - base) - (theirs - base)) and not ((base - ours) - (base - theirs))
 
 
 def _sync_regions(

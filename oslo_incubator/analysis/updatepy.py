@@ -167,6 +167,19 @@ def recognise_era(update_py: str) -> RuleSet | None:
     return None
 
 
+def copies_root_init(update_py: str | None, timestamp: int | None = None) -> bool:
+    """Whether this ``update.py`` copied master's ``openstack/common/__init__.py``.
+
+    Until a7c30058 (2014-02-18) it only created an empty one when missing. Read from
+    the text (the ``else:`` branch of ``_copy_module`` that copies it), else by date.
+    """
+    if update_py is not None and "def _copy_module" in update_py:
+        return _ROOT_INIT_RE.search(update_py) is not None
+    if timestamp is not None:
+        return timestamp >= _ROOT_INIT_SINCE
+    return True
+
+
 def era_at(timestamp: int) -> RuleSet:
     """The era in force at ``timestamp`` (the first one for earlier times)."""
     chosen = ERAS[0]
@@ -301,6 +314,8 @@ class _Unsupported(Exception):
     """The text uses a construct the interpreter does not understand."""
 
 
+_ROOT_INIT_RE = re.compile(r"else:\s*\n\s*copy_pyfile\(os\.path\.join\(path, '__init__\.py'\)\)")
+_ROOT_INIT_SINCE = 1392774210  # a7c30058, 2014-02-18 20:43:30 -0500
 _FUNCTION_RE = re.compile(r"^([ \t]*)def _?copy_file\(", re.MULTILINE)
 _OSLO_LIBS_RE = re.compile(r"^_?OSLO_LIBS\s*=\s*(\[[^\]]*\])", re.MULTILINE)
 _REPLACE_CALLS = ("_replace", "replace")

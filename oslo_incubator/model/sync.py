@@ -39,7 +39,7 @@ class RegionKind(enum.Enum):
     UNCHANGED = "unchanged"  # all three agree
     OURS = "ours"  # only the copy changed it: the local change is kept
     THEIRS = "theirs"  # only master changed it: master's change is taken
-    SAME = "same"  # both made the same change: master now carries the local change
+    SAME = "same"  # both made the same change, or master's change contains the copy's
     CONFLICT = "conflict"  # both changed it differently
 
 

@@ -31,7 +31,7 @@ from oslo_incubator.analysis.maintainers import fate_of, library_in_message
 from oslo_incubator.analysis.merge import merge3, split_lines
 from oslo_incubator.analysis.normalise import decode, fold
 from oslo_incubator.analysis.rewrite import rewrite_text
-from oslo_incubator.analysis.updatepy import RuleSet, select_rule_set
+from oslo_incubator.analysis.updatepy import RuleSet, copies_root_init, select_rule_set
 from oslo_incubator.history.git import read_blobs, run_git
 from oslo_incubator.model.config import ProjectConfig, RewriteMode
 from oslo_incubator.model.drift import CopyDrift, Obsolescence
@@ -262,13 +262,19 @@ class _Planner:
         self.root_module = self.root.replace("/", ".")
         self.head = self.index.commits[self.index.head]
         self.paths = frozenset(self.index.head_tree)
+        self.companions = sorted(p for p in self.paths if p.startswith(("tools/", "etc/oslo/")))
         self.warnings: list[str] = []
         self.lock = read_lock(project)
         self._drift: dict[str, CopyDrift] | None = None
         mode = options.rewrite or config.rewrite
         self.rules: RuleSet | None = None
+        self.copy_root_init = True
         if mode is RewriteMode.UPDATE_PY:
-            self.rules = self._update_py_rules()
+            data = self.index.read_at_head("update.py")
+            update_py = decode(data) if data is not None else None
+            self.rules = self._update_py_rules(update_py)
+            # update.py before 2014-02 only created an empty root __init__.py.
+            self.copy_root_init = copies_root_init(update_py, self.head.timestamp)
         self.rewrite_name = self.rules.name if self.rules else IMPORTS_REWRITE
 
     def plan(self) -> SyncResult:
@@ -277,6 +283,9 @@ class _Planner:
         active = []
         for module in modules:
             files = module_files(module, self.paths, self.root)
+            if not files and companion_files(module, self.companions):
+                active.append(module)  # tools/install_venv_common.py: companions only
+                continue
             fate = self._obsolescence(module, files)
             if fate is not None:
                 obsolete.append(ObsoleteModule(module, fate))
@@ -369,7 +378,6 @@ class _Planner:
 
     def _planned(self, needs: Sequence[ModuleNeed], scripts: Sequence[str]) -> list[_Planned]:
         planned: dict[str, _Planned] = {}
-        companions = [p for p in self.paths if p.startswith(("tools/", "etc/oslo/"))]
         for need in needs:
             for path in self._files_of(need.module):
                 if not need.required_by and self._obsolete_file(path):
@@ -378,9 +386,12 @@ class _Planner:
                     continue
                 copy_path = self._destination(path)
                 # The root __init__.py belongs to no module in particular (as in drift).
-                owner = ROOT_INIT_MODULE if path == f"{self.root}/__init__.py" else need.module
+                is_root_init = path == f"{self.root}/__init__.py"
+                if is_root_init and not self.copy_root_init:
+                    continue
+                owner = ROOT_INIT_MODULE if is_root_init else need.module
                 planned.setdefault(copy_path, _Planned(owner, FileKind.MODULE, copy_path, path))
-            for path in companion_files(need.module, companions):
+            for path in companion_files(need.module, self.companions):
                 copy_path = self._destination(path)
                 planned.setdefault(
                     copy_path, _Planned(need.module, FileKind.COMPANION, copy_path, path)
@@ -451,10 +462,9 @@ class _Planner:
                 modes[path] = _EXECUTABLE if meta.split()[0] == "100755" else _REGULAR
         return modes
 
-    def _update_py_rules(self) -> RuleSet:
-        data = self.index.read_at_head("update.py")
-        rules = select_rule_set(decode(data) if data else None, self.head.timestamp)
-        if data is None:
+    def _update_py_rules(self, update_py: str | None) -> RuleSet:
+        rules = select_rule_set(update_py, self.head.timestamp)
+        if update_py is None:
             self.warnings.append(
                 f"the incubator has no update.py at {self.index.head[:8]}; "
                 f"using the rules of {rules.name} ({rules.date})"

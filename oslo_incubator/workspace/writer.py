@@ -22,7 +22,9 @@ from pathlib import Path, PurePosixPath
 from oslo_incubator.model.errors import ConfigError, UnsafePathError
 
 _TEMP_SUFFIX = ".oslo-incubator.tmp"
-_MODULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+# Dotted names; '-' is allowed for entries that name companion files only
+# (``redhat-eventlet.patch``), as openstack-common.conf allows.
+_MODULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z0-9_][A-Za-z0-9_\-]*)*")
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ def safe_destination(project: Path, rel: str) -> Path:
 
 
 def check_module_name(project: Path, name: str) -> None:
-    """Accept a dotted module name (``log``, ``report.views.json``).
+    """Accept a dotted module name (``log``, ``report.views.json``, ``redhat-eventlet.patch``).
 
     Raises:
         UnsafePathError: the name would name a path outside the package root

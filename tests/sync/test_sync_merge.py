@@ -114,3 +114,28 @@ def test_merge_conflict_at_end_without_newline_keeps_markers_on_their_own_lines(
 def test_split_lines_only_splits_on_newlines() -> None:
     assert split_lines("a\x0cb\nc\r\nd") == ["a\x0cb\n", "c\r\n", "d"]
     assert "".join(split_lines("x\n\ny")) == "x\n\ny"
+
+
+def test_partial_backport_of_a_change_master_completed_takes_master() -> None:
+    base = "levels = [\n    'amqp=WARN',\n]\n"
+    ours = "levels = [\n    'amqp=WARN',\n    'iso8601=WARN',\n]\n"
+    theirs = "levels = [\n    'amqp=WARN',\n    'iso8601=WARN',\n    'requests=WARN',\n]\n"
+    result = merge3(base, ours, theirs)
+    assert result.clean
+    assert result.text() == theirs
+    (same,) = [r for r in result.regions if r.kind is RegionKind.SAME]
+    assert same.ours == ("    'iso8601=WARN',\n",)
+
+
+def test_different_changes_of_one_line_still_conflict() -> None:
+    result = merge3("x = 1\n", "x = 2\n", "x = 3\ny = 4\n")
+    assert [r.kind for r in result.regions] == [RegionKind.CONFLICT]
+
+
+@given(texts, texts, texts)
+def test_merge_result_keeps_every_line_of_a_clean_merge_from_one_side(
+    base: str, ours: str, theirs: str
+) -> None:
+    result = merge3(base, ours, theirs)
+    for region in result.regions:
+        assert region.result in (region.ours, region.theirs)

@@ -52,7 +52,7 @@ def test_module_names_that_name_paths_are_refused(tmp_path: Path, name: str) -> 
 def test_module_names_that_are_not_identifiers_are_config_errors(tmp_path: Path) -> None:
     check_module_name(tmp_path, "report.views.json")
     with pytest.raises(ConfigError):
-        check_module_name(tmp_path, "foo-bar")
+        check_module_name(tmp_path, "foo bar")
 
 
 def test_write_all_writes_every_file_with_its_mode(tmp_path: Path) -> None:
