@@ -43,9 +43,11 @@ from oslo_incubator.model.drift import (
 )
 from oslo_incubator.model.errors import ConfigError
 from oslo_incubator.model.history import Version
+from oslo_incubator.model.sync import LockEntry
 from oslo_incubator.workspace.cache import Cache
 from oslo_incubator.workspace.config import load_project_config
 from oslo_incubator.workspace.copies import CopyLocation, locate_copies
+from oslo_incubator.workspace.lockfile import read_lock
 
 # Bump when the analysis changes, so cached results of an older analysis are not reused;
 # the package version is part of the key too, so development builds never share results.
@@ -186,8 +188,11 @@ def analyse_project(
     companions = [p for p in index.lineage_of if p.startswith(COMPANION_PREFIXES)]
     located = locate_copies(project, config, companions)
     contents = {c.copy_path: (project / c.copy_path).read_bytes() for c in located.copies}
+    # A sync's lock file names each copy's master version exactly.
+    lock = read_lock(project)
+    locked = {c.copy_path: lock.entry(c.copy_path) if lock else None for c in located.copies}
     keys = {
-        c.copy_path: _result_key(incubator, config, c, contents[c.copy_path])
+        c.copy_path: _result_key(incubator, config, c, contents[c.copy_path], locked[c.copy_path])
         for c in located.copies
     }
     cached: dict[str, object] = cache.get_many("drift-copy", keys.values()) if cache else {}
@@ -205,7 +210,9 @@ def analyse_project(
             except ValueError:
                 result = None
         if result is None:
-            result = analyser.analyse(location, contents[location.copy_path])
+            result = analyser.analyse(
+                location, contents[location.copy_path], locked[location.copy_path]
+            )
             fresh[key] = to_jsonable(result)
         copies.append(result)
         if progress is not None:
@@ -250,9 +257,15 @@ def _package_version() -> str:
 
 
 def _result_key(
-    incubator: Incubator, config: ProjectConfig, copy: CopyLocation, data: bytes
+    incubator: Incubator,
+    config: ProjectConfig,
+    copy: CopyLocation,
+    data: bytes,
+    locked: LockEntry | None = None,
 ) -> str:
     digest = hashlib.sha1(data)
+    if locked is not None:
+        digest.update(locked.master_sha256.encode())
     fates = json.dumps([to_jsonable(f) for f in incubator.fates], sort_keys=True)
     digest.update(
         "\0".join(
@@ -297,8 +310,11 @@ class _Analyser:
         self.index.texts(blobs)
         self.index.messages(deletions)
 
-    def analyse(self, location: CopyLocation, data: bytes) -> CopyDrift:
-        """The drift of one copy whose content is ``data``."""
+    def analyse(
+        self, location: CopyLocation, data: bytes, locked: LockEntry | None = None
+    ) -> CopyDrift:
+        """The drift of one copy whose content is ``data``; ``locked`` is its lock file
+        entry, whose master version is the base when the copy equals no version."""
         text = decode(data)
         unknown = CopyDrift(
             module=location.module,
@@ -334,7 +350,11 @@ class _Analyser:
             match = "quirk"
             base = candidates.latest_equal_quirks(folded)
         hunks: tuple[Hunk, ...] = ()
-        if base is None:
+        pinned = self._locked_version(candidates, locked) if base is None and locked else None
+        if pinned is not None:
+            match = "lock"
+            base, hunks = self._nearest(candidates, text, folded, pinned)
+        elif base is None:
             match = "nearest"
             base, hunks = self._nearest(candidates, text, folded)
         if obsolete is not None:
@@ -364,9 +384,20 @@ class _Analyser:
             self._candidates[lineage] = found
         return found
 
+    def _locked_version(self, candidates: _Candidates, locked: LockEntry) -> Version | None:
+        texts = self.index.texts(v.blob for v in candidates.versions if v.blob)
+        for version in candidates.versions:
+            if (
+                hashlib.sha256(texts.get(version.blob or "", b"")).hexdigest()
+                == locked.master_sha256
+            ):
+                return version
+        return None
+
     def _nearest(
-        self, candidates: _Candidates, text: str, folded: str
+        self, candidates: _Candidates, text: str, folded: str, pinned: Version | None = None
     ) -> tuple[Version, tuple[Hunk, ...]]:
+        """The nearest version (or ``pinned``) and the copy's local changes against it."""
         copy_folded = folded.splitlines()
         copy_counter = Counter(copy_folded)
         unique: dict[str, Version] = {}
@@ -381,8 +412,8 @@ class _Analyser:
                 v.order,
             ),
         )
-        best: tuple[int, int, Version] | None = None
-        for version in ranked:
+        best: tuple[int, int, Version] | None = (0, 0, pinned) if pinned else None
+        for version in [] if pinned else ranked:
             blob = version.blob or ""
             if (
                 best is not None
