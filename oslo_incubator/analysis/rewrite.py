@@ -50,6 +50,11 @@ class ImportStatements(cst.CSTTransformer):
         self.base = base
         self.root = root
 
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        # Import statements never sit inside expressions: skip those subtrees, which
+        # are most of a module (the names of an import are handled on leaving it).
+        return not isinstance(node, cst.BaseExpression) and super().on_visit(node)
+
     def leave_ImportAlias(
         self, original_node: cst.ImportAlias, updated_node: cst.ImportAlias
     ) -> cst.ImportAlias:
@@ -141,10 +146,11 @@ def rewrite_imports(text: str, base: str, root: str = DEFAULT_ROOT) -> RewriteOu
     """The default rewrite of Python ``text``: the three codemods, composed.
 
     Text that libcst cannot parse gets :func:`rewrite_import_prefix_text` and a
-    warning. A text that never names the root's first part is returned unchanged
-    without parsing.
+    warning. Each codemod runs only when a cheap text search says it may apply, so a
+    text that never names the root is returned unchanged without parsing.
     """
-    if root.split(".")[0] not in text:
+    needed = [t for t, applies in _applicable(text, base, root) if applies]
+    if not needed:
         return RewriteOutcome(text, "libcst")
     try:
         module = cst.parse_module(text)
@@ -155,9 +161,12 @@ def rewrite_imports(text: str, base: str, root: str = DEFAULT_ROOT) -> RewriteOu
             "regex",
             f"libcst cannot parse it ({reason}); rewrote import prefixes with regular expressions",
         )
-    for transformer in transformers(base, root):
-        module = module.visit(transformer)
-    return RewriteOutcome(module.code, "libcst")
+    rewritten = module
+    for transformer in needed:
+        rewritten = rewritten.visit(transformer)
+    if rewritten is module:
+        return RewriteOutcome(text, "libcst")  # nothing matched: no need to print it
+    return RewriteOutcome(rewritten.code, "libcst")
 
 
 def transformers(base: str, root: str = DEFAULT_ROOT) -> Sequence[cst.CSTTransformer]:
@@ -214,6 +223,18 @@ def undo_rewrite(text: str, base: str, root: str = DEFAULT_ROOT) -> str:
 
 
 # Private
+
+
+def _applicable(text: str, base: str, root: str) -> list[tuple[cst.CSTTransformer, bool]]:
+    escaped = re.escape(root)
+    first = re.escape(root.split(".")[0])
+    return [
+        # A plain "import openstack..." binds the root's first name.
+        (QualifiedNames(base, root), re.search(rf"\bimport[\s\\(]+{first}\b", text) is not None),
+        (ImportStatements(base, root), re.search(rf"\b(?:from|import)[\s\\(]+{escaped}\b", text)
+         is not None),
+        (ImportPathStrings(base, root), re.search(rf"['\"]{escaped}\b", text) is not None),
+    ]  # fmt: skip
 
 
 def _under(name: str, root: str) -> bool:
