@@ -25,6 +25,8 @@ import sys
 
 def main(argv: list[str]) -> int:
     """Run ``oslo-incubator update`` with update.py's defaults; return the exit status."""
+    import click
+
     from oslo_incubator.cli import main as cli
 
     args = list(argv)
@@ -35,10 +37,9 @@ def main(argv: list[str]) -> int:
         cli.main(["update", *args], prog_name="update.py", standalone_mode=False)
     except SystemExit as exc:
         return int(exc.code or 0)
-    except Exception as exc:  # click's usage errors, as update.py printed them
-        message = getattr(exc, "format_message", lambda: str(exc))()
-        print(f"update.py: error: {message}", file=sys.stderr)
-        return 2
+    except click.ClickException as exc:  # usage errors, printed as click prints them
+        exc.show()
+        return exc.exit_code
     return 0
 
 
