@@ -139,6 +139,8 @@ def sync_project(
     if refused(result, options):
         reason = "conflicts" if result.conflicts else "obsolete"
         return replace(result, refused=reason)
+    if options.commit:
+        run_git(project, "rev-parse", "--is-inside-work-tree")  # fail before writing
     written = write_all(project, writes)
     committed = _commit(project, written, result.message) if options.commit else None
     return replace(result, written=tuple(written), committed=committed)

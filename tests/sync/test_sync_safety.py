@@ -10,7 +10,7 @@ from builders import make_project
 from conftest import GETTEXT, JSON, LOG_V1, TIME, Workspace
 
 from oslo_incubator.history.builder import RepoBuilder
-from oslo_incubator.model.errors import ConfigError, DirtyTreeError, UnsafePathError
+from oslo_incubator.model.errors import ConfigError, DirtyTreeError, GitError, UnsafePathError
 
 Read = Callable[[Path], dict[str, str]]
 LOG = "nova/openstack/common/log.py"
@@ -108,3 +108,16 @@ def test_project_without_base_is_a_config_error(workspace: Workspace, tmp_path: 
     RepoBuilder(proj).commit("Start", {"README": "x\n"})
     with pytest.raises(ConfigError, match="no base package"):
         workspace.sync(proj, modules=("log",))
+
+
+def test_commit_outside_a_git_work_tree_fails_before_writing(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    proj = tmp_path / "plain"
+    proj.mkdir()
+    (proj / "openstack-common.conf").write_text("[DEFAULT]\nbase=nova\nmodule=timeutils\n")
+    with pytest.raises(GitError):
+        workspace.sync(proj, commit=True)
+    assert sorted(p.name for p in proj.iterdir()) == ["openstack-common.conf"]
+    # Without --commit a project outside git is synced (there is nothing to check).
+    assert "nova/openstack/common/timeutils.py" in workspace.sync(proj).written
