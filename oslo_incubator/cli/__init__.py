@@ -20,6 +20,7 @@ COMMANDS = {
     "sync": "oslo_incubator.cli.sync:sync",
     "update": "oslo_incubator.cli.sync:update",
     "graduate": "oslo_incubator.cli.graduate:graduate",
+    "scan": "oslo_incubator.cli.scan:scan",
 }
 
 

@@ -1,0 +1,1180 @@
+"""Scan: families of modules and functions copied across a fleet of projects.
+
+Public use case: :func:`scan_projects`. The method (normalisation, similarity,
+candidate generation, how families, masters and origins are chosen, the incubation
+score) is described in doc/source/scan.rst; the pure parts live in
+``analysis.fingerprint``.
+
+Work is cached in two layers: the fingerprint of every file by its content (and the
+exact similarity of every pair compared), and the whole report by the content keys of
+every file, the projects' git heads and the incubator's head, so a second scan of
+unchanged trees only reads and hashes files.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import math
+import os
+import platform
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from oslo_incubator.analysis.fingerprint import (
+    band_keys,
+    content_key,
+    estimate,
+    fingerprint,
+    jaccard,
+    line_offsets,
+    normalise,
+    shingle_set,
+    tokenize,
+)
+from oslo_incubator.analysis.imports import innermost_module, resolve_relative
+from oslo_incubator.analysis.maintainers import fate_of
+from oslo_incubator.analysis.normalise import decode
+from oslo_incubator.history.git import git_text, resolve_commit
+from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT, ProjectConfig
+from oslo_incubator.model.drift import CopyDrift, DriftStatus
+from oslo_incubator.model.errors import GitError
+from oslo_incubator.model.history import Version
+from oslo_incubator.model.scan import (
+    Candidate,
+    Family,
+    FilePrint,
+    FingerprintSettings,
+    Grain,
+    ImportLink,
+    ImportStatement,
+    IncubatorInfo,
+    Master,
+    Member,
+    ProjectScan,
+    ScanOptions,
+    ScanReport,
+    UnitKind,
+    UnitPrint,
+)
+from oslo_incubator.operations.drift import Incubator, analyse_project, open_incubator
+from oslo_incubator.workspace.cache import Cache
+from oslo_incubator.workspace.config import find_config, load_project_config
+
+# Bump when anything that decides a result changes, so older cache entries are not used.
+ANALYSIS_VERSION = "scan/1"
+
+Progress = Callable[[str, int, int], None]
+
+# Directories that hold no project code of their own.
+SKIPPED_DIRS = frozenset(
+    {".git", ".tox", ".venv", "venv", ".eggs", "__pycache__", ".hg", ".svn", "node_modules"}
+)
+SKIPPED_ROOT_DIRS = frozenset({"build", "dist"})  # build output, at the project root only
+# Top-level packages that are not the project's own code name.
+NOT_BASES = frozenset({"tests", "test", "doc", "docs", "tools", "bin", "etc", "examples"})
+MIN_BASE_LENGTH = 4  # folding every "one" or "api" substring would blur unrelated text
+ESTIMATE_MARGIN = 0.15  # about three standard errors of a 64-value MinHash estimate
+MASTER_CANDIDATES = 3  # masters verified per unit, best estimates first
+CHUNK_BYTES = 256 * 1024  # work handed to a worker process at once
+MIN_POOL_FILES = 64  # below this, starting processes costs more than it saves
+# git maps up to 1 GiB of pack at a time; walking nova's history that way costs 240 MB
+# of memory. Small windows and caches keep it near 40 MB at the same speed.
+_SMALL_GIT = (
+    "-c", "core.quotePath=false", "-c", "core.packedGitWindowSize=1m",
+    "-c", "core.packedGitLimit=16m", "-c", "core.deltaBaseCacheLimit=4m",
+)  # fmt: skip
+
+
+def scan_projects(
+    projects: Sequence[Path],
+    options: ScanOptions | None = None,
+    incubator: Path | None = None,
+    package_root: str = DEFAULT_PACKAGE_ROOT,
+    cache: Cache | None = None,
+    progress: Progress | None = None,
+) -> ScanReport:
+    """Find the families of copied modules and top-level symbols across ``projects``.
+
+    Args:
+        projects: project roots (directories); each is read whole.
+        options: thresholds, sizes and the number of worker processes.
+        incubator: the incubator's repository, to give families their master and
+            members their drift status; ``None`` to scan without one.
+        package_root: where master modules live in the incubator.
+        cache: where fingerprints, pair similarities and reports are kept.
+        progress: called with (stage, done, total) while files are fingerprinted.
+
+    Returns:
+        The families (masters first, then the others by size), the incubation
+        candidates ranked by score, and the project files that import copies.
+
+    Raises:
+        ConfigError: a project's configuration file is malformed.
+        GitError: ``incubator`` is not a git repository.
+    """
+    options = options or ScanOptions()
+    root_module = package_root.strip("/").replace("/", ".")
+    sources = [_read_project(path, options.fingerprint, root_module) for path in _unique(projects)]
+    _name_uniquely(sources)
+    inc = open_incubator(incubator, package_root, cache) if incubator is not None else None
+    report_key = _report_key(sources, options, inc, package_root)
+    if cache is not None:
+        cached = cache.get("scan-report", report_key)
+        if cached is not None:
+            try:
+                return _report_from_json(cached, options)
+            except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+                pass  # an unreadable entry is recomputed, never trusted
+    scanner = _Scanner(sources, options, inc, root_module, cache, progress)
+    report = scanner.run()
+    if cache is not None:
+        cache.put("scan-report", report_key, _report_to_json(report))
+    return report
+
+
+def scan_settings_key(settings: FingerprintSettings, root_module: str) -> str:
+    """What every cached fingerprint key starts with: analysis, Python and settings."""
+    python = ".".join(platform.python_version_tuple()[:2])
+    return "\0".join(
+        [ANALYSIS_VERSION, platform.python_implementation(), python, repr(settings), root_module]
+    )
+
+
+# Private: reading projects
+
+
+@dataclass
+class _ProjectSource:
+    """One project as read from disk."""
+
+    path: Path
+    name: str
+    config: ProjectConfig
+    bases: tuple[str, ...]
+    head: str | None
+    config_digest: str
+    paths: list[str]
+    data: list[bytes]
+    keys: list[str]
+    prints: list[FilePrint | None] = field(default_factory=list)
+
+
+def _unique(projects: Sequence[Path]) -> list[Path]:
+    seen: dict[Path, Path] = {}
+    for project in projects:
+        seen.setdefault(project.resolve(), project)
+    return list(seen.values())
+
+
+def _name_uniquely(sources: list[_ProjectSource]) -> None:
+    counts: Counter[str] = Counter()
+    for source in sources:
+        counts[source.name] += 1
+        if counts[source.name] > 1:
+            source.name = f"{source.name}-{counts[source.name]}"
+
+
+def _read_project(path: Path, settings: FingerprintSettings, root_module: str) -> _ProjectSource:
+    config = load_project_config(path)
+    bases = _bases(path, config)
+    try:
+        head: str | None = resolve_commit(path) if (path / ".git").exists() else None
+    except GitError:
+        head = None
+    conf_file = find_config(path)
+    config_digest = hashlib.sha1(conf_file.read_bytes()).hexdigest() if conf_file else ""
+    paths = _python_files(path)
+    prefix = hashlib.sha1(
+        "\0".join([scan_settings_key(settings, root_module), ",".join(bases), "file"]).encode()
+    )
+    data = []
+    keys = []
+    for rel in paths:
+        content = (path / rel).read_bytes()
+        digest = prefix.copy()
+        digest.update(content)
+        data.append(content)
+        keys.append(digest.hexdigest())
+    name = path.resolve().name
+    return _ProjectSource(path, name, config, bases, head, config_digest, paths, data, keys)
+
+
+def _bases(project: Path, config: ProjectConfig) -> tuple[str, ...]:
+    if config.base:
+        return (config.base,)
+    packages = []
+    for child in sorted(project.iterdir()):
+        if (
+            child.is_dir()
+            and child.name not in NOT_BASES
+            and len(child.name) >= MIN_BASE_LENGTH
+            and child.name.isidentifier()
+            and (child / "__init__.py").is_file()
+        ):
+            packages.append(child.name)
+    return tuple(packages)
+
+
+def _python_files(root: Path) -> list[str]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        at_root = dirpath == str(root)
+        keep = []
+        for name in dirnames:
+            if name in SKIPPED_DIRS or name.startswith(".") or name.endswith(".egg-info"):
+                continue
+            if at_root and name in SKIPPED_ROOT_DIRS:
+                continue
+            if os.path.exists(os.path.join(dirpath, name, "pyvenv.cfg")):
+                continue  # a virtualenv under any name
+            keep.append(name)
+        dirnames[:] = sorted(keep)
+        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        for name in sorted(filenames):
+            if name.endswith(".py"):
+                found.append(name if rel_dir == "." else f"{rel_dir}/{name}")
+    return found
+
+
+def _report_key(
+    sources: list[_ProjectSource], options: ScanOptions, inc: Incubator | None, package_root: str
+) -> str:
+    # Worker count changes how, not what: it is not part of the key.
+    digest = hashlib.sha1(repr((ANALYSIS_VERSION, replace(options, jobs=0))).encode())
+    if inc is not None:
+        digest.update(f"\0{inc.path}\0{inc.index.head}\0{package_root}".encode())
+    for source in sources:
+        digest.update(
+            f"\1{source.name}\0{source.path}\0{source.head}\0{source.config_digest}".encode()
+        )
+        for rel, key in zip(source.paths, source.keys, strict=True):
+            digest.update(f"\2{rel}\0{key}".encode())
+    return digest.hexdigest()
+
+
+# Private: fingerprints, in worker processes
+
+_Job = tuple[bytes, tuple[str, ...], bool]  # file content, bases to fold, find symbols
+
+
+def _fingerprint_records(
+    jobs: list[_Job], root_module: str, settings: FingerprintSettings
+) -> list[list[Any]]:
+    """Fingerprint several files into their cache form (runs in a worker process)."""
+    return [
+        _print_to_json(fingerprint(data, bases, root_module, settings, symbols))
+        for data, bases, symbols in jobs
+    ]
+
+
+class _Workers:
+    """Fingerprint jobs on worker processes, or here when there are few of them.
+
+    The processes start (fork) as soon as the jobs are submitted, before any thread
+    of this scan exists.
+    """
+
+    def __init__(
+        self, jobs: list[_Job], root_module: str, settings: FingerprintSettings, workers: int
+    ):
+        self.jobs = jobs
+        self.root_module = root_module
+        self.settings = settings
+        self.chunks: list[list[_Job]] = [[]]
+        size = 0
+        for job in jobs:
+            if size > CHUNK_BYTES:
+                self.chunks.append([])
+                size = 0
+            self.chunks[-1].append(job)
+            size += len(job[0])
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: dict[Future[list[list[Any]]], int] = {}
+        if workers > 1 and len(jobs) >= MIN_POOL_FILES:
+            try:
+                self.pool = ProcessPoolExecutor(max_workers=min(workers, len(self.chunks)))
+                for i, chunk in enumerate(self.chunks):
+                    future = self.pool.submit(_fingerprint_records, chunk, root_module, settings)
+                    self.futures[future] = i
+            except (OSError, NotImplementedError):  # no processes here: work in this one
+                self.close()
+
+    def results(self, progress: Progress | None) -> list[list[Any]]:
+        """The records of every job, in job order."""
+        if self.pool is None:
+            records = []
+            for done, job in enumerate(self.jobs, start=1):
+                records += _fingerprint_records([job], self.root_module, self.settings)
+                if progress is not None:
+                    progress("fingerprints", done, len(self.jobs))
+            return records
+        by_chunk: list[list[list[Any]]] = [[] for _ in self.chunks]
+        done = 0
+        for future in as_completed(self.futures):
+            index = self.futures[future]
+            by_chunk[index] = future.result()
+            done += len(self.chunks[index])
+            if progress is not None:
+                progress("fingerprints", done, len(self.jobs))
+        return [record for chunk in by_chunk for record in chunk]
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+            self.futures = {}
+
+
+# Private: the cache's compact JSON forms
+
+
+def _unit_to_json(unit: UnitPrint) -> list[Any]:
+    return [unit.name, unit.kind.value, unit.start, unit.end, unit.tokens, unit.key,
+            base64.b64encode(unit.signature).decode("ascii")]  # fmt: skip
+
+
+def _unit_from_json(data: list[Any]) -> UnitPrint:
+    name, kind, start, end, tokens, key, sig = data
+    return UnitPrint(name, UnitKind(kind), int(start), int(end), int(tokens), str(key),
+                     base64.b64decode(sig))  # fmt: skip
+
+
+def _print_to_json(found: FilePrint) -> list[Any]:
+    return [
+        found.lines,
+        found.trivial,
+        None if found.module is None else _unit_to_json(found.module),
+        [_unit_to_json(u) for u in found.symbols],
+        [[i.module, i.level, list(i.names), i.line] for i in found.imports],
+    ]
+
+
+def _print_from_json(data: list[Any]) -> FilePrint:
+    lines, trivial, module, symbols, imports = data
+    return FilePrint(
+        lines=int(lines),
+        trivial=bool(trivial),
+        module=None if module is None else _unit_from_json(module),
+        symbols=tuple(_unit_from_json(u) for u in symbols),
+        imports=tuple(ImportStatement(m, int(lv), tuple(n), int(ln)) for m, lv, n, ln in imports),
+    )
+
+
+# Private: the scan proper
+
+
+@dataclass
+class _File:
+    """A project file or a master version, with where to read its text.
+
+    ``lineage`` is, for a project file, the master lineage drift located it as a copy
+    of (``declared`` holds drift's finding); for a master version, its lineage.
+    """
+
+    project: int | None  # None for a master version
+    path: str
+    bases: tuple[str, ...]
+    data: bytes | None  # project files; master texts come from the history index
+    lineage: str | None = None
+    declared: CopyDrift | None = None
+    version: Version | None = None  # master versions
+    newest: bool = False  # master versions: the lineage's newest content
+    print: FilePrint | None = None
+
+
+@dataclass
+class _Unit:
+    """One fingerprinted unit (module or top-level symbol) of a file."""
+
+    grain: Grain
+    source: int  # index into _Scanner.files
+    print: UnitPrint
+    master: bool = False
+
+
+@dataclass
+class _Class:
+    """Units with equal normalised tokens (exact copies), compared as one."""
+
+    key: str
+    units: list[_Unit]
+    anchor: str | None = None  # the master family the class belongs to
+    eligible: bool = False  # large enough to be compared by similarity
+
+
+@dataclass
+class _Group:
+    """A family being built: its units and, when it has one, its master unit."""
+
+    grain: Grain
+    anchor: str | None
+    units: list[_Unit] = field(default_factory=list)
+    master: _Unit | None = None
+
+
+class _Scanner:
+    """One scan: fingerprints, classes, candidate pairs, families, candidates."""
+
+    def __init__(
+        self,
+        projects: list[_ProjectSource],
+        options: ScanOptions,
+        inc: Incubator | None,
+        root_module: str,
+        cache: Cache | None,
+        progress: Progress | None,
+    ):
+        self.projects = projects
+        self.options = options
+        self.inc = inc
+        self.root_module = root_module
+        self.cache = cache
+        self.progress = progress
+        self.settings = options.fingerprint
+        self.files: list[_File] = []
+        self.newest_master: dict[str, _File] = {}  # lineage -> its newest version
+        self.master_keys: dict[str, set[str]] = {}  # lineage -> module keys of its versions
+        self.shingles: dict[str, array[int]] = {}  # content key -> sorted shingle hashes
+        self.pairs: dict[str, float] = {}  # pair key -> exact similarity
+        self.fresh_pairs: dict[str, float] = {}
+        self._folded_file: tuple[int, tuple[str, list[int]]] | None = None
+
+    # The steps, in order
+
+    def run(self) -> ScanReport:
+        masters = self._master_files()
+        project_jobs, project_slots = self._project_jobs()
+        master_jobs, master_slots = self._master_jobs(masters)
+        workers = _Workers(project_jobs + master_jobs, self.root_module, self.settings,
+                           self.options.jobs)  # fmt: skip
+        try:
+            # git log and drift run while the workers fingerprint.
+            with ThreadPoolExecutor(max_workers=max(1, len(self.projects))) as threads:
+                added: dict[int, dict[str, int]] = {}
+                history = {}
+                for i, source in enumerate(self.projects):
+                    if source.head is None:
+                        continue
+                    cached = self._cached_history(source)
+                    if cached is not None:
+                        added[i] = cached
+                    else:
+                        history[i] = threads.submit(self._history, source)
+                drift = self._drift()
+                records = workers.results(self.progress)
+                for i, future in history.items():
+                    added[i] = future.result()
+                    if self.cache is not None:
+                        key = self._history_key(self.projects[i])
+                        self.cache.put("scan-history", key, added[i])
+        finally:
+            workers.close()
+        self._store_prints(records[: len(project_jobs)], project_slots, "scan-file")
+        self._store_prints(records[len(project_jobs) :], master_slots, "scan-master")
+        self._collect_files(drift, masters)
+        modules = self._group(Grain.MODULE)
+        module_of_file = {
+            u.source: group.anchor or f"cluster:{n}"
+            for n, group in enumerate(modules)
+            for u in group.units
+        }
+        symbols = self._group(Grain.SYMBOL)
+        families = self._families(modules, symbols, module_of_file, added)
+        if self.cache is not None and self.fresh_pairs:
+            self.cache.put_many("scan-pair", self.fresh_pairs)
+        info = None
+        if self.inc is not None:
+            index = self.inc.index
+            info = IncubatorInfo(str(self.inc.path), index.head, index.package_root)
+        return ScanReport(
+            projects=tuple(
+                ProjectScan(
+                    s.name,
+                    str(s.path),
+                    s.bases,
+                    len(s.paths),
+                    sum(p.lines for p in s.prints if p is not None),
+                    s.head,
+                )  # fmt: skip
+                for s in self.projects
+            ),
+            families=tuple(families),
+            candidates=tuple(_rank_candidates(families)),
+            imports=tuple(self._import_links(families)),
+            incubator=info,
+            options=self.options,
+        )
+
+    def _project_jobs(self) -> tuple[list[_Job], list[tuple[_ProjectSource, int]]]:
+        keys = [key for source in self.projects for key in source.keys]
+        cached: dict[str, Any] = self.cache.get_many("scan-file", keys) if self.cache else {}
+        jobs: list[_Job] = []
+        slots = []
+        for source in self.projects:
+            source.prints = [None] * len(source.paths)
+            for i, key in enumerate(source.keys):
+                record = cached.get(key)
+                if record is not None:
+                    try:
+                        source.prints[i] = _print_from_json(record)
+                        continue
+                    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+                        pass  # recomputed below
+                jobs.append((source.data[i], source.bases, True))
+                slots.append((source, i))
+        return jobs, slots
+
+    def _master_files(self) -> list[_File]:
+        """Every distinct content of every master Python file, newest first per lineage."""
+        if self.inc is None:
+            return []
+        index = self.inc.index
+        found = []
+        for lineage in sorted(index.versions):
+            seen: set[str] = set()
+            for version in index.versions_of(lineage):
+                if version.blob is None or not version.path.endswith(".py"):
+                    continue
+                if version.blob not in seen:
+                    found.append(_File(None, version.path, (), None, lineage, None, version,
+                                       newest=not seen))  # fmt: skip
+                    seen.add(version.blob)
+        return found
+
+    def _master_jobs(self, masters: list[_File]) -> tuple[list[_Job], list[tuple[_File, str]]]:
+        if self.inc is None:
+            return [], []
+        prefix = hashlib.sha1(
+            "\0".join([scan_settings_key(self.settings, self.root_module), "master"]).encode()
+        )
+        keys = []
+        for f in masters:
+            assert f.version is not None
+            digest = prefix.copy()
+            # Older versions only matter as whole modules: no symbols, cheaper.
+            digest.update(f"{f.version.blob}\0{f.newest}".encode())
+            keys.append(digest.hexdigest())
+        cached: dict[str, Any] = self.cache.get_many("scan-master", keys) if self.cache else {}
+        todo = []
+        for f, key in zip(masters, keys, strict=True):
+            record = cached.get(key)
+            if record is not None:
+                try:
+                    f.print = _print_from_json(record)
+                    continue
+                except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+                    pass
+            todo.append((f, key))
+        texts = self.inc.index.texts(
+            f.version.blob for f, _ in todo if f.version and f.version.blob
+        )
+        jobs: list[_Job] = [
+            (texts.get(f.version.blob or "", b"") if f.version else b"", (), f.newest)
+            for f, _ in todo
+        ]
+        return jobs, todo
+
+    def _store_prints(self, records: list[list[Any]], slots: Sequence[Any], kind: str) -> None:
+        fresh = {}
+        for slot, record in zip(slots, records, strict=True):
+            found = _print_from_json(record)
+            if kind == "scan-file":
+                source, i = slot
+                source.prints[i] = found
+                fresh[source.keys[i]] = record
+            else:
+                master, key = slot
+                master.print = found
+                fresh[key] = record
+        if self.cache is not None and fresh:
+            self.cache.put_many(kind, fresh)
+
+    def _history_key(self, source: _ProjectSource) -> str:
+        return hashlib.sha1(f"{ANALYSIS_VERSION}\0{source.head}".encode()).hexdigest()
+
+    def _cached_history(self, source: _ProjectSource) -> dict[str, int] | None:
+        if self.cache is None:
+            return None
+        cached = self.cache.get("scan-history", self._history_key(source))
+        if isinstance(cached, dict):
+            return {str(k): int(v) for k, v in cached.items()}
+        return None
+
+    def _history(self, source: _ProjectSource) -> dict[str, int]:
+        """When git added each file of ``source`` (Unix time of its latest addition).
+
+        Runs in a thread: git only, no cache (SQLite connections stay in their thread).
+        """
+        try:
+            # One git process per project, whatever the number of files.
+            out = git_text(source.path, *_SMALL_GIT, "log", "--no-renames", "--diff-filter=A",
+                           "--format=%x01%ct", "--name-only", "HEAD", "--", "*.py")  # fmt: skip
+        except GitError:
+            return {}
+        scanned = set(source.paths)
+        added: dict[str, int] = {}
+        for record in out.split("\x01")[1:]:
+            stamp, *names = record.strip().split("\n")
+            for name in names:
+                if name in scanned:
+                    added.setdefault(name, int(stamp))  # newest first: the latest addition
+        return added
+
+    def _drift(self) -> dict[int, list[CopyDrift]]:
+        found: dict[int, list[CopyDrift]] = {}
+        if self.inc is None:
+            return found
+        for i, source in enumerate(self.projects):
+            if source.config.base:
+                drift = analyse_project(self.inc, source.path, source.config, self.cache)
+                found[i] = [c for c in drift.copies if c.copy_path.endswith(".py")]
+        return found
+
+    def _collect_files(self, drift: dict[int, list[CopyDrift]], masters: list[_File]) -> None:
+        for i, source in enumerate(self.projects):
+            declared = {c.copy_path: c for c in drift.get(i, ())}
+            for rel, data, found in zip(source.paths, source.data, source.prints, strict=True):
+                copy = declared.get(rel)
+                lineage = None
+                if copy is not None and copy.master_path is not None and self.inc is not None:
+                    lineage = self.inc.index.lineage(copy.master_path)
+                self.files.append(
+                    _File(
+                        i, rel, source.bases, data, lineage, copy if lineage else None, print=found
+                    )  # fmt: skip
+                )
+        for master in masters:
+            assert master.lineage is not None
+            if master.newest:
+                self.newest_master[master.lineage] = master
+            if master.print is not None and master.print.module is not None:
+                self.master_keys.setdefault(master.lineage, set()).add(master.print.module.key)
+        self.files += masters
+
+    # Grouping units into families
+
+    def _units(self, grain: Grain) -> list[_Unit]:
+        units = []
+        for index, f in enumerate(self.files):
+            found = f.print
+            if found is None:
+                continue
+            is_master = f.project is None
+            if found.trivial and not is_master:
+                continue  # an empty __init__.py is no evidence of copying
+            if grain is Grain.MODULE:
+                prints: Iterable[UnitPrint] = () if found.module is None else (found.module,)
+                if is_master and f.newest and found.module is None:
+                    # An empty master (an emptied __init__.py) still heads its family.
+                    prints = (UnitPrint(None, UnitKind.MODULE, 1, 1, 0, content_key([]), b""),)
+            elif is_master and not f.newest:
+                continue  # older master versions take part as whole modules only
+            else:
+                prints = found.symbols
+            units += [_Unit(grain, index, p, is_master) for p in prints]
+        return units
+
+    def _eligible(self, unit: _Unit) -> bool:
+        p = unit.print
+        return (
+            p.tokens >= self.options.min_tokens
+            and p.end - p.start + 1 >= self.options.min_lines
+            and bool(p.signature)
+        )
+
+    def _anchor(self, unit: _Unit) -> str | None:
+        """The master family a unit belongs to by position: a master's own, a copy's."""
+        f = self.files[unit.source]
+        if f.lineage is None:
+            return None
+        if unit.grain is Grain.MODULE:
+            return f.lineage
+        if not unit.master:
+            master = self.newest_master.get(f.lineage)
+            names = {s.name for s in master.print.symbols} if master and master.print else set()
+            if unit.print.name not in names:
+                return None  # a symbol the copy added locally
+        return f"{f.lineage}::{unit.print.name}"
+
+    def _group(self, grain: Grain) -> list[_Group]:
+        classes: dict[str, _Class] = {}
+        for unit in self._units(grain):
+            found = classes.get(unit.print.key)
+            if found is None:
+                found = classes[unit.print.key] = _Class(unit.print.key, [])
+            found.units.append(unit)
+        for cls in classes.values():
+            masters = sorted(
+                (u for u in cls.units if u.master),
+                key=lambda u: (self._version_order(u), self.files[u.source].path),
+            )
+            anchors = [self._anchor(u) for u in masters or cls.units]
+            named = [a for a in anchors if a]
+            if named:
+                cls.anchor = named[0] if masters else Counter(named).most_common(1)[0][0]
+            cls.eligible = any(self._eligible(u) for u in cls.units)
+        groups: dict[str, _Group] = {}
+        for cls in classes.values():
+            for unit in cls.units:
+                if unit.master:
+                    if self.files[unit.source].newest:
+                        anchor = self._anchor(unit)
+                        assert anchor is not None
+                        _group_for(groups, grain, anchor).master = unit
+                    continue
+                anchor = self._anchor(unit) or cls.anchor
+                if anchor is not None:
+                    _group_for(groups, grain, anchor).units.append(unit)
+        eligible = [c for c in classes.values() if c.eligible]
+        edges = self._candidate_edges(eligible)
+        loose = []
+        for cls in eligible:
+            if cls.anchor is not None:
+                continue
+            best = self._best_anchor(edges.get(cls.key, {}), classes)
+            if best is None:
+                loose.append(cls)
+            else:
+                _group_for(groups, grain, best).units.extend(cls.units)
+        for n, members in enumerate(self._clusters(loose, edges, classes)):
+            group = groups[f"\0cluster:{n}"] = _Group(grain, None)
+            for cls in members:
+                group.units.extend(cls.units)
+        return [g for g in groups.values() if g.units]
+
+    def _version_order(self, unit: _Unit) -> int:
+        version = self.files[unit.source].version
+        return version.order if version is not None else -1
+
+    def _candidate_edges(self, eligible: list[_Class]) -> dict[str, dict[str, float]]:
+        """Exact similarities (at least the threshold) of the class pairs LSH proposes.
+
+        Only pairs with a class not yet in a master family are compared: those are
+        the ones whose family is still open.
+        """
+        buckets: dict[bytes, list[_Class]] = {}
+        for cls in eligible:
+            for band in band_keys(cls.units[0].print.signature, self.settings.bands):
+                buckets.setdefault(band, []).append(cls)
+        proposed: set[tuple[str, str]] = set()
+        for members in buckets.values():
+            if len(members) < 2:
+                continue
+            loose = [c for c in members if c.anchor is None]
+            for a in loose:
+                for b in members:
+                    if a is not b:
+                        proposed.add((a.key, b.key) if a.key < b.key else (b.key, a.key))
+        threshold = self.options.min_similarity
+        by_key = {c.key: c for c in eligible}
+        near: dict[str, list[tuple[float, str]]] = {}
+        for low, high in proposed:
+            guess = estimate(
+                by_key[low].units[0].print.signature, by_key[high].units[0].print.signature
+            )
+            if guess >= threshold - ESTIMATE_MARGIN:
+                near.setdefault(low, []).append((guess, high))
+                near.setdefault(high, []).append((guess, low))
+        self._load_pairs(near)
+        edges: dict[str, dict[str, float]] = {}
+        for key in sorted(near):
+            cls = by_key[key]
+            if cls.anchor is not None:
+                continue
+            tried: set[str] = set()
+            for _, other_key in sorted(near[key], key=lambda e: (-e[0], e[1])):
+                other = by_key[other_key]
+                if other.anchor is not None:
+                    # Many versions of one master look alike: try the best few masters.
+                    if other.anchor in tried or len(tried) >= MASTER_CANDIDATES:
+                        continue
+                    tried.add(other.anchor)
+                exact = self._similarity(cls.units[0], other.units[0])
+                if exact >= threshold:
+                    edges.setdefault(key, {})[other_key] = exact
+                    if other.anchor is None:
+                        edges.setdefault(other_key, {})[key] = exact
+        return edges
+
+    def _best_anchor(self, neighbours: dict[str, float], classes: dict[str, _Class]) -> str | None:
+        """The master family of the most similar neighbour (a master before a copy)."""
+        ranked = []
+        for other_key, value in neighbours.items():
+            other = classes[other_key]
+            if other.anchor is not None:
+                is_master = any(u.master for u in other.units)
+                ranked.append((-value, not is_master, other.anchor))
+        return min(ranked)[2] if ranked else None
+
+    def _clusters(
+        self, loose: list[_Class], edges: dict[str, dict[str, float]], classes: dict[str, _Class]
+    ) -> list[list[_Class]]:
+        """Greedy centres: the class with the most similar units takes its neighbours,
+        so every member is at least ``min_similarity`` alike to its centre."""
+        keys = {c.key for c in loose}
+
+        def weight(cls: _Class) -> int:
+            near = edges.get(cls.key, {})
+            return len(cls.units) + sum(len(classes[k].units) for k in near if k in keys)
+
+        order = sorted(loose, key=lambda c: (-weight(c), self._unit_order(c.units[0])))
+        taken: set[str] = set()
+        clusters = []
+        for centre in order:
+            if centre.key in taken:
+                continue
+            members = [centre]
+            taken.add(centre.key)
+            for other_key in sorted(edges.get(centre.key, {})):
+                if other_key in keys and other_key not in taken:
+                    members.append(classes[other_key])
+                    taken.add(other_key)
+            if sum(len(c.units) for c in members) >= 2:
+                clusters.append(members)
+        return clusters
+
+    # Exact similarity, with its cache
+
+    def _pair_key(self, a: str, b: str) -> str:
+        low, high = (a, b) if a < b else (b, a)
+        text = f"{ANALYSIS_VERSION}\0{self.settings.shingle}\0{low}\0{high}"
+        return hashlib.sha1(text.encode()).hexdigest()
+
+    def _load_pairs(self, near: dict[str, list[tuple[float, str]]]) -> None:
+        if self.cache is None:
+            return
+        wanted = {self._pair_key(a, b) for a, found in near.items() for _, b in found}
+        for key, value in self.cache.get_many("scan-pair", wanted - self.pairs.keys()).items():
+            if isinstance(value, (int, float)):
+                self.pairs[key] = float(value)
+
+    def _similarity(self, a: _Unit, b: _Unit) -> float:
+        """Jaccard similarity of two units' shingles (rounded to 4 places)."""
+        if a.print.key == b.print.key:
+            return 1.0
+        key = self._pair_key(a.print.key, b.print.key)
+        found = self.pairs.get(key)
+        if found is None:
+            found = round(jaccard(self._shingles(a), self._shingles(b)), 4)
+            self.fresh_pairs[key] = found
+            self.pairs[key] = found
+        return found
+
+    def _shingles(self, unit: _Unit) -> array[int]:
+        found = self.shingles.get(unit.print.key)
+        if found is None:
+            folded, offsets = self._folded(unit.source)
+            if unit.grain is Grain.MODULE:
+                tokens = tokenize(folded)
+            else:
+                end = offsets[min(unit.print.end, len(offsets) - 1)]
+                tokens = tokenize(folded, offsets[unit.print.start - 1], end)
+            found = shingle_set(tokens, self.settings.shingle)
+            self.shingles[unit.print.key] = found
+        return found
+
+    def _folded(self, source: int) -> tuple[str, list[int]]:
+        """The normalised text of a file and where its lines start (kept for its units)."""
+        if self._folded_file is not None and self._folded_file[0] == source:
+            return self._folded_file[1]
+        f = self.files[source]
+        data = f.data
+        if data is None:
+            assert self.inc is not None and f.version is not None and f.version.blob
+            data = self.inc.index.texts([f.version.blob]).get(f.version.blob, b"")
+        folded = normalise(decode(data).replace("\r\n", "\n"), f.bases, self.root_module)
+        found = (folded, line_offsets(folded))
+        self._folded_file = (source, found)
+        return found
+
+    # From groups to families
+
+    def _families(
+        self,
+        modules: list[_Group],
+        symbols: list[_Group],
+        module_of_file: dict[int, str],
+        added: dict[int, dict[str, int]],
+    ) -> list[Family]:
+        built: list[Family] = []
+        for group in modules:
+            if group.master is not None or len(group.units) >= 2:
+                built.append(self._family(group, added))
+        for group in symbols:
+            if group.master is not None:
+                lineage = self.files[group.master.source].lineage
+                # Symbols inside copies of their own module are told by the module family.
+                group.units = [u for u in group.units if module_of_file.get(u.source) != lineage]
+                if not group.units:
+                    continue
+            elif len({module_of_file.get(u.source, f"file:{u.source}") for u in group.units}) < 2:
+                continue  # all inside copies of one module: the module family tells it
+            built.append(self._family(group, added))
+        built.sort(key=_family_order)
+        counters = {Grain.MODULE: 0, Grain.SYMBOL: 0}
+        families = []
+        for family in built:
+            counters[family.grain] += 1
+            prefix = "M" if family.grain is Grain.MODULE else "S"
+            families.append(replace(family, id=f"{prefix}{counters[family.grain]}"))
+        return families
+
+    def _family(self, group: _Group, added: dict[int, dict[str, int]]) -> Family:
+        units = sorted(group.units, key=self._unit_order)
+        master = None
+        if group.master is not None:
+            master = self._master_of(group.master)
+            representative, origin = group.master, "master"
+        else:
+            representative, origin = self._origin(units, added)
+        members = []
+        for unit in units:
+            f = self.files[unit.source]
+            assert f.project is not None
+            p = unit.print
+            members.append(
+                Member(
+                    project=self.projects[f.project].name,
+                    path=f.path,
+                    symbol=p.name,
+                    kind=p.kind,
+                    start=p.start,
+                    end=p.end,
+                    tokens=p.tokens,
+                    key=p.key,
+                    similarity=self._similarity(unit, representative),
+                    status=None if master is None else self._status(unit, group, master),
+                    added=added.get(f.project, {}).get(f.path),
+                    declared=f.declared is not None and unit.grain is Grain.MODULE,
+                )
+            )
+        rep = representative.print
+        return Family(
+            id="",
+            grain=group.grain,
+            members=tuple(members),
+            master=master,
+            representative=None if master is not None else members[units.index(representative)],
+            origin=origin,
+            lines=rep.end - rep.start + 1,
+            tokens=rep.tokens,
+        )
+
+    def _master_of(self, unit: _Unit) -> Master:
+        assert self.inc is not None
+        f = self.files[unit.source]
+        assert f.lineage is not None and f.version is not None
+        head_path = self.inc.index.head_path(f.lineage, prefer=f.version.path)
+        obsolete = head_path is None or fate_of(head_path, list(self.inc.fates)) is not None
+        return Master(
+            path=head_path or f.version.path,
+            symbol=unit.print.name,
+            lineage=f.lineage,
+            commit=f.version.commit,
+            obsolete=obsolete,
+        )
+
+    def _status(self, unit: _Unit, group: _Group, master: Master) -> DriftStatus:
+        f = self.files[unit.source]
+        if f.declared is not None and unit.grain is Grain.MODULE:
+            return f.declared.status
+        if master.obsolete:
+            return DriftStatus.OBSOLETE
+        assert group.master is not None
+        if unit.print.key == group.master.print.key:
+            return DriftStatus.CURRENT
+        if unit.grain is Grain.MODULE and unit.print.key in self.master_keys.get(
+            master.lineage, ()
+        ):
+            return DriftStatus.BEHIND
+        return DriftStatus.DIVERGED
+
+    def _origin(self, units: list[_Unit], added: dict[int, dict[str, int]]) -> tuple[_Unit, str]:
+        """The oldest member by git history, else the most common content."""
+        dated = []
+        for unit in units:
+            f = self.files[unit.source]
+            assert f.project is not None
+            stamp = added.get(f.project, {}).get(f.path)
+            if stamp is not None:
+                dated.append((stamp, self._unit_order(unit), unit))
+        if dated:
+            return min(dated, key=lambda d: d[:2])[2], "oldest"
+        counts = Counter(u.print.key for u in units)
+        return min(units, key=lambda u: (-counts[u.print.key], self._unit_order(u))), "most-common"
+
+    def _unit_order(self, unit: _Unit) -> tuple[int, str, int]:
+        f = self.files[unit.source]
+        project = f.project if f.project is not None else len(self.projects)
+        return (project, f.path, unit.print.start)
+
+    # Imports of copies by project code
+
+    def _import_links(self, families: list[Family]) -> list[ImportLink]:
+        copied = {
+            (m.project, m.path) for f in families if f.grain is Grain.MODULE for m in f.members
+        }
+        links = []
+        for source in self.projects:
+            modules = {_module_name(rel): rel for rel in source.paths}
+            for rel, found in zip(source.paths, source.prints, strict=True):
+                if found is None or (source.name, rel) in copied:
+                    continue  # project code only: not a copy itself
+                package = _module_name(rel)
+                if not rel.endswith("__init__.py"):
+                    package = package.rpartition(".")[0]
+                seen: set[str] = set()
+                for statement in found.imports:
+                    for target in _import_targets(statement, package, modules):
+                        path = modules[target]
+                        if (source.name, path) in copied and path not in seen:
+                            seen.add(path)
+                            links.append(ImportLink(source.name, rel, path, statement.line))
+        return links
+
+
+def _family_order(family: Family) -> tuple[Any, ...]:
+    grain = 0 if family.grain is Grain.MODULE else 1
+    if family.master is not None:
+        return (grain, 0, family.master.path, family.master.symbol or "")
+    first = family.members[0]
+    return (grain, 1, -len(family.projects), -len(family.members), -family.lines,
+            first.project, first.path, first.start)  # fmt: skip
+
+
+def _group_for(groups: dict[str, _Group], grain: Grain, anchor: str) -> _Group:
+    found = groups.get(anchor)
+    if found is None:
+        found = groups[anchor] = _Group(grain, anchor)
+    return found
+
+
+def _module_name(rel: str) -> str:
+    dotted = rel[:-3].replace("/", ".")
+    return dotted[: -len(".__init__")] if dotted.endswith(".__init__") else dotted
+
+
+def _import_targets(
+    statement: ImportStatement, package: str, modules: dict[str, str]
+) -> list[str]:
+    if statement.level:
+        base = resolve_relative(statement.level, statement.module or None, package)
+        names = [base]
+    else:
+        names = [statement.module]
+        if package:
+            # Python 2's implicit relative import: "import utils" beside utils.py.
+            names.append(f"{package}.{statement.module}")
+    found = []
+    for name in names:
+        for dotted in [name, *(f"{name}.{n}" for n in statement.names)]:
+            target = innermost_module(dotted, modules)
+            if target is not None and target not in found:
+                found.append(target)
+    return found
+
+
+def _rank_candidates(families: list[Family]) -> list[Candidate]:
+    """Families with no master in two or more projects, by score (see scan.rst)."""
+    scored = []
+    for family in families:
+        if family.master is not None or len(family.projects) < 2:
+            continue
+        projects = len(family.projects)
+        divergence = 1.0 - family.mean_similarity
+        size = math.log2(1 + family.lines)
+        score = projects * size * (1 + divergence)
+        reason = (
+            f"{projects} projects, {len(family.members)} copies of {family.lines} lines, "
+            f"{family.mean_similarity:.2f} alike on average: "
+            f"{projects} x log2(1+{family.lines}) x (1+{divergence:.2f}) = {score:.1f}"
+        )
+        scored.append((round(score, 3), family.id, reason))
+    scored.sort(key=lambda s: (-s[0], _id_order(s[1])))
+    return [
+        Candidate(fid, rank, score, reason) for rank, (score, fid, reason) in enumerate(scored, 1)
+    ]
+
+
+def _id_order(family_id: str) -> tuple[str, int]:
+    return family_id[0], int(family_id[1:])
+
+
+# Private: the report's cache form
+
+
+def _member_to_json(m: Member) -> list[Any]:
+    return [m.project, m.path, m.symbol, m.kind.value, m.start, m.end, m.tokens, m.key,
+            m.similarity, m.status.value if m.status else None, m.added, m.declared]  # fmt: skip
+
+
+def _member_from_json(d: list[Any]) -> Member:
+    project, path, symbol, kind, start, end, tokens, key, similarity, status, added, declared = d
+    return Member(project, path, symbol, UnitKind(kind), int(start), int(end), int(tokens), key,
+                  float(similarity), DriftStatus(status) if status else None,
+                  None if added is None else int(added), bool(declared))  # fmt: skip
+
+
+def _report_to_json(report: ScanReport) -> dict[str, Any]:
+    def family(f: Family) -> list[Any]:
+        master = None
+        if f.master is not None:
+            m = f.master
+            master = [m.path, m.symbol, m.lineage, m.commit, m.obsolete]
+        rep = None
+        if f.representative is not None:
+            rep = f.members.index(f.representative)
+        return [f.id, f.grain.value, [_member_to_json(m) for m in f.members], master, rep,
+                f.origin, f.lines, f.tokens]  # fmt: skip
+
+    inc = report.incubator
+    return {
+        "schema": f"oslo-incubator.scan-cache/{ANALYSIS_VERSION}",
+        "projects": [[p.name, p.path, list(p.bases), p.files, p.lines, p.head]
+                     for p in report.projects],
+        "families": [family(f) for f in report.families],
+        "candidates": [[c.family, c.rank, c.score, c.reason] for c in report.candidates],
+        "imports": [[i.project, i.importer, i.imported, i.line] for i in report.imports],
+        "incubator": None if inc is None else [inc.path, inc.head, inc.package_root],
+    }  # fmt: skip
+
+
+def _report_from_json(data: dict[str, Any], options: ScanOptions | None = None) -> ScanReport:
+    if data.get("schema") != f"oslo-incubator.scan-cache/{ANALYSIS_VERSION}":
+        raise ValueError("not a scan report of this version")
+    families = []
+    for fid, grain, members, master, rep, origin, lines, tokens in data["families"]:
+        found = tuple(_member_from_json(m) for m in members)
+        families.append(
+            Family(
+                fid,
+                Grain(grain),
+                found,
+                None if master is None else Master(*master),
+                None if rep is None else found[rep],
+                origin,
+                int(lines),
+                int(tokens),
+            )  # fmt: skip
+        )
+    inc = data["incubator"]
+    return ScanReport(
+        projects=tuple(
+            ProjectScan(n, p, tuple(b), int(f), int(ln), h)
+            for n, p, b, f, ln, h in data["projects"]
+        ),
+        families=tuple(families),
+        candidates=tuple(
+            Candidate(f, int(r), float(s), reason) for f, r, s, reason in data["candidates"]
+        ),
+        imports=tuple(ImportLink(p, a, b, int(ln)) for p, a, b, ln in data["imports"]),
+        incubator=None if inc is None else IncubatorInfo(*inc),
+        options=options or ScanOptions(),
+    )
