@@ -92,13 +92,16 @@ def decode(data: bytes) -> str:
 
 
 def rewrite_import_prefix(text: str, base: str, root_module: str = "openstack.common") -> str:
-    """The simplest rewrite: ``openstack.common`` to ``<base>.openstack.common`` in imports.
+    """The line-level rewrite: ``root_module`` after ``from``/``import`` at a line start,
+    or right after a quote or ``=``, gains the ``<base>.`` prefix.
 
-    A plain-text rewrite used by fixtures and as the inverse that :func:`fold` undoes;
-    sync's libcst rewrite lives in ``analysis.rewrite``.
+    What update.py did to imports at its simplest; sync's fallback for text libcst
+    cannot parse, and the inverse that :func:`fold` undoes.
     """
     pattern = re.compile(
-        r"(^\s*from\s+|^\s*import\s+|['\"=])" + re.escape(root_module) + r"(?=[\s.'\"]|$)",
+        r"(^[ \t]*from[ \t]+|^[ \t]*import[ \t]+|['\"=])"
+        + re.escape(root_module)
+        + r"(?![A-Za-z0-9_])",
         re.MULTILINE,
     )
     return pattern.sub(lambda m: f"{m.group(1)}{base}.{root_module}", text)

@@ -12,7 +12,7 @@ leaves every other byte alone:
   the name ``openstack`` with a plain ``import openstack.common.x``.
 
 :func:`rewrite_imports` composes them. Text libcst cannot parse (Python 2) falls back
-to :func:`rewrite_import_prefix_text`, a line-level regex rewrite, and says so.
+to ``normalise.rewrite_import_prefix``, a line-level regex rewrite, and says so.
 :func:`rewrite_text` picks the rewrite for a file: the codemods for Python, the regex
 for other text (shell scripts, ``.conf`` files), or ``update.py``'s rule set.
 """
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
+from oslo_incubator.analysis.normalise import rewrite_import_prefix
 from oslo_incubator.analysis.updatepy import RuleSet, apply_rule_set
 
 DEFAULT_ROOT = "openstack.common"
@@ -145,7 +146,7 @@ class QualifiedNames(cst.CSTTransformer):
 def rewrite_imports(text: str, base: str, root: str = DEFAULT_ROOT) -> RewriteOutcome:
     """The default rewrite of Python ``text``: the three codemods, composed.
 
-    Text that libcst cannot parse gets :func:`rewrite_import_prefix_text` and a
+    Text that libcst cannot parse gets ``normalise.rewrite_import_prefix`` and a
     warning. Each codemod runs only when a cheap text search says it may apply, so a
     text that never names the root is returned unchanged without parsing.
     """
@@ -157,7 +158,7 @@ def rewrite_imports(text: str, base: str, root: str = DEFAULT_ROOT) -> RewriteOu
     except (cst.ParserSyntaxError, RecursionError, ValueError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return RewriteOutcome(
-            rewrite_import_prefix_text(text, base, root),
+            rewrite_import_prefix(text, base, root),
             "regex",
             f"libcst cannot parse it ({reason}); rewrote import prefixes with regular expressions",
         )
@@ -177,16 +178,6 @@ def transformers(base: str, root: str = DEFAULT_ROOT) -> Sequence[cst.CSTTransfo
         ImportStatements(base, root),
         ImportPathStrings(base, root),
     )
-
-
-def rewrite_import_prefix_text(text: str, base: str, root: str = DEFAULT_ROOT) -> str:
-    """The token-level fallback: ``root`` after ``from``/``import`` at a line start, or
-    right after a quote or ``=``, gains the ``<base>.`` prefix."""
-    pattern = re.compile(
-        r"(^[ \t]*from[ \t]+|^[ \t]*import[ \t]+|['\"=])" + re.escape(root) + r"(?![A-Za-z0-9_])",
-        re.MULTILINE,
-    )
-    return pattern.sub(lambda m: f"{m.group(1)}{base}.{root}", text)
 
 
 def rewrite_text(
@@ -213,7 +204,7 @@ def rewrite_text(
         return RewriteOutcome(apply_rule_set(text, rules, base, dest_path), rules.name)
     if dest_path.endswith(".py"):
         return rewrite_imports(text, base, root)
-    return RewriteOutcome(rewrite_import_prefix_text(text, base, root), "regex")
+    return RewriteOutcome(rewrite_import_prefix(text, base, root), "regex")
 
 
 def undo_rewrite(text: str, base: str, root: str = DEFAULT_ROOT) -> str:

@@ -133,8 +133,8 @@ def _module_of(rel: str, declared: set[str]) -> tuple[str, bool]:
 
 
 def _companions_of(module: str, master_companions: Collection[str]) -> list[str]:
-    rel = module.replace(".", "/")
-    patterns = (f"tools/{rel}/*.sh", f"tools/{rel}*", f"etc/oslo/{rel}*.conf")
+    # update.py put the module name into these globs as it was written, dots and all.
+    patterns = (f"tools/{module}/*.sh", f"tools/{module}*", f"etc/oslo/{module}*.conf")
     return sorted(p for p in master_companions if any(_glob_match(p, pat) for pat in patterns))
 
 
