@@ -51,9 +51,10 @@ from oslo_incubator.report.scan import SCAN_SCHEMA, render_scan_json, render_sca
 @click.option(
     "--min-tokens",
     type=click.IntRange(min=1),
-    default=50,
+    default=25,
     show_default=True,
-    help="Smaller modules, functions and classes are not compared.",
+    help="Smaller modules, functions and classes are not compared (comments are not "
+    "tokens; a string is one).",
 )
 @click.option(
     "--min-lines",

@@ -81,7 +81,7 @@ def test_json_has_the_schema_families_candidates_and_the_graph(fleet: Fleet):
     doc = json.loads(out)
     assert code == 0
     assert doc["schema"] == "oslo-incubator.scan/1"
-    assert doc["options"] == {"min_similarity": 0.8, "min_tokens": 50, "min_lines": 5,
+    assert doc["options"] == {"min_similarity": 0.8, "min_tokens": 25, "min_lines": 5,
                               "shingle": 5, "bins": 64, "bands": 16}  # fmt: skip
     assert [f["id"] for f in doc["families"]] == ["M1", "M2", "S1", "S2"]
     assert doc["families"][0]["members"][0] == {
