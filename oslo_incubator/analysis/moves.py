@@ -296,3 +296,102 @@ class _Leftovers(cst.CSTVisitor):
             return
         if isinstance(value, str) and _DOTTED.fullmatch(value.partition(":")[0]):
             self._add(value.partition(":")[0], node)
+
+
+_FROM_LINE = re.compile(
+    r"^(?P<indent>[ \t]*)from[ \t]+(?P<source>\.*[A-Za-z_][\w.]*|\.+)[ \t]+import[ \t]+"
+    r"(?P<names>\([^)]*\)|[^#\n;]*?)(?P<tail>[ \t]*(?:#[^\n]*)?)$",
+    re.MULTILINE,
+)
+
+
+def move_modules_text(
+    text: str,
+    moves: Mapping[str, str],
+    module: str = "",
+    is_package: bool = False,
+    watch: Sequence[str] = (),
+) -> MoveOutcome:
+    """The token-level fallback of :func:`move_modules`, for text libcst cannot parse
+    (Python 2).
+
+    ``from`` statements are rewritten as the codemod does (relative ones resolved, a
+    statement importing moved and unmoved names split in two, local names kept);
+    then every other dotted reference to a moved module (``import old.mod``, strings,
+    qualified names, comments too: text cannot tell them apart) is replaced.
+    Leftovers are every remaining dotted reference under a watched prefix.
+    """
+    package = module if is_package else module.rpartition(".")[0]
+    moved = 0
+
+    def from_line(match: re.Match[str]) -> str:
+        nonlocal moved
+        indent, source, names = match.group("indent"), match.group("source"), match.group("names")
+        level = len(source) - len(source.lstrip("."))
+        absolute = source if level == 0 else _resolve_text(level, source.lstrip("."), package)
+        if absolute is None:
+            return match.group(0)
+        new_source = moved_name(absolute, moves)
+        if new_source is not None:
+            moved += 1
+            return f"{indent}from {new_source} import {names}{match.group('tail')}"
+        inner = names.strip()
+        if inner.startswith("("):
+            inner = inner[1:-1]
+        aliases = [a.split() for a in inner.replace("\n", " ").split(",") if a.strip()]
+        if not aliases or any(a == ["*"] or len(a) not in (1, 3) for a in aliases):
+            return match.group(0)
+        kept, lines = [], []
+        for alias in aliases:
+            name, local = alias[0], alias[-1]
+            new = moved_name(f"{absolute}.{name}" if absolute else name, moves)
+            if new is None:
+                kept.append(" ".join(alias))
+                continue
+            moved += 1
+            parent, _, last = new.rpartition(".")
+            as_local = "" if last == local else f" as {local}"
+            lines.append(f"{indent}from {parent} import {last}{as_local}" if parent
+                         else f"{indent}import {last}{as_local}")  # fmt: skip
+        if not lines:
+            return match.group(0)
+        if kept:
+            lines.insert(0, f"{indent}from {source} import {', '.join(kept)}{match.group('tail')}")
+        return "\n".join(lines)
+
+    result = _FROM_LINE.sub(from_line, text)
+    for old in sorted(moves, key=len, reverse=True):
+        pattern = re.compile(r"(?<![\w.])" + re.escape(old) + r"(?![\w])")
+        result, count = pattern.subn(moves[old], result)
+        moved += count
+    leftovers: list[Reference] = []
+    expanded: set[int] = set()  # lines of "from <watched prefix> import a, b"
+    for found in _FROM_LINE.finditer(result):
+        source = found.group("source")
+        level = len(source) - len(source.lstrip("."))
+        absolute = source if level == 0 else _resolve_text(level, source.lstrip("."), package)
+        if absolute is None or not _under(absolute, tuple(watch)):
+            continue
+        line = result.count("\n", 0, found.start()) + 1
+        if absolute in watch:
+            expanded.add(line)
+            names = found.group("names").strip().strip("()").replace("\n", " ")
+            for alias in (a.split() for a in names.split(",") if a.strip()):
+                leftovers.append(Reference(f"{absolute}.{alias[0]}", line))
+        elif level:
+            leftovers.append(Reference(absolute, line))
+    for prefix in watch:
+        pattern = re.compile(r"(?<![\w.])" + re.escape(prefix) + r"(?:\.[A-Za-z_]\w*)*")
+        for found in pattern.finditer(result):
+            line = result.count("\n", 0, found.start()) + 1
+            if line not in expanded:
+                leftovers.append(Reference(found.group(0), line))
+    return MoveOutcome(result, moved, tuple(sorted(leftovers, key=lambda r: r.line)))
+
+
+def _resolve_text(level: int, name: str, package: str) -> str | None:
+    parts = package.split(".") if package else []
+    if level - 1 > len(parts):
+        return None
+    base = parts[: len(parts) - (level - 1)]
+    return ".".join([*base, name] if name else base)

@@ -39,3 +39,7 @@ class DirtyTreeError(OsloIncubatorError):
 
 class NotAProjectError(OsloIncubatorError):
     """A path given as a project is not a directory of Python code."""
+
+
+class IncubatorDependencyError(OsloIncubatorError):
+    """A graduating library would still import incubator modules that stay behind."""

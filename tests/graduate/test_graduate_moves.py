@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oslo_incubator.analysis.moves import Reference, move_modules, moved_name
+from oslo_incubator.analysis.moves import Reference, move_modules, move_modules_text, moved_name
 
 MOVES = {
     "nova.openstack.common.jsonutils": "oslo_serialization.jsonutils",
@@ -120,3 +120,62 @@ def test_moving_there_and_back_gives_the_original(extra: list[str]) -> None:
     there = move_modules(src, {"nova.openstack.common.jsonutils": "lib.jsonutils"}).text
     assert "from lib import jsonutils\n" in there
     assert all(e in there for e in extra)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            "from nova.openstack.common import jsonutils\nprint 'x'\n",
+            "from oslo_serialization import jsonutils\nprint 'x'\n",
+        ),
+        (
+            "from nova.openstack.common import jsonutils as json, log  # keep\nprint 1\n",
+            "from nova.openstack.common import log  # keep\n"
+            "from oslo_serialization import jsonutils as json\nprint 1\n",
+        ),
+        (
+            "    from nova.openstack.common.jsonutils import dumps\nprint 1\n",
+            "    from oslo_serialization.jsonutils import dumps\nprint 1\n",
+        ),
+        (
+            "import nova.openstack.common.jsonutils as ju\nprint 1\n",
+            "import oslo_serialization.jsonutils as ju\nprint 1\n",
+        ),
+        (
+            "@mock.patch('nova.openstack.common.jsonutils.dumps')\nprint 1\n",
+            "@mock.patch('oslo_serialization.jsonutils.dumps')\nprint 1\n",
+        ),
+        (
+            "from nova.openstack.common import report\nprint 1\n",
+            "import oslo_reports as report\nprint 1\n",
+        ),
+        (
+            "from nova.openstack.common import (log,\n    jsonutils)\nprint 1\n",
+            "from nova.openstack.common import log\nfrom oslo_serialization import jsonutils\nprint 1\n",
+        ),
+        (
+            "x = mynova.openstack.common.jsonutils\nfrom nova.openstack.common import jsonutilsx\n",
+            "x = mynova.openstack.common.jsonutils\nfrom nova.openstack.common import jsonutilsx\n",
+        ),
+    ],
+)
+def test_text_fallback_moves_python_2_text(before: str, after: str) -> None:
+    assert move_modules_text(before, MOVES).text == after
+
+
+def test_text_fallback_resolves_relative_imports_and_reports_leftovers() -> None:
+    out = move_modules_text(
+        "from . import jsonutils, log\nprint 'openstack.common.gettextutils'\n",
+        {"openstack.common.jsonutils": "oslo_serialization.jsonutils"},
+        module="openstack.common.strutils",
+        watch=["openstack.common"],
+    )
+    assert out.text == (
+        "from . import log\nfrom oslo_serialization import jsonutils\n"
+        "print 'openstack.common.gettextutils'\n"
+    )
+    assert out.leftovers == (
+        Reference("openstack.common.log", 1),
+        Reference("openstack.common.gettextutils", 3),
+    )

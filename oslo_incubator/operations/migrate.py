@@ -1,0 +1,409 @@
+"""Migrate a consumer project from its copies of graduated modules to the library.
+
+Public use cases: :func:`plan_migration` decides every edit and writes nothing;
+:func:`migrate_project` plans, checks the work tree and writes every edit or none;
+:func:`graduated_modules` reads which modules went to a library from the incubator's
+records (``obsolete.txt`` and MAINTAINERS, as ``graduate run`` leaves them).
+
+What a migration changes:
+
+* every Python file of the project outside its copy directory, and the copies that
+  stay, gets :func:`~oslo_incubator.analysis.moves.move_modules` with
+  ``<base>.openstack.common.<m>`` → ``<package>.<m>`` (imports, ``from ... import ...
+  as ...``, submodules, qualified names, ``mock.patch`` strings; Python 2 text gets
+  the token-level fallback, with a warning);
+* ``requirements.txt`` gains the library, keeping its format;
+* ``openstack-common.conf`` loses the modules (``module=`` lines and ``modules=``
+  lists), keeping its comments;
+* the copies of the moved modules are deleted, unless something the rewrite could not
+  change still names them (a ``setup.cfg`` entry point, a configuration file): those
+  are kept and listed.
+
+Safety is sync's: destinations are checked before anything is written, files with
+uncommitted changes are refused unless forced, and all edits land or none do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import libcst as cst
+
+from oslo_incubator.analysis.imports import expand_from_import, find_imports
+from oslo_incubator.analysis.maintainers import (
+    ModuleFate,
+    fate_of,
+    parse_maintainers,
+    parse_obsolete_list,
+)
+from oslo_incubator.analysis.moves import MoveOutcome, move_modules, move_modules_text
+from oslo_incubator.analysis.normalise import decode
+from oslo_incubator.analysis.packaging import add_requirement, remove_conf_modules
+from oslo_incubator.graph.modules import module_of_path
+from oslo_incubator.history.git import list_tree, read_blobs, resolve_commit, run_git
+from oslo_incubator.model.config import ProjectConfig
+from oslo_incubator.model.errors import ConfigError, DirtyTreeError, GitError
+from oslo_incubator.model.graduate import (
+    EditAction,
+    FileEdit,
+    KeptCopy,
+    MigrateOptions,
+    MigrationResult,
+)
+from oslo_incubator.workspace.config import CONF_NAME, load_project_config
+from oslo_incubator.workspace.copies import locate_copies
+from oslo_incubator.workspace.writer import FileWrite, safe_destination, write_all
+
+REQUIREMENTS = "requirements.txt"
+# Directories of a project that hold no code of its own.
+SKIP_DIRS = frozenset(
+    {".git", ".tox", ".venv", "venv", ".eggs", "__pycache__", "build", "dist", "node_modules"}
+)
+# Files besides Python whose references to a copy would break if it were deleted.
+CONFIG_FILES = ("setup.cfg", "tox.ini")
+CONFIG_DIRS = ("etc/",)
+_TEMP_SUFFIX = ".oslo-incubator-migrate.tmp"
+
+
+def graduated_modules(
+    incubator: Path, library: str, package_root: str = "openstack/common", rev: str = "HEAD"
+) -> tuple[str, ...]:
+    """The modules the incubator records as gone to ``library``.
+
+    A module counts when every one of its files at ``rev`` matches an
+    ``obsolete.txt`` line or an obsolete-status MAINTAINERS entry naming the library
+    (names compared ignoring case and ``.``/``_``/``-``).
+
+    Raises:
+        GitError: ``incubator`` is not a git repository or has no ``rev``.
+    """
+    head = resolve_commit(incubator, rev)
+    root = package_root.strip("/")
+    records = read_blobs(incubator, [f"{head}:obsolete.txt", f"{head}:MAINTAINERS"])
+    fates: list[ModuleFate] = []
+    if f"{head}:obsolete.txt" in records:
+        fates += parse_obsolete_list(decode(records[f"{head}:obsolete.txt"]))
+    if f"{head}:MAINTAINERS" in records:
+        fates += parse_maintainers(decode(records[f"{head}:MAINTAINERS"]), root)
+    wanted = _library_key(library)
+    verdicts: dict[str, bool] = {}
+    for path in list_tree(incubator, head, [root]):
+        module = module_of_path(path, root)
+        if module is None:
+            continue
+        fate = fate_of(path, fates)
+        gone = fate is not None and _library_key(fate.library or "") == wanted
+        verdicts[module] = verdicts.get(module, True) and gone
+    return tuple(sorted(m for m, gone in verdicts.items() if gone))
+
+
+def plan_migration(project: Path, options: MigrateOptions) -> MigrationResult:
+    """Decide every edit migrating ``project`` to the library; write nothing.
+
+    Args:
+        project: the project's root.
+        options: the library, its package, the modules (or the incubator whose
+            records name them).
+
+    Returns:
+        The edits (with old and new texts), the copies kept and why, warnings.
+
+    Raises:
+        ConfigError: no base package; no module named and none recorded.
+        GitError: the incubator cannot be read.
+    """
+    config = load_project_config(project)
+    if not config.base:
+        raise ConfigError("no base package: set base= in openstack-common.conf", project)
+    modules, source = _modules(options, config, project)
+    prefix = f"{config.base}.{config.root_module}"
+    warnings: list[str] = []
+    copies = locate_copies(project, config).copies
+    present = {c.module for c in copies} | set(config.modules)
+    for module in modules:
+        if module not in present:
+            warnings.append(f"{module}: the project has no copy of it and does not declare it")
+    moved_copies = {
+        c.copy_path: c.module
+        for c in copies
+        if c.module in modules and c.copy_path.startswith(config.copy_dir + "/")
+    }
+    moves = {f"{prefix}.{m}": f"{options.package}.{m}" for m in modules}
+    for other in present:  # a moving package module must not take its subpackages along
+        if other not in modules and any(other.startswith(m + ".") for m in modules):
+            moves[f"{prefix}.{other}"] = f"{prefix}.{other}"
+
+    edits: list[FileEdit] = []
+    texts: dict[str, str] = {}  # every Python file as it will be, moved copies aside
+    for rel in _python_files(project):
+        if rel in moved_copies:
+            continue
+        text = decode((project / rel).read_bytes())
+        inside_copies = rel.startswith(config.copy_dir + "/")
+        if not inside_copies and config.root_module.split(".")[0] not in text:
+            texts[rel] = text
+            continue
+        outcome, warning = _move(text, moves, rel)
+        if warning:
+            warnings.append(warning)
+        texts[rel] = outcome.text
+        if outcome.text != text:
+            edits.append(FileEdit(rel, EditAction.MODIFY, text, outcome.text, outcome.moved))
+
+    kept = _still_imported(project, texts, moved_copies, prefix, config)
+    kept_paths = {k.path for k in kept}
+    for path in sorted(moved_copies):
+        if path not in kept_paths:
+            old = decode((project / path).read_bytes())
+            edits.append(FileEdit(path, EditAction.DELETE, old, None))
+
+    requirement = options.requirement or options.library
+    current = project / REQUIREMENTS
+    old_requirements = decode(current.read_bytes()) if current.is_file() else None
+    new_requirements, changed = add_requirement(old_requirements, requirement)
+    if changed:
+        action = EditAction.CREATE if old_requirements is None else EditAction.MODIFY
+        edits.append(FileEdit(REQUIREMENTS, action, old_requirements, new_requirements))
+
+    edits += _conf_edit(project, config, modules, warnings)
+    return MigrationResult(
+        project=str(project),
+        base=config.base,
+        library=options.library,
+        package=options.package,
+        modules=modules,
+        modules_from=source,
+        edits=tuple(sorted(edits, key=lambda e: e.path)),
+        kept=kept,
+        warnings=tuple(warnings),
+        dry_run=options.dry_run,
+    )
+
+
+def migrate_project(project: Path, options: MigrateOptions) -> MigrationResult:
+    """Plan the migration, then write every edit or none (nothing for a dry run).
+
+    Raises:
+        ConfigError, GitError: as :func:`plan_migration`.
+        UnsafePathError: an edit would land outside the project (nothing is written).
+        DirtyTreeError: a file to be changed has uncommitted changes (and not
+            ``options.force``).
+        OSError: writing failed (nothing is left changed).
+    """
+    result = plan_migration(project, options)
+    if options.dry_run or not result.edits:
+        return result
+    paths = [e.path for e in result.edits]
+    targets = {path: safe_destination(project, path) for path in paths}
+    if not options.force:
+        dirty = _dirty(project, paths)
+        if dirty:
+            raise DirtyTreeError(
+                f"{len(dirty)} file(s) to be migrated have uncommitted changes "
+                f"({', '.join(dirty[:3])}{', ...' if len(dirty) > 3 else ''}); "
+                "commit or stash them, or pass --force",
+                project / dirty[0],
+            )
+    writes = {
+        e.path: FileWrite(
+            (e.new_text or "").encode("utf-8", "surrogateescape"), _mode(targets[e.path])
+        )
+        for e in result.edits
+        if e.action is not EditAction.DELETE
+    }
+    deletions = [e.path for e in result.edits if e.action is EditAction.DELETE]
+    with _deleted(project, {p: targets[p] for p in deletions}):
+        written = write_all(project, writes)
+    return replace(result, written=tuple(written), deleted=tuple(deletions))
+
+
+# Private
+
+
+def _library_key(name: str) -> str:
+    return re.sub(r"[._-]+", ".", name.lower())
+
+
+def _modules(
+    options: MigrateOptions, config: ProjectConfig, project: Path
+) -> tuple[tuple[str, ...], str]:
+    if options.modules:
+        return tuple(dict.fromkeys(m.replace("/", ".") for m in options.modules)), "option"
+    incubator = options.incubator or config.incubator
+    if incubator is None:
+        raise ConfigError(
+            "name the modules that moved (--module) or the incubator whose records say so "
+            "(--incubator)",
+            project,
+        )
+    found = graduated_modules(
+        incubator, options.library, config.package_root, options.incubator_rev
+    )
+    if not found:
+        raise ConfigError(
+            f"the incubator records no module graduated to {options.library} "
+            f"(obsolete.txt, MAINTAINERS at {options.incubator_rev}); name them with --module",
+            incubator,
+        )
+    return found, "records"
+
+
+def _python_files(project: Path) -> Iterator[str]:
+    for dirpath, dirnames, filenames in os.walk(project):
+        rel_dir = Path(dirpath).relative_to(project).as_posix()
+        rel_dir = "" if rel_dir == "." else rel_dir + "/"
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if d not in SKIP_DIRS
+            and not d.endswith(".egg-info")
+            and not (Path(dirpath) / d / "pyvenv.cfg").exists()
+            and not (Path(dirpath) / d).is_symlink()
+        )
+        for filename in sorted(filenames):
+            if filename.endswith(".py") and not (Path(dirpath) / filename).is_symlink():
+                yield f"{rel_dir}{filename}"
+
+
+def _dotted_of(rel: str) -> tuple[str, bool]:
+    parts = rel[:-3].split("/")
+    if parts[-1] == "__init__":
+        return ".".join(parts[:-1]), True
+    return ".".join(parts), False
+
+
+def _move(text: str, moves: Mapping[str, str], rel: str) -> tuple[MoveOutcome, str | None]:
+    dotted, is_package = _dotted_of(rel)
+    try:
+        return move_modules(text, moves, dotted, is_package), None
+    except (cst.ParserSyntaxError, RecursionError, ValueError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        outcome = move_modules_text(text, moves, dotted, is_package)
+        if outcome.text == text:
+            return outcome, None
+        return outcome, (
+            f"{rel}: libcst cannot parse it ({reason}); imports moved with regular expressions"
+        )
+
+
+def _still_imported(
+    project: Path,
+    texts: Mapping[str, str],
+    moved_copies: Mapping[str, str],
+    prefix: str,
+    config: ProjectConfig,
+) -> tuple[KeptCopy, ...]:
+    """Moved copies that something left unchanged still names: a Python file the
+    rewrite could not change, or a configuration file (entry points, driver paths)."""
+    dotted_copies = {_dotted_of(path)[0]: path for path in moved_copies}
+    importers: dict[str, list[str]] = {}
+    for rel, text in texts.items():
+        if prefix not in text and ".openstack" not in text and "from ." not in text:
+            continue
+        dotted, is_package = _dotted_of(rel)
+        for site in find_imports(text, dotted, is_package, [prefix]):
+            names = expand_from_import(site) if site.names else [site.module]
+            for name in names:
+                path = _copy_of(name, dotted_copies)
+                if path is not None:
+                    importers.setdefault(path, []).append(f"{rel}:{site.line}")
+    pattern = re.compile(re.escape(prefix) + r"(?:\.[A-Za-z_]\w*)+")
+    for rel in _config_files(project):
+        text = decode((project / rel).read_bytes())
+        for match in pattern.finditer(text):
+            path = _copy_of(match.group(0), dotted_copies)
+            if path is not None:
+                line = text.count("\n", 0, match.start()) + 1
+                importers.setdefault(path, []).append(f"{rel}:{line}")
+    return tuple(
+        KeptCopy(path, tuple(dict.fromkeys(found))) for path, found in sorted(importers.items())
+    )
+
+
+def _copy_of(name: str, dotted_copies: Mapping[str, str]) -> str | None:
+    parts = name.split(".")
+    for end in range(len(parts), 0, -1):
+        path = dotted_copies.get(".".join(parts[:end]))
+        if path is not None:
+            return path
+    return None
+
+
+def _config_files(project: Path) -> list[str]:
+    found = [name for name in CONFIG_FILES if (project / name).is_file()]
+    for folder in CONFIG_DIRS:
+        base = project / folder
+        if base.is_dir():
+            for dirpath, _, filenames in os.walk(base):
+                for filename in sorted(filenames):
+                    found.append((Path(dirpath) / filename).relative_to(project).as_posix())
+    return found
+
+
+def _conf_edit(
+    project: Path, config: ProjectConfig, modules: Sequence[str], warnings: list[str]
+) -> list[FileEdit]:
+    source = config.source
+    if source is None:
+        return []
+    if source.name != CONF_NAME:
+        warnings.append(f"{source.name}: remove {', '.join(modules)} from its modules by hand")
+        return []
+    old = decode(source.read_bytes())
+    new, removed = remove_conf_modules(old, modules)
+    if new == old:
+        return []
+    rel = source.resolve().relative_to(project.resolve()).as_posix()
+    return [FileEdit(rel, EditAction.MODIFY, old, new, len(removed))]
+
+
+def _dirty(project: Path, paths: Sequence[str]) -> list[str]:
+    """Paths with uncommitted changes, untracked files included; none outside git."""
+    try:
+        out = run_git(
+            project, "status", "--porcelain", "-z", "--untracked-files=all", "--", *paths
+        )
+    except GitError:
+        return []  # not a git work tree: there is nothing to compare with
+    entries = out.decode("utf-8", "surrogateescape").split("\0")
+    return sorted({entry[3:] for entry in entries if len(entry) > 3})
+
+
+def _mode(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        return 0o644
+
+
+@contextlib.contextmanager
+def _deleted(project: Path, targets: Mapping[str, Path]) -> Iterator[None]:
+    """Move ``targets`` aside, run the block, then remove them for good (and the
+    folders they leave empty); if the block fails, put them back."""
+    aside: dict[Path, Path] = {}
+    try:
+        for target in targets.values():
+            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_TEMP_SUFFIX,
+                                        dir=target.parent)  # fmt: skip
+            os.close(fd)
+            os.replace(target, name)
+            aside[target] = Path(name)
+        yield
+    except BaseException:
+        for target, backup in aside.items():
+            os.replace(backup, target)
+        raise
+    for backup in aside.values():
+        backup.unlink(missing_ok=True)
+    root = project.resolve()
+    for target in targets.values():
+        folder = target.parent
+        while folder.resolve() != root and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
