@@ -20,6 +20,7 @@ COMMANDS = {
     "sync": "oslo_incubator.cli.sync:sync",
     "update": "oslo_incubator.cli.sync:update",
     "graduate": "oslo_incubator.cli.graduate:graduate",
+    "migrate": "oslo_incubator.cli.migrate:migrate",
     "scan": "oslo_incubator.cli.scan:scan",
 }
 

@@ -1,4 +1,4 @@
-"""``graduate``: plan (and later run) the move of incubator modules into libraries."""
+"""``graduate``: plan and run the move of incubator modules into libraries."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from oslo_incubator.cli._common import (
     reports_errors,
 )
 from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT
+from oslo_incubator.model.graduate import DEFAULT_IDENTITY, GraduateOptions, Identity
 from oslo_incubator.operations.plan import plan_graduation
 from oslo_incubator.report.plan import render_plan_dot, render_plan_json, render_plan_text
 
@@ -81,3 +82,142 @@ def plan(
         result = plan_graduation(incubator, projects, modules, package_root, cache, progress)
     renderer = {"text": render_plan_text, "json": render_plan_json, "dot": render_plan_dot}
     click.echo(renderer[output_format](result), nl=False)
+
+
+@graduate.command()
+@click.option(
+    "--incubator",
+    default=".",
+    show_default=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The incubator's git repository (work tree or bare); HEAD is graduated.",
+)
+@click.option("--library", required=True, help="The new library's name (oslo.serialization).")
+@click.option(
+    "--package",
+    default=None,
+    help="Its import package (default: the library's name with '_' for '.': oslo_serialization).",
+)
+@click.argument("modules", nargs=-1, required=True)
+@click.option(
+    "--dest",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the library's new git repository goes (absent or empty).",
+)
+@click.option(
+    "--with-closure",
+    is_flag=True,
+    help="Graduate with the modules everything that they import at module level.",
+)
+@click.option(
+    "--allow-incubator-deps",
+    is_flag=True,
+    help="Write the library even though it still imports incubator modules that stay "
+    "behind (listed as warnings); by default that is an error and nothing is written.",
+)
+@click.option(
+    "--branch",
+    default=None,
+    help="The incubator branch the shim commit goes on (default: graduate-<library>; "
+    "created from HEAD, no checkout is touched).",
+)
+@click.option(
+    "--in-place",
+    is_flag=True,
+    help="Commit the shims on the current branch of the incubator (its work tree must be "
+    "clean) instead of on a new branch.",
+)
+@click.option("--no-shims", is_flag=True, help="Leave the incubator alone: no shim commit.")
+@click.option(
+    "--author",
+    default=DEFAULT_IDENTITY,
+    show_default=True,
+    help="'Name <email>' of the commits made (the library's code and packaging, the shims).",
+)
+@click.option("--summary", default=None, help="The library's one-line summary in setup.cfg.")
+@click.option("--deprecated-in", default=None, help="Version the shims' deprecation starts in.")
+@click.option(
+    "--removal-version",
+    default="?",
+    show_default=True,
+    help="Version the shims go away in ('?': a future version).",
+)
+@click.option(
+    "--package-root",
+    default=DEFAULT_PACKAGE_ROOT,
+    show_default=True,
+    help="Where master modules live in the incubator.",
+)
+@format_option("text", "json")
+@cache_options
+@reports_errors
+def run(
+    incubator: Path,
+    library: str,
+    package: str | None,
+    modules: tuple[str, ...],
+    dest: Path,
+    with_closure: bool,
+    allow_incubator_deps: bool,
+    branch: str | None,
+    in_place: bool,
+    no_shims: bool,
+    author: str,
+    summary: str | None,
+    deprecated_in: str | None,
+    removal_version: str,
+    package_root: str,
+    output_format: str,
+    cache_dir: Path | None,
+    no_cache: bool,
+) -> None:
+    """Graduate MODULES into a new library at --dest, with their git history.
+
+    The library's repository holds only the commits that touched the modules and their
+    tests (renames followed; authors, dates and messages kept), then a commit that
+    rewrites imports (openstack.common.foo becomes <package>.foo, tests move to
+    <package>/tests) and a commit with pbr packaging (setup.cfg, setup.py, requirements
+    with the incubator's specifiers, tox.ini, README, docs, .gitignore).
+
+    In the incubator, a commit on a new branch (or with --in-place, on the current one)
+    replaces each graduated file with a shim that re-exports the library and warns on
+    import, and records the graduation in MAINTAINERS and obsolete.txt, so drift and
+    sync report the module as obsolete. `oslo-incubator migrate` then moves consumers.
+
+    Exit status 2, nothing written, when the library would still import incubator
+    modules that stay behind (graduate them too, or pass --allow-incubator-deps).
+    """
+    # Imported here: ``graduate plan`` need not load libcst.
+    from oslo_incubator.operations.graduate import graduate as graduate_library
+    from oslo_incubator.operations.graduate import package_name
+    from oslo_incubator.report.graduate import render_graduation_json, render_graduation_text
+
+    if in_place and branch:
+        raise click.UsageError("--in-place and --branch exclude each other")
+    try:
+        identity = Identity.parse(author)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--author") from None
+    options = GraduateOptions(
+        library=library,
+        package=package or package_name(library),
+        modules=modules,
+        dest=dest,
+        package_root=package_root,
+        allow_incubator_deps=allow_incubator_deps,
+        with_closure=with_closure,
+        branch=branch,
+        in_place=in_place,
+        shims=not no_shims,
+        identity=identity,
+        summary=summary,
+        deprecated_in=deprecated_in,
+        removal_version=None if removal_version == "" else removal_version,
+    )
+    with open_cache(cache_dir, no_cache) as cache:
+        result = graduate_library(incubator, options, cache)
+    if output_format == "json":
+        click.echo(render_graduation_json(result), nl=False)
+    else:
+        click.echo(render_graduation_text(result), nl=False)

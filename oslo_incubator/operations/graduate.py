@@ -45,6 +45,7 @@ from oslo_incubator.analysis.packaging import (
     incubator_metadata,
     leading_comments,
     library_files,
+    package_name,
     public_names,
     record_in_maintainers,
     record_in_obsolete_list,
@@ -86,6 +87,14 @@ TESTS_ROOT = "tests"
 TEST_PREFIXES = ("tests/unit/", "tests/")
 MAINTAINERS = "MAINTAINERS"
 OBSOLETE_LIST = "obsolete.txt"
+
+__all__ = [
+    "PreparedGraduation",
+    "default_branch",
+    "graduate",
+    "package_name",
+    "prepare_graduation",
+]
 
 
 @dataclass(frozen=True)

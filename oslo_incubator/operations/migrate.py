@@ -356,11 +356,11 @@ def _conf_edit(
         warnings.append(f"{source.name}: remove {', '.join(modules)} from its modules by hand")
         return []
     old = decode(source.read_bytes())
-    new, removed = remove_conf_modules(old, modules)
+    new, _ = remove_conf_modules(old, modules)
     if new == old:
         return []
     rel = source.resolve().relative_to(project.resolve()).as_posix()
-    return [FileEdit(rel, EditAction.MODIFY, old, new, len(removed))]
+    return [FileEdit(rel, EditAction.MODIFY, old, new)]
 
 
 def _dirty(project: Path, paths: Sequence[str]) -> list[str]:

@@ -1,0 +1,102 @@
+"""``migrate``: move a consumer project from its copies to a graduated library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from oslo_incubator.cli._common import format_option, reports_errors
+from oslo_incubator.model.graduate import MigrateOptions
+
+
+@click.command()
+@click.argument("project", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--library", required=True, help="The library the modules went to (oslo.foo).")
+@click.option(
+    "--package",
+    default=None,
+    help="Its import package (default: the library's name with '_' for '.': oslo_foo).",
+)
+@click.option(
+    "--module",
+    "modules",
+    multiple=True,
+    help="A module that moved to the library (repeatable). Default: the modules the "
+    "incubator's obsolete.txt and MAINTAINERS record as graduated to it.",
+)
+@click.option(
+    "--incubator",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="The incubator whose records name the modules (default: the configuration's "
+    "'incubator' setting).",
+)
+@click.option(
+    "--rev",
+    default="HEAD",
+    show_default=True,
+    help="The incubator revision to read the records at (the shim branch, before it merges).",
+)
+@click.option(
+    "--requirement",
+    default=None,
+    help="The line added to requirements.txt (default: the library's name).",
+)
+@click.option("--dry-run", is_flag=True, help="Print the unified diff; write nothing.")
+@click.option("--force", is_flag=True, help="Change files that have uncommitted changes.")
+@format_option("text", "json")
+@reports_errors
+def migrate(
+    project: Path,
+    library: str,
+    package: str | None,
+    modules: tuple[str, ...],
+    incubator: Path | None,
+    rev: str,
+    requirement: str | None,
+    dry_run: bool,
+    force: bool,
+    output_format: str,
+) -> None:
+    """Make PROJECT import the library instead of its copies of the moved modules.
+
+    Every Python file outside the copy directory (and the copies that stay) gets its
+    imports of <base>.openstack.common.<module> rewritten to <package>.<module>, with
+    submodules, `from ... import ... as ...` and mock.patch strings; Python 2 files get
+    a token-level rewrite and a warning. requirements.txt gains the library (in sorted
+    place if the file is sorted, else at the end), openstack-common.conf loses the
+    modules (comments kept), and the copies are deleted unless something the rewrite
+    cannot change (setup.cfg, tox.ini, etc/) still names them.
+
+    All or nothing: paths are checked first, files with uncommitted changes are refused
+    (unless --force), and a failure leaves the project as it was. With --dry-run the
+    diff goes to standard output and the summary to standard error.
+    """
+    # Imported here: other commands need not load libcst.
+    from oslo_incubator.operations.graduate import package_name
+    from oslo_incubator.operations.migrate import migrate_project
+    from oslo_incubator.report.graduate import (
+        render_migration_diff,
+        render_migration_json,
+        render_migration_text,
+    )
+
+    options = MigrateOptions(
+        library=library,
+        package=package or package_name(library),
+        modules=modules,
+        incubator=incubator,
+        incubator_rev=rev,
+        requirement=requirement,
+        dry_run=dry_run,
+        force=force,
+    )
+    result = migrate_project(project, options)
+    if output_format == "json":
+        click.echo(render_migration_json(result, with_diff=dry_run), nl=False)
+    elif dry_run:
+        click.echo(render_migration_diff(result), nl=False)
+        click.echo(render_migration_text(result), nl=False, err=True)
+    else:
+        click.echo(render_migration_text(result), nl=False)
