@@ -412,7 +412,7 @@ def _least(hashes: Sequence[int], bins: int) -> dict[int, int]:
     # The least hash of each bin. An arithmetic shift of a signed 64-bit hash gives
     # bins -bins/2 .. bins/2-1; in descending order the last value stored in a bin
     # is its least (dict() over zip keeps the last value of a key, all in C).
-    ordered = sorted(set(hashes), reverse=True)
+    ordered = sorted(hashes, reverse=True)  # repeated hashes just store their value again
     shift = 64 - (bins.bit_length() - 1)
     return dict(zip(map(shift.__rrshift__, ordered), ordered, strict=True))
 

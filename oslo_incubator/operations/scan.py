@@ -589,11 +589,12 @@ class _Scanner:
             options=self.options,
         )
 
-    def _project_jobs(self) -> tuple[list[_Job], list[tuple[_ProjectSource, int]]]:
+    def _project_jobs(self) -> tuple[list[_Job], list[list[tuple[_ProjectSource, int]]]]:
+        """The files to fingerprint, one job per distinct key, and where each result goes."""
         keys = [key for source in self.projects for key in source.keys]
         cached: dict[str, Any] = self.cache.get_many("scan-file", keys) if self.cache else {}
         jobs: list[_Job] = []
-        slots = []
+        pending: dict[str, list[tuple[_ProjectSource, int]]] = {}
         for source in self.projects:
             source.prints = [None] * len(source.paths)
             for i, key in enumerate(source.keys):
@@ -604,9 +605,11 @@ class _Scanner:
                         continue
                     except (ValueError, TypeError, KeyError, IndexError, AttributeError):
                         pass  # recomputed below
-                jobs.append((source.data[i], source.bases, True))
-                slots.append((source, i))
-        return jobs, slots
+                if key not in pending:
+                    jobs.append((source.data[i], source.bases, True))
+                    pending[key] = []
+                pending[key].append((source, i))
+        return jobs, list(pending.values())
 
     def _master_files(self) -> list[_File]:
         """Every distinct content of every master Python file, newest first per lineage."""
@@ -663,9 +666,9 @@ class _Scanner:
         for slot, record in zip(slots, records, strict=True):
             found = _print_from_json(record)
             if kind == "scan-file":
-                source, i = slot
-                source.prints[i] = found
-                fresh[source.keys[i]] = record
+                for source, i in slot:
+                    source.prints[i] = found
+                    fresh[source.keys[i]] = record
             else:
                 master, key = slot
                 master.print = found

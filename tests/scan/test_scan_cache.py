@@ -68,7 +68,7 @@ def test_a_changed_file_is_the_only_one_fingerprinted_again(
     cache = Cache(tmp_path / "cache")
     calls = _counting_fingerprints(monkeypatch)
     before = scan_projects(projects, ScanOptions(), cache=cache)
-    assert sum(calls) == 31
+    assert sum(calls) == 17  # each distinct content once: 31 files, many empty __init__.py
     calls.clear()
 
     util = tmp_path / "heat" / "heat" / "engine" / "util.py"
