@@ -138,13 +138,17 @@ def check(
 ) -> None:
     """Fail (exit 1) when copies of PROJECTS break the drift policy; for CI.
 
-    The default policy fails diverged, obsolete and missing copies; add
-    ``--max-behind N`` to bound how far a copy may lag. SARIF results point at the copy
+    The default policy fails diverged, obsolete and missing copies, and (with obsolete)
+    any import in the projects' own code of a module master says graduated
+    (rule drift/graduated-import, with file and line); add ``--max-behind N`` to
+    bound how far a copy may lag. SARIF results point at the copy
     files so code-scanning UIs show them inline.
     """
     policy = Policy(fail_on=_statuses(fail_on), max_behind=max_behind)
-    report = _run(incubator, package_root, projects, cache_dir, no_cache)
-    violations = check_policy(report, policy)
+    with open_cache(cache_dir, no_cache) as cache, progress_bar("drift") as progress:
+        inc = open_incubator(incubator, package_root, cache)
+        report = analyse_drift(inc, projects, cache, progress)
+    violations = check_policy(report, policy, inc)
     renderer = {
         "text": render_check_text,
         "json": render_check_json,

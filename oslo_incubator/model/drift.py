@@ -19,6 +19,10 @@ class DriftStatus(enum.Enum):
     MISSING = "missing"
 
 
+#: The check rule for an import, in a project's own code, of a module master says
+#: graduated (the other rules are ``drift/<status>``).
+GRADUATED_IMPORT_RULE = "drift/graduated-import"
+
 # From best to worst: a module rolls up to the worst status of its files.
 STATUS_SEVERITY = {
     DriftStatus.CURRENT: 0,
@@ -142,10 +146,13 @@ class Policy:
 
 @dataclass(frozen=True)
 class Violation:
-    """One copy (or missing module) that breaks the policy."""
+    """One copy (or missing module, or import of a graduated module) that breaks the
+    policy."""
 
     project: str
     module: str
     path: str | None  # copy path relative to the project; None for a missing module
     status: DriftStatus
     message: str
+    line: int | None = None  # for a rule about one line (an import of a graduated module)
+    rule: str | None = None  # the check rule when not drift/<status>

@@ -136,12 +136,21 @@ class HistorySummary:
 
 @dataclass(frozen=True)
 class ShimOutcome:
-    """The incubator commit that leaves shims and records the graduation."""
+    """The incubator commit that leaves shims and records the graduation.
+
+    ``files`` is every path the commit touches; of them ``shims`` are the graduated
+    files, ``rewritten`` the incubator's other modules and tests that now import the
+    library, ``removed`` the tests that moved to the library (the rest: MAINTAINERS,
+    ``obsolete.txt``, ``requirements.txt``).
+    """
 
     branch: str | None  # None with in_place
     commit: str
-    files: tuple[str, ...]  # shim paths, then MAINTAINERS and obsolete.txt
+    files: tuple[str, ...]
     in_place: bool
+    shims: tuple[str, ...] = ()
+    rewritten: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ import ast
 import hashlib
 import importlib.metadata
 import json
+import os
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -17,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from oslo_incubator.analysis.diff import changed_line_count, changed_lines_lower_bound, diff_hunks
+from oslo_incubator.analysis.imports import expand_from_import, find_imports
 from oslo_incubator.analysis.maintainers import (
     ModuleFate,
     fate_of,
@@ -30,6 +33,7 @@ from oslo_incubator.history.index import COMPANION_PREFIXES, HistoryIndex, build
 from oslo_incubator.model.codec import from_jsonable, to_jsonable
 from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT, ProjectConfig
 from oslo_incubator.model.drift import (
+    GRADUATED_IMPORT_RULE,
     STATUS_SEVERITY,
     CopyDrift,
     DriftReport,
@@ -48,6 +52,8 @@ from oslo_incubator.workspace.cache import Cache
 from oslo_incubator.workspace.config import load_project_config
 from oslo_incubator.workspace.copies import CopyLocation, locate_copies
 from oslo_incubator.workspace.lockfile import read_lock
+
+_SKIP_DIRS = frozenset({".git", ".tox", ".venv", "venv", ".eggs", "__pycache__", "build", "dist"})
 
 # Bump when the analysis changes, so cached results of an older analysis are not reused;
 # the package version is part of the key too, so development builds never share results.
@@ -516,8 +522,12 @@ def _carries(delta: Counter[str], base: Counter[str], version: Counter[str]) -> 
     return True
 
 
-def check_policy(report: DriftReport, policy: Policy) -> list[Violation]:
-    """Every copy of ``report`` that ``policy`` rejects, in report order."""
+def check_policy(
+    report: DriftReport, policy: Policy, incubator: Incubator | None = None
+) -> list[Violation]:
+    """Every copy of ``report`` that ``policy`` rejects, in report order; with the
+    ``incubator``, also every import of a graduated module in the projects' own code
+    (see :func:`graduated_imports`), when the policy fails obsolete copies."""
     violations = []
     for project in report.projects:
         for copy in project.copies:
@@ -537,7 +547,131 @@ def check_policy(report: DriftReport, policy: Policy) -> list[Violation]:
                         f"module {module} is declared but has no copy",
                     )
                 )
+        if incubator is not None and DriftStatus.OBSOLETE in policy.fail_on:
+            violations += graduated_imports(incubator, project)
     return violations
+
+
+def graduated_imports(incubator: Incubator, project: ProjectDrift) -> list[Violation]:
+    """Imports of ``<base>.<root>.<module>`` (or ``mock.patch`` strings naming one) in a
+    project's own code, where master says the module graduated or is obsolete.
+
+    After a migration to a library nothing should import the old path again; this is
+    the lint rule that keeps it so (rule ``drift/graduated-import``). A module counts
+    when MAINTAINERS or ``obsolete.txt`` mark every file it has at master's HEAD, or
+    when master deleted it naming the library it went to. Files outside the copy
+    directory are read (virtualenvs, ``.tox`` and build folders skipped); only those
+    that name a flagged module are parsed.
+    """
+    if not project.base:
+        return []
+    flagged = _graduated_modules(incubator)
+    if not flagged:
+        return []
+    root = Path(project.path)
+    prefix = f"{project.base}.{incubator.root_module}"
+    copy_dir = f"{project.base.replace('.', '/')}/{incubator.index.package_root}"
+    words = re.compile(r"\b(?:" + "|".join(re.escape(m.split(".")[-1]) for m in flagged) + r")\b")
+    violations = []
+    for rel in _own_python_files(root, copy_dir):
+        text = decode((root / rel).read_bytes())
+        if incubator.root_module.split(".")[-1] not in text or not words.search(text):
+            continue
+        parts = rel[:-3].split("/")
+        is_package = parts[-1] == "__init__"
+        dotted = ".".join(parts[:-1] if is_package else parts)
+        seen: set[tuple[int, str]] = set()
+        for site in find_imports(text, dotted, is_package, [prefix]):
+            for name in expand_from_import(site) if site.names else [site.module]:
+                if not name.startswith(prefix + "."):
+                    continue
+                module = _innermost(name[len(prefix) + 1 :], flagged)
+                if module is None or (site.line, module) in seen:
+                    continue
+                seen.add((site.line, module))
+                library = flagged[module] or "nothing named"
+                violations.append(
+                    Violation(
+                        project.name,
+                        module,
+                        rel,
+                        DriftStatus.OBSOLETE,
+                        f"{rel}:{site.line}: imports {prefix}.{module}, obsolete in master "
+                        f"(replaced by {library})",
+                        line=site.line,
+                        rule=GRADUATED_IMPORT_RULE,
+                    )
+                )
+    return violations
+
+
+def _graduated_modules(incubator: Incubator) -> dict[str, str | None]:
+    """Modules master marks obsolete or deleted for a library → the library."""
+    index = incubator.index
+    root = index.package_root
+    fates = list(incubator.fates)
+    at_head: dict[str, list[ModuleFate | None]] = {}
+    for path in index.head_tree:
+        module = _module_of(path, root)
+        if module is not None:
+            at_head.setdefault(module, []).append(fate_of(path, fates))
+    found: dict[str, str | None] = {
+        module: next((f.library for f in marks if f and f.library), None)
+        for module, marks in at_head.items()
+        if all(marks)
+    }
+    deleted = [
+        lineage
+        for lineage in index.versions
+        if (module := _module_of(lineage, root)) is not None
+        and module not in at_head
+        and index.head_path(lineage) is None
+    ]
+    # One git process for every deleting commit's message, not one per module.
+    index.messages(d.commit for lineage in deleted if (d := index.deletion(lineage)))
+    analyser = _Analyser(incubator, "", incubator.root_module)
+    for lineage in deleted:
+        module = _module_of(lineage, root)
+        gone = analyser._obsolescence(lineage, None)
+        if module is not None and module not in found and gone is not None and gone.library:
+            found[module] = gone.library
+    return found
+
+
+def _module_of(path: str, root: str) -> str | None:
+    """The module of a master file as update.py names it (``db/api.py`` → ``db``)."""
+    if not path.startswith(root + "/") or not path.endswith(".py"):
+        return None
+    parts = path[len(root) + 1 : -3].split("/")
+    if len(parts) == 1:
+        return None if parts[0] == "__init__" else parts[0]
+    return ".".join(parts[:-1])
+
+
+def _innermost(dotted: str, modules: Iterable[str]) -> str | None:
+    parts = dotted.split(".")
+    known = set(modules)
+    for end in range(len(parts), 0, -1):
+        if ".".join(parts[:end]) in known:
+            return ".".join(parts[:end])
+    return None
+
+
+def _own_python_files(project: Path, copy_dir: str) -> Iterable[str]:
+    for dirpath, dirnames, filenames in os.walk(project):
+        rel_dir = Path(dirpath).relative_to(project).as_posix()
+        rel_dir = "" if rel_dir == "." else rel_dir + "/"
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if d not in _SKIP_DIRS
+            and not d.endswith(".egg-info")
+            and f"{rel_dir}{d}" != copy_dir
+            and not (Path(dirpath) / d / "pyvenv.cfg").exists()
+        )
+        for filename in sorted(filenames):
+            if filename.endswith(".py"):
+                yield f"{rel_dir}{filename}"
 
 
 def _violation_message(copy: CopyDrift, policy: Policy) -> str | None:

@@ -42,6 +42,7 @@ from oslo_incubator.analysis.moves import MoveOutcome, move_modules, move_module
 from oslo_incubator.analysis.normalise import decode
 from oslo_incubator.analysis.packaging import (
     LibraryMetadata,
+    add_requirement,
     incubator_metadata,
     leading_comments,
     library_files,
@@ -79,7 +80,7 @@ from oslo_incubator.model.graduate import (
     ShimOutcome,
 )
 from oslo_incubator.model.plan import DependencyKind
-from oslo_incubator.operations.plan import incubator_graph, read_master
+from oslo_incubator.operations.plan import MasterTree, incubator_graph, read_master
 from oslo_incubator.workspace.cache import Cache
 
 TESTS_ROOT = "tests"
@@ -87,6 +88,7 @@ TESTS_ROOT = "tests"
 TEST_PREFIXES = ("tests/unit/", "tests/")
 MAINTAINERS = "MAINTAINERS"
 OBSOLETE_LIST = "obsolete.txt"
+REQUIREMENTS = "requirements.txt"
 
 __all__ = [
     "PreparedGraduation",
@@ -102,13 +104,14 @@ class PreparedGraduation:
     """Everything :func:`graduate` will write, decided without writing.
 
     ``texts`` are the library files' final texts (path → text), ``__init__.py`` files
-    added included; ``shims`` the incubator files of the shim commit (path → text).
+    added included; ``shims`` the incubator files of the shim commit (path → text,
+    ``None`` for a file the commit removes).
     """
 
     result: GraduationResult
     texts: Mapping[str, str]
     packaging: Mapping[str, str]
-    shims: Mapping[str, str]
+    shims: Mapping[str, str | None]
 
 
 def prepare_graduation(
@@ -220,9 +223,10 @@ def prepare_graduation(
     )
     packaging = library_files(meta)
 
-    shims = (
-        _shim_files(incubator, master.head, graph, modules, options, root) if options.shims else {}
-    )
+    shims: dict[str, str | None] = {}
+    if options.shims:
+        moved_tests = [f.source for f in files if f.role is FileRole.TEST]
+        shims = _shim_files(incubator, master, graph, modules, options, moved_tests, warnings)
     result = GraduationResult(
         library=options.library,
         package=options.package,
@@ -429,7 +433,7 @@ def _check_collisions(files: Sequence[LibraryFile], incubator: Path) -> None:
 def _moves(
     graph: nx.DiGraph,
     modules: Sequence[str],
-    files: Sequence[LibraryFile],
+    files: Iterable[LibraryFile],
     package: str,
     root_module: str,
 ) -> dict[str, str]:
@@ -573,21 +577,31 @@ def _check_shim_target(incubator: Path, branch: str, in_place: bool) -> None:
 
 def _shim_files(
     incubator: Path,
-    head: str,
+    master: MasterTree,
     graph: nx.DiGraph,
     modules: Sequence[str],
     options: GraduateOptions,
-    root: str,
-) -> dict[str, str]:
+    moved_tests: Sequence[str],
+    warnings: list[str],
+) -> dict[str, str | None]:
+    """The incubator files of the shim commit, path → new text (``None``: removed).
+
+    Each graduated file becomes a shim. The incubator's other modules and tests that
+    import a graduated module now import the library instead (as the incubator did
+    after each real graduation), so they do not go through the shims and warn, and a
+    consumer's copy of them that a migration rewrote equals master again; the library
+    joins ``requirements.txt`` then. The tests that moved to the library are removed.
+    MAINTAINERS and ``obsolete.txt`` record the graduation.
+    """
+    root = options.package_root.strip("/")
     root_module = root.replace("/", ".")
     paths = [p for m in modules for p in graph.nodes[m]["files"]]
-    blobs = read_blobs(incubator, [f"{head}:{p}" for p in paths])
-    shims: dict[str, str] = {}
+    files: dict[str, str | None] = {}
     for path in paths:
-        text = decode(blobs.get(f"{head}:{path}", b""))
+        text = master.modules.get(path, "")
         dotted, _ = _dotted_of(path)
         new = options.package + dotted[len(root_module) :]
-        shims[path] = shim_text(
+        files[path] = shim_text(
             dotted,
             new,
             options.library,
@@ -596,21 +610,45 @@ def _shim_files(
             version=options.deprecated_in,
             removal_version=options.removal_version,
         )
-    records = read_blobs(incubator, [f"{head}:{MAINTAINERS}", f"{head}:{OBSOLETE_LIST}"])
+    moves = _moves(graph, modules, (), options.package, root_module)
+    staying = {**master.modules, **master.tests}
+    for path in sorted(set(staying) - set(paths) - set(moved_tests)):
+        if not any(m.split(".")[0] in staying[path] for m in modules):
+            continue  # cannot name a graduated module: not worth parsing
+        dotted, is_package = _dotted_of(path)
+        outcome, warning = _move(staying[path], moves, dotted, is_package, (), path)
+        if outcome.text != staying[path]:
+            files[path] = outcome.text
+            if warning:
+                warnings.append(warning)
+    rewritten = [p for p in files if p not in paths]
+    for path in moved_tests:
+        files[path] = None
+    head = master.head
+    records = read_blobs(
+        incubator, [f"{head}:{MAINTAINERS}", f"{head}:{OBSOLETE_LIST}", f"{head}:{REQUIREMENTS}"]
+    )
     maintainers = records.get(f"{head}:{MAINTAINERS}")
     obsolete = records.get(f"{head}:{OBSOLETE_LIST}")
+    requirements = records.get(f"{head}:{REQUIREMENTS}")
+    if rewritten:
+        text, changed = add_requirement(
+            decode(requirements) if requirements is not None else None, options.library
+        )
+        if changed:
+            files[REQUIREMENTS] = text
     all_files = [p[len(root) + 1 :] for p in list_tree(incubator, head, [root])]
     graduated = {m: [p[len(root) + 1 :] for p in graph.nodes[m]["files"]] for m in modules}
-    shims[MAINTAINERS] = record_in_maintainers(
+    files[MAINTAINERS] = record_in_maintainers(
         decode(maintainers) if maintainers is not None else None,
         graduated,
         all_files,
         options.library,
     )
-    shims[OBSOLETE_LIST] = record_in_obsolete_list(
+    files[OBSOLETE_LIST] = record_in_obsolete_list(
         decode(obsolete) if obsolete is not None else None, paths, options.library
     )
-    return shims
+    return files
 
 
 def _shim_message(result: GraduationResult, library_head: str | None) -> str:
@@ -620,15 +658,17 @@ def _shim_message(result: GraduationResult, library_head: str | None) -> str:
         f"Graduate {modules} to {result.library}\n\n"
         f"The code now lives in the {result.library} library, package {result.package}{at}.\n"
         "Each graduated file is left as a shim that re-exports the library's names and\n"
-        "warns on import. MAINTAINERS and obsolete.txt record the graduation, so drift\n"
-        f"and sync report copies of these modules as obsolete, replaced by {result.library}.\n"
+        "warns on import; the incubator's own modules and tests that imported them now\n"
+        "import the library, and the tests that moved to the library are removed.\n"
+        "MAINTAINERS and obsolete.txt record the graduation, so drift and sync report\n"
+        f"copies of these modules as obsolete, replaced by {result.library}.\n"
     )
 
 
 def _commit_shims(
     incubator: Path,
     result: GraduationResult,
-    files: Mapping[str, str],
+    files: Mapping[str, str | None],
     branch: str,
     options: GraduateOptions,
     library_head: str | None,
@@ -643,6 +683,9 @@ def _commit_shims(
         run_git(incubator, "read-tree", result.head, env=env)
         entries = []
         for path, text in files.items():
+            if text is None:
+                entries.append(f"0 {'0' * 40}\t{path}\n")  # mode 0: drop the entry
+                continue
             data = text.encode("utf-8", "surrogateescape")
             blob = run_git(incubator, "hash-object", "-w", "--stdin", input=data).decode().strip()
             entries.append(f"{modes.get(path, '100644')} {blob}\t{path}\n")
@@ -663,11 +706,25 @@ def _commit_shims(
         .decode()
         .strip()
     )
+    graduated = {f.source for f in result.files if f.role is FileRole.MODULE}
+    records = (MAINTAINERS, OBSOLETE_LIST, REQUIREMENTS)
+    rewritten = tuple(
+        p for p, t in files.items() if t is not None and p not in graduated and p not in records
+    )
+    removed = tuple(p for p, t in files.items() if t is None)
     if options.in_place:
         run_git(incubator, "merge", "--ff-only", "-q", commit)
-        return ShimOutcome(None, commit, tuple(files), True)
-    run_git(incubator, "update-ref", f"refs/heads/{branch}", commit, "0" * 40)
-    return ShimOutcome(branch, commit, tuple(files), False)
+    else:
+        run_git(incubator, "update-ref", f"refs/heads/{branch}", commit, "0" * 40)
+    return ShimOutcome(
+        None if options.in_place else branch,
+        commit,
+        tuple(files),
+        options.in_place,
+        tuple(sorted(graduated)),
+        rewritten,
+        removed,
+    )
 
 
 def _modes(incubator: Path, head: str, files: Iterable[str]) -> dict[str, str]:

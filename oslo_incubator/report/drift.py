@@ -6,7 +6,14 @@ import json
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from oslo_incubator.model.drift import CopyDrift, DriftReport, DriftStatus, ProjectDrift, Violation
+from oslo_incubator.model.drift import (
+    GRADUATED_IMPORT_RULE,
+    CopyDrift,
+    DriftReport,
+    DriftStatus,
+    ProjectDrift,
+    Violation,
+)
 from oslo_incubator.report.table import render_table
 
 DRIFT_SCHEMA = "oslo-incubator.drift/1"
@@ -97,6 +104,8 @@ def render_check_json(report: DriftReport, violations: list[Violation]) -> str:
                 "path": v.path,
                 "status": v.status.value,
                 "message": v.message,
+                "line": v.line,
+                "rule": v.rule or f"drift/{v.status.value}",
             }
             for v in violations
         ],
@@ -107,7 +116,9 @@ def render_check_json(report: DriftReport, violations: list[Violation]) -> str:
 
 def render_check_junit(report: DriftReport, violations: list[Violation]) -> str:
     """JUnit XML: a test suite per project, a test case per copy and missing module."""
-    failed = {(v.project, v.path or v.module): v for v in violations}
+    failed = {(v.project, v.path or v.module): v for v in violations if v.rule is None}
+    # Violations about a line of the project's own code (not a copy) get their own cases.
+    lines = [v for v in violations if v.rule is not None]
     suites = ET.Element("testsuites", name="oslo-incubator check")
     for project in report.projects:
         cases = [(c.copy_path, c.module) for c in project.copies] + [
@@ -116,12 +127,13 @@ def render_check_junit(report: DriftReport, violations: list[Violation]) -> str:
         failures = [
             failed[(project.name, key)] for key, _ in cases if (project.name, key) in failed
         ]
+        own = [v for v in lines if v.project == project.name]
         suite = ET.SubElement(
             suites,
             "testsuite",
             name=project.name,
-            tests=str(len(cases)),
-            failures=str(len(failures)),
+            tests=str(len(cases) + len(own)),
+            failures=str(len(failures) + len(own)),
             errors="0",
         )
         for key, module in cases:
@@ -131,6 +143,13 @@ def render_check_junit(report: DriftReport, violations: list[Violation]) -> str:
                 failure = ET.SubElement(case, "failure", type=violation.status.value)
                 failure.set("message", violation.message)
                 failure.text = violation.message
+        for violation in own:
+            name = f"{violation.path}:{violation.line}"
+            case = ET.SubElement(suite, "testcase", classname=f"{project.name}.{violation.module}",
+                                 name=name)  # fmt: skip
+            failure = ET.SubElement(case, "failure", type=violation.rule or "")
+            failure.set("message", violation.message)
+            failure.text = violation.message
     ET.indent(suites)
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
@@ -144,14 +163,20 @@ def render_check_sarif(report: DriftReport, violations: list[Violation]) -> str:
         {"id": f"drift/{s.value}", "shortDescription": {"text": f"copy is {s.value}"}}
         for s in DriftStatus
     ]
+    rules.append(
+        {
+            "id": GRADUATED_IMPORT_RULE,
+            "shortDescription": {"text": "import of a module master says graduated"},
+        }
+    )
     results = []
     for v in violations:
         project = projects[v.project]
         location_path = v.path or "openstack-common.conf"
-        region_line = _first_hunk_line(project, v.path)
+        region_line = v.line or _first_hunk_line(project, v.path)
         results.append(
             {
-                "ruleId": f"drift/{v.status.value}",
+                "ruleId": v.rule or f"drift/{v.status.value}",
                 "level": "error",
                 "message": {"text": v.message},
                 "locations": [

@@ -71,6 +71,9 @@ def graduation_to_json(result: GraduationResult) -> dict[str, Any]:
             "branch": shim.branch,
             "commit": shim.commit,
             "files": list(shim.files),
+            "shims": list(shim.shims),
+            "rewritten": list(shim.rewritten),
+            "removed": list(shim.removed),
             "in_place": shim.in_place,
         },
         "warnings": list(result.warnings),
@@ -111,10 +114,15 @@ def render_graduation_text(result: GraduationResult) -> str:
             f"{_short(result.packaging_commit)} requirements: {requirements}; tests: {tests}",
         )  # fmt: skip
     )
-    if result.shim is not None:
-        where = "current branch" if result.shim.in_place else f"branch {result.shim.branch}"
+    shim = result.shim
+    if shim is not None:
+        where = "current branch" if shim.in_place else f"branch {shim.branch}"
         steps.append(
-            ("shims", f"{where} at {result.shim.commit[:8]} ({len(result.shim.files)} files)")
+            (
+                "shims",
+                f"{where} at {shim.commit[:8]}: {len(shim.shims)} shims, {len(shim.rewritten)} "
+                f"importers now import the library, {len(shim.removed)} moved tests removed",
+            )
         )
     lines += render_table(["", ""], steps).splitlines()[1:]
     rows = [

@@ -205,13 +205,26 @@ def test_shims_go_on_a_new_branch_and_the_checkout_is_left_as_it_was(
     new_refs = set(after[0].splitlines()) - set(before[0].splitlines())
     assert new_refs == {f"refs/heads/graduate-oslo.foo {result.shim.commit}"}
     assert set(before[0].splitlines()) <= set(after[0].splitlines())
-    changed = git_text(incubator, "diff", "--name-only", "HEAD", "graduate-oslo.foo").split()
-    assert changed == [
-        "MAINTAINERS",
-        "obsolete.txt",
-        "openstack/common/jsonutils.py",
-        "openstack/common/timeutils.py",
+    changed = git_text(incubator, "diff", "--name-status", "HEAD", "graduate-oslo.foo").split("\n")
+    assert changed[:-1] == [
+        "M\tMAINTAINERS",
+        "A\tobsolete.txt",
+        "M\topenstack/common/jsonutils.py",
+        "M\topenstack/common/log.py",
+        "M\topenstack/common/timeutils.py",
+        "M\trequirements.txt",
+        "D\ttests/unit/test_jsonutils.py",
+        "D\ttests/unit/test_timeutils.py",
     ]
+    assert (result.shim.shims, result.shim.rewritten, result.shim.removed) == (
+        ("openstack/common/jsonutils.py", "openstack/common/timeutils.py"),
+        ("openstack/common/log.py",),
+        ("tests/unit/test_jsonutils.py", "tests/unit/test_timeutils.py"),
+    )
+    log = git_text(incubator, "show", "graduate-oslo.foo:openstack/common/log.py")
+    assert "from oslo_foo import jsonutils\n" in log
+    requirements = git_text(incubator, "show", "graduate-oslo.foo:requirements.txt")
+    assert requirements == "pbr>=0.6,<1.0\nsix>=1.6.0\niso8601>=0.1.9\noslo.foo\n"
     assert git_text(incubator, "log", "-1", "--format=%s", "graduate-oslo.foo").strip() == (
         "Graduate jsonutils, timeutils to oslo.foo"
     )
@@ -281,6 +294,6 @@ def test_drift_reports_copies_of_graduated_modules_as_obsolete_replaced_by_the_l
         "__init__": ("current", None),
         "gettextutils": ("current", None),
         "jsonutils": ("obsolete", "oslo.foo"),
-        "log": ("current", None),
+        "log": ("behind", None),  # master's log.py now imports the library
         "timeutils": ("obsolete", "oslo.foo"),
     }
