@@ -163,9 +163,7 @@ def setup_py_text() -> str:
 
 def requirements_text(requirements: Sequence[str]) -> str:
     """``requirements.txt``: pbr first (it builds the package), then the rest sorted."""
-    lines = sorted(
-        (r for r in requirements if _name_of(r) != "pbr"), key=lambda r: _name_of(r) or r
-    )
+    lines = sorted((r for r in requirements if _name_of(r) != "pbr"), key=_sort_key)
     pbr = next((r for r in requirements if _name_of(r) == "pbr"), "pbr")
     return (
         "# The order of packages is significant, because pip processes them in the order\n"
@@ -176,7 +174,7 @@ def requirements_text(requirements: Sequence[str]) -> str:
 
 def test_requirements_text(requirements: Sequence[str]) -> str:
     """``test-requirements.txt``: what the moved tests import, sorted."""
-    lines = sorted(requirements, key=lambda r: _name_of(r) or r)
+    lines = sorted(requirements, key=_sort_key)
     return "# What the library's tests import beyond requirements.txt.\n" + "".join(
         f"{line}\n" for line in lines
     )
@@ -524,6 +522,10 @@ def remove_conf_modules(text: str, modules: Collection[str]) -> tuple[str, tuple
 
 
 # Private
+
+
+def _sort_key(requirement: str) -> str:
+    return canonicalize_name(_name_of(requirement) or requirement)
 
 
 def _name_of(line: str) -> str | None:

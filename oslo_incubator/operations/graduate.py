@@ -161,9 +161,11 @@ def prepare_graduation(
         for path in paths:
             target = f"{options.package}/tests/{_test_relative(path)}"
             files.append(LibraryFile(target, path, role, None, _history(test_index, path)))
+    files = _with_earlier_paths(incubator, master.head, files)
     _check_collisions(files, incubator)
 
-    moves = _moves(graph, modules, files, options.package, root_module)
+    module_moves = _moves(graph, modules, (), options.package, root_module)
+    test_moves = _moves(graph, modules, files, options.package, root_module)
     texts: dict[str, str] = {}
     dependencies: list[IncubatorDependency] = []
     warnings: list[str] = []
@@ -171,8 +173,8 @@ def prepare_graduation(
     for item in files:
         source = master.modules.get(item.source) or master.tests.get(item.source, "")
         dotted, is_package = _dotted_of(item.source)
-        watch = [root_module] if item.role is FileRole.MODULE else [root_module, TESTS_ROOT]
-        outcome, warning = _move(source, moves, dotted, is_package, watch, item.source)
+        moves = module_moves if item.role is FileRole.MODULE else test_moves
+        outcome, warning = _move(source, moves, dotted, is_package, [root_module], item.source)
         if warning:
             warnings.append(warning)
         texts[item.path] = outcome.text
@@ -361,20 +363,25 @@ def _named_for(test: TestFile, modules: set[str]) -> bool:
 
 
 def _test_helpers(tests: Sequence[TestFile], texts: Mapping[str, str]) -> list[str]:
-    """Non-test files under ``tests/`` that the chosen tests import (transitively),
-    package ``__init__.py`` files aside (the library gets its own)."""
+    """Other files under ``tests/`` that the chosen tests need, transitively: those they
+    import, and those a string names (``import_object('tests.unit.fake.FakeDriver')``),
+    helper packages' ``__init__.py`` included. The ``__init__.py`` of ``tests`` and
+    ``tests/unit`` are left out: the library's ``tests`` package gets its own."""
     by_dotted = {_dotted_of(p)[0]: p for p in texts}
+    roots = {f"{TESTS_ROOT}/__init__.py", *(f"{p}__init__.py" for p in TEST_PREFIXES)}
     seen: set[str] = {t.path for t in tests}
     todo = [t.path for t in tests]
     helpers: list[str] = []
     while todo:
         path = todo.pop()
         dotted, is_package = _dotted_of(path)
-        for site in find_imports(texts.get(path, ""), dotted, is_package):
+        for site in find_imports(texts.get(path, ""), dotted, is_package, [TESTS_ROOT]):
             names = expand_from_import(site) if site.names else [site.module]
             for name in names:
-                found = by_dotted.get(name)
-                if found is None or found in seen or found.endswith("/__init__.py"):
+                # A module, or a name inside one (a string naming a class).
+                inner = innermost_module(name, by_dotted) if name.startswith(TESTS_ROOT) else None
+                found = by_dotted.get(inner) if inner else None
+                if found is None or found in seen or found in roots:
                     continue
                 seen.add(found)
                 helpers.append(found)
@@ -411,6 +418,39 @@ def _history(index: HistoryIndex, path: str) -> tuple[str, ...]:
     return tuple(sorted({v.path for v in index.versions_of(lineage)} | {path}))
 
 
+def _with_earlier_paths(
+    incubator: Path, head: str, files: Sequence[LibraryFile]
+) -> list[LibraryFile]:
+    """Add the paths a file had before it entered the folders the history index follows
+    (``common/utils.py`` → ``openstack/common/utils.py`` in 2011): renames git detects
+    anywhere in the tree, followed back from any path the file had. One ``git log``."""
+    out = git_text(incubator, "log", "-M", "--diff-filter=R", "--name-status", "-z",
+                   "--format=", head)  # fmt: skip
+    fields = [f for f in out.split("\0") if f.strip()]
+    earlier: dict[str, set[str]] = {}
+    for index, status in enumerate(fields[:-2]):
+        old, new = fields[index + 1], fields[index + 2]
+        # Empty files "rename" into any other empty file: a package's __init__.py is
+        # not followed this way, and a move must keep the file's name.
+        if (
+            status.startswith("R")
+            and status[1:].isdigit()
+            and PurePosixPath(old).name == PurePosixPath(new).name != "__init__.py"
+        ):
+            earlier.setdefault(new, set()).add(old)
+    result = []
+    for item in files:
+        paths = set(item.history)
+        todo = list(paths)
+        while todo:
+            for old in earlier.get(todo.pop(), ()):
+                if old not in paths:
+                    paths.add(old)
+                    todo.append(old)
+        result.append(replace(item, history=tuple(sorted(paths))))
+    return result
+
+
 def _check_collisions(files: Sequence[LibraryFile], incubator: Path) -> None:
     owner: dict[str, str] = {}
     for item in files:
@@ -442,11 +482,18 @@ def _moves(
     for other in graph:
         if other not in modules and any(other.startswith(m + ".") for m in modules):
             moves[f"{root_module}.{other}"] = f"{root_module}.{other}"
+    # The tests' own namespaces move as a whole, strings naming them included
+    # (``import_object_ns('tests.unit', ...)``), as the files do: tests/unit/x →
+    # <package>/tests/x, tests/x → <package>/tests/x. Not "tests" itself: a bare
+    # 'tests' string is more often a folder name than a module.
     for item in files:
         if item.role is not FileRole.MODULE:
-            old, _ = _dotted_of(item.source)
-            new, _ = _dotted_of(item.path)
-            moves[old] = new
+            parts = item.source.split("/")
+            if parts[1] == "unit" and len(parts) > 2:
+                moves[f"{TESTS_ROOT}.unit"] = f"{package}.tests"
+            else:
+                top = parts[1].removesuffix(".py")
+                moves[f"{TESTS_ROOT}.{top}"] = f"{package}.tests.{top}"
     return moves
 
 

@@ -35,7 +35,7 @@ META = LibraryMetadata(
     home_page="http://www.openstack.org/",
     classifiers=("Environment :: OpenStack",),
     modules=("jsonutils", "timeutils"),
-    requirements=("six>=1.6.0", "iso8601>=0.1.9", "Babel>=1.3"),
+    requirements=("six>=1.6.0", "iso8601>=0.1.9", "Babel>=1.3", "anyjson>=0.3.3"),
     test_requirements=("mock>=1.0",),
     source="the incubator at commit c8b3dc04de9e",
     license="Apache-2.0",
@@ -73,6 +73,7 @@ def test_setup_py_hands_over_to_pbr() -> None:
 def test_requirements_put_pbr_first_and_sort_the_rest() -> None:
     assert library_files(META)["requirements.txt"].splitlines()[2:] == [
         "pbr",
+        "anyjson>=0.3.3",
         "Babel>=1.3",
         "iso8601>=0.1.9",
         "six>=1.6.0",

@@ -297,3 +297,25 @@ def test_drift_reports_copies_of_graduated_modules_as_obsolete_replaced_by_the_l
         "log": ("behind", None),  # master's log.py now imports the library
         "timeutils": ("obsolete", "oslo.foo"),
     }
+
+
+def test_history_from_before_the_file_entered_the_package_root_is_kept(tmp_path: Path) -> None:
+    from builders import make_incubator
+
+    incubator = make_incubator(
+        tmp_path / "inc",
+        [
+            ("Start", {"README": "x\n"}),
+            ("Add helpers outside the package", {"common/helpers.py": "A = 1\n"}),
+        ],
+    )
+    incubator.move("common/helpers.py", "openstack/common/helpers.py")
+    incubator.commit("Move helpers into openstack/common")
+    incubator.commit("Grow helpers", {"openstack/common/helpers.py": "A = 1\nB = 2\n"})
+    result = graduate(incubator.path, options(tmp_path / "lib", "helpers", shims=False))
+    assert result.files[0].history == ("common/helpers.py", "openstack/common/helpers.py")
+    assert git_text(tmp_path / "lib", "log", "--format=%s", "HEAD~2").splitlines() == [
+        "Grow helpers",
+        "Move helpers into openstack/common",
+        "Add helpers outside the package",
+    ]
