@@ -14,11 +14,14 @@ files scan reads, hard-linked into one directory for the other tools):
 * ``pylint --disable=all --enable=duplicate-code`` on the smallest tree only (it is
   slow; the scan is timed on that tree too, for the ratio).
 
-Wall time is the best of ``--repeat`` runs (the machine is shared); memory is the
-largest resident set of any process of the run (``wait4``'s ``ru_maxrss``, which
-covers scan's worker processes and git), and for scan also the peak of the summed
-proportional set size of its process tree, sampled every 20 ms in a separate run.
-Ratios are scan / other tool: below 1 means scan is faster or smaller.
+The tools run in rounds, each round running every command once, so that the load
+other users put on a shared machine falls on all of them alike; each figure is the
+run with the best wall time of ``--repeat`` rounds. CPU time is user plus system time
+of the process and every child it waited for (scan's worker processes, git), which
+load disturbs far less than wall time. Memory is the largest resident set of any
+process of the run (``wait4``'s ``ru_maxrss``), and for scan also the peak of the
+summed proportional set size of its process tree, sampled every 20 ms in a separate
+run. Ratios are scan / jscpd: below 1 means scan is faster or smaller.
 
 Then the whole-file duplicates jscpd reports (a clone covering at least 90 % of the
 lines of both files) are checked against scan's module families, and scan's cost
@@ -56,6 +59,7 @@ class Run:
     """One measured command."""
 
     wall: float  # seconds, best of the repeats
+    cpu: float  # seconds of CPU of that run, its children included
     max_rss: float  # MB, the largest process
     tree_pss: float | None  # MB, the peak of the process tree's summed PSS
     ok: bool
@@ -87,79 +91,97 @@ def compare(trees: list[Path], args: argparse.Namespace, work: Path) -> None:
     files, lines = mirror_files(trees, mirror)
     print(f"trees: {' '.join(str(t) for t in trees)}")
     print(f"{files:,} Python files, {lines:,} lines; {os.cpu_count()} CPUs; "
-          f"best of {args.repeat} runs\n")  # fmt: skip
-    rows: list[tuple[str, Run | None]] = []
-    cold, warm, report = time_scan(trees, args, work / "scan")
-    rows += [("scan, cold cache", cold), ("scan, warm cache", warm)]
-    if args.incubator:
-        inc_cold, inc_warm, _ = time_scan(trees, args, work / "scan-inc", args.incubator)
-        rows += [("scan --incubator, cold", inc_cold), ("scan --incubator, warm", inc_warm)]
+          f"best of {args.repeat} interleaved runs\n")  # fmt: skip
     jscpd = BIN / "jscpd"
-    jscpd_exact = jscpd_similar = None
+    commands = {"scan, cold cache": scan_command(trees, args, work / "cache")}
+    commands["scan, warm cache"] = commands["scan, cold cache"]
+    if args.incubator:
+        inc = scan_command(trees, args, work / "cache-inc", args.incubator)
+        commands["scan --incubator, cold"] = commands["scan --incubator, warm"] = inc
     if jscpd.exists():
-        out = work / "jscpd"
-        jscpd_exact = measure([str(jscpd), "-f", "python", "-r", "json", "-o", str(out),
-                               str(mirror)], args.repeat)  # fmt: skip
-        jscpd_similar = measure([str(jscpd), "-f", "python", "--similarity", "-r", "silent",
-                                 str(mirror)], args.repeat)  # fmt: skip
-        rows += [("jscpd", jscpd_exact), ("jscpd --similarity", jscpd_similar)]
+        commands["jscpd"] = [str(jscpd), "-f", "python", "-r", "silent", str(mirror)]
+        commands["jscpd --similarity"] = [*commands["jscpd"][:3], "--similarity",
+                                          *commands["jscpd"][3:]]  # fmt: skip
     else:
         print("jscpd is not installed (pip install jscpd): skipped")
-    print_table(rows, jscpd_exact, jscpd_similar)
+    # Rounds, each running every command once, so that the load other users put on
+    # the machine falls on every tool alike.
+    runs: dict[str, list[Run]] = {name: [] for name in commands}
+    for _ in range(args.repeat):
+        for name, command in commands.items():
+            if name.endswith("cold") or name.endswith("cold cache"):
+                shutil.rmtree(work / ("cache-inc" if "incubator" in name else "cache"),
+                              ignore_errors=True)  # fmt: skip
+            runs[name].append(measure(command, 1))
+    best = {name: min(found, key=lambda r: r.wall) for name, found in runs.items()}
+    for name in list(best):
+        if name.startswith("scan"):  # memory of the process tree, in a separate run
+            if "cold" in name:
+                shutil.rmtree(work / ("cache-inc" if "incubator" in name else "cache"),
+                              ignore_errors=True)  # fmt: skip
+            pss = measure(commands[name], 1, sample=True).tree_pss
+            best[name] = Run(best[name].wall, best[name].cpu, best[name].max_rss, pss,
+                             best[name].ok)  # fmt: skip
+    print_table(list(best.items()), best.get("jscpd"), best.get("jscpd --similarity"))
     symbol_agreement(trees)
+    report_json = subprocess.run([*commands["scan, warm cache"], "--format", "json"],
+                                 capture_output=True, check=True).stdout  # fmt: skip
     if jscpd.exists():
-        whole_file_check(work / "jscpd" / "jscpd-report.json", report, mirror)
+        subprocess.run([str(jscpd), "-f", "python", "-r", "json", "-o", str(work / "jscpd"),
+                        str(mirror)], capture_output=True, check=False)  # fmt: skip
+        whole_file_check(work / "jscpd" / "jscpd-report.json", json.loads(report_json), mirror)
     if not args.no_pylint:
         pylint_comparison(trees, mirror, args, work)
 
 
-def time_scan(
+def scan_command(
     trees: list[Path], args: argparse.Namespace, cache: Path, incubator: Path | None = None
-) -> tuple[Run, Run, dict[str, object]]:
-    """Cold and warm scans (text output), then a warm JSON run for the families."""
+) -> list[str]:
+    """``oslo-incubator scan`` as a user types it, with its own cache directory."""
     command = [str(BIN / "oslo-incubator"), "scan", "--jobs", str(args.jobs),
                "--cache-dir", str(cache)]  # fmt: skip
     if incubator is not None:
         command += ["--incubator", str(incubator)]
-    command += [str(t) for t in trees]
-    colds = []
+    return command + [str(t) for t in trees]
+
+
+def time_scan(
+    trees: list[Path], args: argparse.Namespace, cache: Path, incubator: Path | None = None
+) -> tuple[Run, Run]:
+    """The best cold (empty cache) and warm (same cache again) scans."""
+    command = scan_command(trees, args, cache, incubator)
+    colds, warms = [], []
     for _ in range(args.repeat):
         shutil.rmtree(cache, ignore_errors=True)
         colds.append(measure(command, 1))
-    shutil.rmtree(cache, ignore_errors=True)
-    cold_pss = measure(command, 1, sample=True).tree_pss
-    cold = best(colds, cold_pss)
-    warm_runs = [measure(command, 1) for _ in range(args.repeat)]
-    warm = best(warm_runs, measure(command, 1, sample=True).tree_pss)
-    out = subprocess.run([*command, "--format", "json"], capture_output=True, check=True)
-    return cold, warm, json.loads(out.stdout)
-
-
-def best(runs: list[Run], tree_pss: float | None) -> Run:
-    """The fastest run, with the largest memory seen in any of them."""
-    fastest = min(runs, key=lambda r: r.wall)
-    return Run(fastest.wall, max(r.max_rss for r in runs), tree_pss, all(r.ok for r in runs))
+        warms.append(measure(command, 1))
+    return min(colds, key=lambda r: r.wall), min(warms, key=lambda r: r.wall)
 
 
 def measure(command: list[str], repeat: int, sample: bool = False, cwd: Path | None = None) -> Run:
-    """Run ``command`` ``repeat`` times; wall time, largest RSS and (sampled) tree PSS."""
-    walls = []
-    rss = 0.0
-    peak: float | None = None
-    ok = True
+    """Run ``command`` ``repeat`` times: the best wall time, its CPU time (user and
+    system, the process and every child it waited for), the largest resident set of
+    any of its processes, and, when ``sample``, the peak of the tree's summed PSS."""
+    found = []
     for _ in range(repeat):
         start = time.perf_counter()
         proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 cwd=cwd)  # fmt: skip
         sampler = _Sampler(proc.pid) if sample else None
         _, status, usage = os.wait4(proc.pid, 0)
-        walls.append(time.perf_counter() - start)
+        wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
-        ok = ok and proc.returncode in (0, 1)  # jscpd and pylint exit 1 on findings
-        rss = max(rss, usage.ru_maxrss / 1024)
-        if sampler is not None:
-            peak = max(peak or 0.0, sampler.stop())
-    return Run(min(walls), rss, peak, ok)
+        peak = sampler.stop() if sampler is not None else None
+        found.append(
+            Run(
+                wall,
+                usage.ru_utime + usage.ru_stime,
+                usage.ru_maxrss / 1024,
+                peak,
+                proc.returncode in (0, 1),  # jscpd and pylint exit 1 on findings
+            )
+        )
+    return min(found, key=lambda r: r.wall)
 
 
 class _Sampler:
@@ -213,23 +235,25 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
-def print_table(
-    rows: list[tuple[str, Run | None]], exact: Run | None, similar: Run | None
-) -> None:
+def print_table(rows: list[tuple[str, Run]], exact: Run | None, similar: Run | None) -> None:
     """The figures, with scan's ratios to jscpd."""
-    print(f"{'':26} {'wall s':>8} {'max RSS MB':>11} {'tree PSS MB':>12}  ratios (scan / jscpd)")
+    print(f"{'':24} {'wall s':>7} {'cpu s':>6} {'max RSS MB':>10} {'tree PSS MB':>11}"
+          "  scan / jscpd: wall, cpu, memory")  # fmt: skip
     for name, run in rows:
-        if run is None:
-            continue
-        pss = f"{run.tree_pss:12.0f}" if run.tree_pss is not None else f"{'':12}"
+        pss = f"{run.tree_pss:11.0f}" if run.tree_pss is not None else f"{'':11}"
         ratio = ""
         if name.startswith("scan") and exact is not None:
-            ratio = f"time {run.wall / exact.wall:.2f}x jscpd"
+            memory = max(run.max_rss, run.tree_pss or 0)
+            ratio = (f"{run.wall / exact.wall:.2f}x, {run.cpu / exact.cpu:.2f}x, "
+                     f"{memory / exact.max_rss:.2f}x")  # fmt: skip
             if similar is not None:
-                ratio += f", {run.wall / similar.wall:.2f}x --similarity"
-            ratio += f"; memory {max(run.max_rss, run.tree_pss or 0) / exact.max_rss:.2f}x"
+                ratio += (
+                    f" (--similarity: {run.wall / similar.wall:.2f}x, "
+                    f"{run.cpu / similar.cpu:.2f}x)"
+                )
         flag = "" if run.ok else "  (failed)"
-        print(f"{name:26} {run.wall:8.2f} {run.max_rss:11.0f} {pss}  {ratio}{flag}")
+        print(f"{name:24} {run.wall:7.2f} {run.cpu:6.2f} {run.max_rss:10.0f} {pss}  "
+              f"{ratio}{flag}")  # fmt: skip
     print()
 
 
@@ -327,8 +351,7 @@ def pylint_comparison(
     smallest = min(trees, key=lambda t: sum(1 for _ in python_files(t)))
     lint = measure([str(pylint), "--disable=all", "--enable=duplicate-code", "--recursive=y",
                     "--score=n", str(mirror / smallest.name)], 1)  # fmt: skip
-    cold, warm, _ = time_scan([smallest], argparse.Namespace(**{**vars(args), "repeat": 1}),
-                              work / "scan-small")  # fmt: skip
+    cold, warm = time_scan([smallest], args, work / "scan-small")
     print(
         f"on {smallest.name} alone: pylint duplicate-code {lint.wall:.2f} s, "
         f"{lint.max_rss:.0f} MB; scan cold {cold.wall:.2f} s ({cold.wall / lint.wall:.2f}x), "
@@ -346,7 +369,7 @@ def growth(work: Path, args: argparse.Namespace) -> None:
         trees = synthetic_fleet(root, count)
         files, lines = mirror_files(trees, root / "mirror")
         runs = argparse.Namespace(**{**vars(args), "repeat": 1})
-        cold, warm, _ = time_scan(trees, runs, root / "cache")
+        cold, warm = time_scan(trees, runs, root / "cache")
         jscpd = BIN / "jscpd"
         other = ""
         if jscpd.exists():

@@ -132,14 +132,8 @@ def scan_projects(
         for path, head in zip(paths, heads, strict=True)
     ]
     _name_uniquely(sources)
-    inc = None
-    if incubator is not None:
-        # Imported here: drift's history machinery costs a warm scan without an
-        # incubator a fifth of its time.
-        from oslo_incubator.operations.drift import open_incubator
-
-        inc = open_incubator(incubator, package_root, cache)
-    report_key = _report_key(sources, options, inc, package_root)
+    incubator_head = resolve_commit(incubator) if incubator is not None else None
+    report_key = _report_key(sources, options, incubator, incubator_head, package_root)
     if cache is not None:
         cached = cache.get("scan-report", report_key)
         if cached is not None:
@@ -147,6 +141,12 @@ def scan_projects(
                 return _report_from_json(cached, options)
             except (ValueError, KeyError, TypeError, IndexError, AttributeError):
                 pass  # an unreadable entry is recomputed, never trusted
+    inc = None
+    if incubator is not None:
+        # Imported here: drift's history machinery costs a warm scan a fifth of its time.
+        from oslo_incubator.operations.drift import open_incubator
+
+        inc = open_incubator(incubator, package_root, cache)
     scanner = _Scanner(sources, options, inc, root_module, cache, progress)
     report = scanner.run()
     if cache is not None:
@@ -154,7 +154,7 @@ def scan_projects(
     return report
 
 
-def scan_settings_key(settings: FingerprintSettings, root_module: str) -> str:
+def _settings_key(settings: FingerprintSettings, root_module: str) -> str:
     """What every cached fingerprint key starts with: analysis, Python and settings."""
     python = ".".join(platform.python_version_tuple()[:2])
     return "\0".join(
@@ -215,7 +215,7 @@ def _read_project(
     config_digest = hashlib.sha1(conf_file.read_bytes()).hexdigest() if conf_file else ""
     paths = python_files(path)
     prefix = hashlib.sha1(
-        "\0".join([scan_settings_key(settings, root_module), ",".join(bases), "file"]).encode()
+        "\0".join([_settings_key(settings, root_module), ",".join(bases), "file"]).encode()
     )
     data = []
     keys = []
@@ -273,12 +273,16 @@ def python_files(root: Path) -> list[str]:
 
 
 def _report_key(
-    sources: list[_ProjectSource], options: ScanOptions, inc: Incubator | None, package_root: str
+    sources: list[_ProjectSource],
+    options: ScanOptions,
+    incubator: Path | None,
+    incubator_head: str | None,
+    package_root: str,
 ) -> str:
     # Worker count changes how, not what: it is not part of the key.
     digest = hashlib.sha1(repr((ANALYSIS_VERSION, replace(options, jobs=0))).encode())
-    if inc is not None:
-        digest.update(f"\0{inc.path}\0{inc.index.head}\0{package_root}".encode())
+    if incubator is not None:
+        digest.update(f"\0{incubator}\0{incubator_head}\0{package_root}".encode())
     for source in sources:
         digest.update(
             f"\1{source.name}\0{source.path}\0{source.head}\0{source.config_digest}".encode()
@@ -632,7 +636,7 @@ class _Scanner:
         if self.inc is None:
             return [], []
         prefix = hashlib.sha1(
-            "\0".join([scan_settings_key(self.settings, self.root_module), "master"]).encode()
+            "\0".join([_settings_key(self.settings, self.root_module), "master"]).encode()
         )
         keys = []
         for f in masters:
@@ -846,14 +850,16 @@ class _Scanner:
         Only pairs with a class not yet in a master family are compared: those are
         the ones whose family is still open.
         """
+        # Most bands are unique to their class: a list only where two classes meet.
+        first: dict[bytes, _Class] = {}
         buckets: dict[bytes, list[_Class]] = {}
         for cls in eligible:
             for band in band_keys(cls.units[0].print.signature, self.settings.bands):
-                buckets.setdefault(band, []).append(cls)
+                other = first.setdefault(band, cls)
+                if other is not cls:
+                    buckets.setdefault(band, [other]).append(cls)
         proposed: set[tuple[str, str]] = set()
         for members in buckets.values():
-            if len(members) < 2:
-                continue
             loose = [c for c in members if c.anchor is None]
             for a in loose:
                 for b in members:
