@@ -83,9 +83,12 @@ def move_modules(
         libcst.ParserSyntaxError: the text does not parse.
     """
     package = module if is_package else module.rpartition(".")[0]
-    transformer = MoveModules(moves, package)
-    wrapper = MetadataWrapper(cst.parse_module(text))
-    result = wrapper.visit(transformer)
+    # Qualified names and strings can only name a moved module if the text spells its
+    # dotted path; otherwise only import statements need visiting (most of the cost of
+    # a visit is the expressions).
+    spelled = any(old in text for old in moves)
+    transformer = MoveModules(moves, package, expressions=spelled)
+    result = cst.parse_module(text).visit(transformer)
     leftovers: tuple[Reference, ...] = ()
     if watch:
         finder = _Leftovers(tuple(watch), package)
@@ -99,12 +102,18 @@ class MoveModules(cst.CSTTransformer):
 
     DESCRIPTION = "Rewrite references to moved modules to their new import paths."
 
-    def __init__(self, moves: Mapping[str, str], package: str = ""):
+    def __init__(self, moves: Mapping[str, str], package: str = "", expressions: bool = True):
         super().__init__()
         self.moves = dict(moves)
         self.package = package
+        self.expressions = expressions  # False: no expression can name a moved module
         self.moved = 0
         self._bound_roots: set[str] = set()  # first names bound by plain "import old.x"
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if not self.expressions and isinstance(node, cst.BaseExpression):
+            return False
+        return super().on_visit(node)
 
     def visit_Module(self, node: cst.Module) -> bool:
         for statement in node.body:

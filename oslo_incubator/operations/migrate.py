@@ -141,12 +141,16 @@ def plan_migration(project: Path, options: MigrateOptions) -> MigrationResult:
 
     edits: list[FileEdit] = []
     texts: dict[str, str] = {}  # every Python file as it will be, moved copies aside
+    # A file that never spells a moved module's name cannot import it: not parsed.
+    names = re.compile(r"\b(?:" + "|".join(re.escape(m.split(".")[-1]) for m in modules) + r")\b")
     for rel in _python_files(project):
         if rel in moved_copies:
             continue
         text = decode((project / rel).read_bytes())
         inside_copies = rel.startswith(config.copy_dir + "/")
-        if not inside_copies and config.root_module.split(".")[0] not in text:
+        if (not inside_copies and config.root_module.split(".")[0] not in text) or (
+            not names.search(text)
+        ):
             texts[rel] = text
             continue
         outcome, warning = _move(text, moves, rel)
