@@ -219,8 +219,10 @@ def _read_project(
     )
     data = []
     keys = []
+    root = str(path)
     for rel in paths:
-        content = (path / rel).read_bytes()
+        with open(os.path.join(root, rel), "rb") as file:  # a seventh cheaper than pathlib
+            content = file.read()
         digest = prefix.copy()
         digest.update(content)
         data.append(content)
@@ -246,30 +248,39 @@ def _bases(project: Path, config: ProjectConfig) -> tuple[str, ...]:
 
 
 def python_files(root: Path) -> list[str]:
-    """The Python files scan reads in ``root``, relative, with ``/``, sorted by walk.
+    """The Python files scan reads in ``root``, relative, with ``/``, sorted per directory.
 
     Skipped: ``.git``, ``.tox``, virtualenvs (any directory holding ``pyvenv.cfg``,
     ``.venv``, ``venv``), ``__pycache__``, ``*.egg-info``, other hidden directories,
-    and ``build`` and ``dist`` at the root.
+    and ``build`` and ``dist`` at the root. Symbolic links to directories are not
+    followed.
     """
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        at_root = dirpath == str(root)
-        keep = []
-        for name in dirnames:
-            if name in SKIPPED_DIRS or name.startswith(".") or name.endswith(".egg-info"):
-                continue
-            if at_root and name in SKIPPED_ROOT_DIRS:
-                continue
-            if os.path.exists(os.path.join(dirpath, name, "pyvenv.cfg")):
-                continue  # a virtualenv under any name
-            keep.append(name)
-        dirnames[:] = sorted(keep)
-        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
-        for name in sorted(filenames):
-            if name.endswith(".py"):
-                found.append(name if rel_dir == "." else f"{rel_dir}/{name}")
+    found: list[str] = []
+    _walk(str(root), "", found)
     return found
+
+
+def _walk(directory: str, prefix: str, found: list[str]) -> None:
+    # One scandir per directory: a virtualenv is recognised by its own listing.
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError:
+        return
+    subdirectories = []
+    for entry in entries:
+        name = entry.name
+        if entry.is_dir(follow_symlinks=False):
+            if name in SKIPPED_DIRS or name[0] == "." or name.endswith(".egg-info"):
+                continue
+            if not prefix and name in SKIPPED_ROOT_DIRS:
+                continue
+            subdirectories.append(entry)
+        elif name.endswith(".py") and entry.is_file():
+            found.append(prefix + name)
+    for entry in subdirectories:
+        if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
+            continue  # a virtualenv under any name
+        _walk(entry.path, f"{prefix}{entry.name}/", found)
 
 
 def _report_key(
@@ -564,10 +575,10 @@ class _Scanner:
                 for u in group.units
             }
             symbols = self._group(Grain.SYMBOL)
+            families = self._families(modules, symbols, module_of_file, added)
         finally:
             workers.close()
             self.workers = None
-        families = self._families(modules, symbols, module_of_file, added)
         if self.cache is not None and self.fresh_pairs:
             self.cache.put_many("scan-pair", self.fresh_pairs)
         info = None
@@ -949,10 +960,14 @@ class _Scanner:
         return hashlib.sha1(text.encode()).hexdigest()
 
     def _load_pairs(self, near: dict[str, list[tuple[float, str]]]) -> None:
+        self._load_pair_keys(self._pair_key(a, b) for a, found in near.items() for _, b in found)
+
+    def _load_pair_keys(self, keys: Iterable[str]) -> None:
+        """Read the cached similarities of these pairs, in one query."""
         if self.cache is None:
             return
-        wanted = {self._pair_key(a, b) for a, found in near.items() for _, b in found}
-        for key, value in self.cache.get_many("scan-pair", wanted - self.pairs.keys()).items():
+        wanted = set(keys) - self.pairs.keys()
+        for key, value in self.cache.get_many("scan-pair", wanted).items():
             if isinstance(value, (int, float)):
                 self.pairs[key] = float(value)
 
@@ -1034,10 +1049,7 @@ class _Scanner:
         module_of_file: dict[int, str],
         added: dict[int, dict[str, int]],
     ) -> list[Family]:
-        built: list[Family] = []
-        for group in modules:
-            if group.master is not None or len(group.units) >= 2:
-                built.append(self._family(group, added))
+        kept = [g for g in modules if g.master is not None or len(g.units) >= 2]
         for group in symbols:
             if group.master is not None:
                 lineage = self.files[group.master.source].lineage
@@ -1047,7 +1059,20 @@ class _Scanner:
                     continue
             elif len({module_of_file.get(u.source, f"file:{u.source}") for u in group.units}) < 2:
                 continue  # all inside copies of one module: the module family tells it
-            built.append(self._family(group, added))
+            kept.append(group)
+        chosen = [(group, *self._representative(group, added)) for group in kept]
+        # Every member is compared with its representative: look the pairs up in the
+        # cache, and tokenise what is left on the worker processes, all at once.
+        pairs = [(u, rep) for group, rep, _ in chosen for u in group.units
+                 if u.print.key != rep.print.key]  # fmt: skip
+        self._load_pair_keys(self._pair_key(u.print.key, r.print.key) for u, r in pairs)
+        self._prefetch_shingles(
+            unit
+            for u, r in pairs
+            if self._pair_key(u.print.key, r.print.key) not in self.pairs
+            for unit in (u, r)
+        )
+        built = [self._family(group, rep, origin, added) for group, rep, origin in chosen]
         built.sort(key=_family_order)
         counters = {Grain.MODULE: 0, Grain.SYMBOL: 0}
         families = []
@@ -1057,14 +1082,19 @@ class _Scanner:
             families.append(replace(family, id=f"{prefix}{counters[family.grain]}"))
         return families
 
-    def _family(self, group: _Group, added: dict[int, dict[str, int]]) -> Family:
-        units = sorted(group.units, key=self._unit_order)
-        master = None
+    def _representative(
+        self, group: _Group, added: dict[int, dict[str, int]]
+    ) -> tuple[_Unit, str]:
+        """The unit members are compared with, and why: its master or its origin."""
         if group.master is not None:
-            master = self._master_of(group.master)
-            representative, origin = group.master, "master"
-        else:
-            representative, origin = self._origin(units, added)
+            return group.master, "master"
+        return self._origin(sorted(group.units, key=self._unit_order), added)
+
+    def _family(
+        self, group: _Group, representative: _Unit, origin: str, added: dict[int, dict[str, int]]
+    ) -> Family:
+        units = sorted(group.units, key=self._unit_order)
+        master = self._master_of(group.master) if group.master is not None else None
         members = []
         for unit in units:
             f = self.files[unit.source]
