@@ -319,3 +319,20 @@ def test_history_from_before_the_file_entered_the_package_root_is_kept(tmp_path:
         "Move helpers into openstack/common",
         "Add helpers outside the package",
     ]
+
+
+def test_sync_reports_graduated_modules_as_obsolete_and_does_not_copy_them(
+    incubator: Path, tmp_path: Path
+) -> None:
+    from oslo_incubator.model.sync import SyncOptions
+    from oslo_incubator.operations.sync import plan_sync
+
+    consumer = build_consumer(tmp_path / "nova", incubator).path
+    graduate(incubator, options(tmp_path / "lib", in_place=True))
+    config = parse_common_conf(CONSUMER_CONF, consumer / "openstack-common.conf")
+    result = plan_sync(open_incubator(incubator), consumer, config, SyncOptions(dry_run=True))
+    assert [(o.module, o.obsolescence.library) for o in result.obsolete] == [
+        ("jsonutils", "oslo.foo"),
+        ("timeutils", "oslo.foo"),
+    ]
+    assert {m.module for m in result.modules} == {"__init__", "gettextutils", "log"}
