@@ -571,11 +571,17 @@ def graduated_imports(incubator: Incubator, project: ProjectDrift) -> list[Viola
     root = Path(project.path)
     prefix = f"{project.base}.{incubator.root_module}"
     copy_dir = f"{project.base.replace('.', '/')}/{incubator.index.package_root}"
-    words = re.compile(r"\b(?:" + "|".join(re.escape(m.split(".")[-1]) for m in flagged) + r")\b")
+    # Only a file that spells "<root>.m" or "<root> import ... m" can name a flagged
+    # module: the others are not parsed.
+    names = "|".join(re.escape(m) for m in sorted(flagged, key=len, reverse=True))
+    root_module = re.escape(incubator.root_module)
+    spelled = re.compile(
+        rf"{root_module}\.(?:{names})\b|{root_module}\s+import\s+(?:\([^)]*|[^\n]*)\b(?:{names})\b"
+    )
     violations = []
     for rel in _own_python_files(root, copy_dir):
         text = decode((root / rel).read_bytes())
-        if incubator.root_module.split(".")[-1] not in text or not words.search(text):
+        if incubator.root_module not in text or not spelled.search(text):
             continue
         parts = rel[:-3].split("/")
         is_package = parts[-1] == "__init__"

@@ -114,12 +114,14 @@ def test_a_module_master_deleted_naming_its_library_counts_too(tmp_path: Path) -
         "nova",
         {"log.py": "Y = 1\n"},
         extra={
-            "nova/api.py": "import nova.openstack.common.jsonutils\nimport nova.openstack.common.log\n"
+            "nova/api.py": "import nova.openstack.common.jsonutils\nimport nova.openstack.common.log\n",
+            "nova/multi.py": "from nova.openstack.common import (\n    log,\n    jsonutils,\n)\n",
         },
     ).path
     inc = open_incubator(incubator)
     violations = check_policy(analyse_drift(inc, [project]), Policy(), inc)
-    assert [(v.module, v.line, v.message.rpartition("(")[2]) for v in violations] == [
-        ("jsonutils", 1, "replaced by oslo.serialization)")
+    assert [(v.path, v.module, v.line, v.message.rpartition("(")[2]) for v in violations] == [
+        ("nova/api.py", "jsonutils", 1, "replaced by oslo.serialization)"),
+        ("nova/multi.py", "jsonutils", 1, "replaced by oslo.serialization)"),
     ]
-    run_git(project, "status")  # the project was only read
+    assert run_git(project, "status", "--porcelain") == b""  # the project was only read
