@@ -149,18 +149,19 @@ def _rewrite(
     commits: list[_Commit], new_path: Callable[[str], str | None]
 ) -> tuple[list[_Commit], int]:
     replaced: dict[bytes, bytes | None] = {}  # dropped mark -> the mark standing for it
+    trees: dict[bytes | None, dict[str, bytes]] = {None: {}}  # kept mark -> path -> mode+ref
     kept: list[_Commit] = []
     for commit in commits:
-        ops: dict[str, bytes] = {}
+        changes: dict[str, bytes | None] = {}  # new path -> mode+ref, None to delete
         for op in commit.ops:
             target = new_path(_op_path(op))
             if target is None:
                 continue
             if op.startswith(b"M "):
                 mode, ref, _ = op.split(b" ", 3)[1:]
-                ops[target] = b"M " + mode + b" " + ref + b" " + _quote(target)
-            elif target not in ops:  # a rename's delete must not undo its add
-                ops[target] = b"D " + _quote(target)
+                changes[target] = mode + b" " + ref
+            elif target not in changes:  # a rename's delete must not undo its add
+                changes[target] = None
         parents = []
         for parent in commit.parents:
             while parent in replaced:
@@ -170,10 +171,22 @@ def _rewrite(
                 parent = stand_in
             if parent not in replaced and parent not in parents:
                 parents.append(parent)
+        tree = dict(trees[parents[0] if parents else None])
+        ops = []
+        for path, entry in changes.items():
+            if tree.get(path) == entry:
+                continue  # e.g. a rename whose old and new paths map to one file
+            if entry is None:
+                del tree[path]
+                ops.append(b"D " + _quote(path))
+            else:
+                tree[path] = entry
+                ops.append(b"M " + entry + b" " + _quote(path))
         if not ops and len(parents) <= 1:
             replaced[commit.mark] = parents[0] if parents else None
             continue
-        commit.ops = list(ops.values())
+        trees[commit.mark] = tree
+        commit.ops = ops
         commit.parents = parents
         kept.append(commit)
     return kept, len(commits) - len(kept)
