@@ -205,12 +205,15 @@ def build_index(
 ) -> HistoryIndex:
     """Index the history of ``repo`` under ``package_root`` and the companion folders.
 
-    Four git processes in all: ``rev-parse``; ``rev-list --parents`` for the shape of
-    the whole history (ancestry questions need every commit); ``log --raw`` limited to
-    the tracked folders, with ``--full-history`` so side-branch commits are kept and
-    ``-c`` so merges that made new content are listed; and ``ls-tree`` for HEAD.
-    Commits that touched no tracked file carry only their place in history (no date
-    or subject).
+    A handful of git processes, the two logs running side by side while the others
+    are read: ``rev-parse``; ``rev-list --parents`` for the shape of the whole history
+    (ancestry questions need every commit); ``log --raw --no-merges --full-history``
+    limited to the tracked folders, for every commit that changed a file there (side
+    branches included); ``log --raw --merges -m --first-parent`` for the merges that
+    made content no commit had (a conflict resolution, or git's own merge of two
+    changes to one file); and ``ls-tree`` for HEAD. Merges off the first-parent chain,
+    rare in a Gerrit history, get one more ``log -c`` of their own. Commits that
+    touched no tracked file carry only their place in history (no date or subject).
 
     Raises:
         GitError: ``repo`` is not a git repository or ``rev`` does not exist.
@@ -218,21 +221,13 @@ def build_index(
     head = resolve_commit(repo, rev)
     prefixes = (package_root.strip("/") + "/", *COMPANION_PREFIXES)
     folders = [p.rstrip("/") for p in prefixes]
-    # The log is the slow one: let it run while the others are read and parsed.
-    log_process = RunningGit(
-        repo,
-        "-c",
-        "core.quotePath=false",
-        "log",
-        "--raw",
-        "--no-abbrev",
-        "-M",
-        "-c",
-        "--full-history",
-        f"--format={_LOG_FORMAT}",
-        head,
-        "--",
-        *folders,
+    log_args = ("-c", "core.quotePath=false", "log", "--raw", "--no-abbrev")
+    fmt = f"--format={_LOG_FORMAT}"
+    changes = RunningGit(
+        repo, *log_args, "-M", "--no-merges", "--full-history", fmt, head, "--", *folders
+    )
+    merges = RunningGit(
+        repo, *log_args, "--merges", "-m", "--first-parent", fmt, head, "--", *folders
     )
     commits: dict[str, Commit] = {}
     shape = git_text(repo, "rev-list", "--parents", "--date-order", head)
@@ -240,20 +235,41 @@ def build_index(
         sha, *parents = line.split()
         commits[sha] = Commit(sha, tuple(parents), 0, "", "", order)
     head_tree = list_tree(repo, head, folders)
-    log = log_process.text()
     raw_versions: list[tuple[str, str | None, str]] = []
     renames: list[tuple[str, str, str]] = []
-    for header, entries in _split_log(log):
-        sha, _parents, ts, date, subject = header.split("\x02", 4)
-        known = commits[sha]
-        commits[sha] = Commit(sha, known.parents, int(ts), date, subject, known.order)
-        for status, blob, paths in entries:
-            if not any(p.startswith(prefixes) for p in paths):
-                continue
-            if status.startswith("R") and len(paths) == 2:
-                renames.append((paths[0], paths[1], sha))
-                raw_versions.append((paths[0], None, sha))
-            raw_versions.append((paths[-1], None if blob == _NULL_SHA else blob, sha))
+    introduced: set[tuple[str, str]] = set()  # (path, blob) some non-merge commit made
+
+    def record(log: str, from_merges: bool) -> None:
+        for header, entries in _split_log(log):
+            sha, _parents, ts, date, subject = header.split("\x02", 4)
+            known = commits[sha]
+            commits[sha] = Commit(sha, known.parents, int(ts), date, subject, known.order)
+            for status, blob, paths in entries:
+                if not any(p.startswith(prefixes) for p in paths):
+                    continue
+                content = None if blob == _NULL_SHA else blob
+                if from_merges:
+                    # A merge's own content is one no commit made; what it took from a
+                    # side branch was introduced there, and deletions came from there.
+                    if content is None or (paths[-1], content) in introduced:
+                        continue
+                elif status.startswith("R") and len(paths) == 2:
+                    renames.append((paths[0], paths[1], sha))
+                    raw_versions.append((paths[0], None, sha))
+                if content is not None:
+                    introduced.add((paths[-1], content))
+                raw_versions.append((paths[-1], content, sha))
+
+    record(changes.text(), from_merges=False)
+    # Side merges first: a first-parent merge that brings their content in did not
+    # make it, and must find it already introduced.
+    side_merges = _merges_off_first_parent(commits, head)
+    if side_merges:
+        side = git_text(
+            repo, *log_args, "-c", "--no-walk=unsorted", fmt, *side_merges, "--", *folders
+        )
+        record(side, from_merges=True)
+    record(merges.text(), from_merges=True)
     # Newest first, as _lineages expects of renames.
     raw_versions.sort(key=lambda entry: commits[entry[2]].order)
     renames.sort(key=lambda entry: commits[entry[2]].order)
@@ -272,6 +288,16 @@ def build_index(
 
 
 # Private
+
+
+def _merges_off_first_parent(commits: dict[str, Commit], head: str) -> list[str]:
+    chain = set()
+    current: str | None = head
+    while current is not None and current in commits:
+        chain.add(current)
+        parents = commits[current].parents
+        current = parents[0] if parents else None
+    return [sha for sha, c in commits.items() if len(c.parents) > 1 and sha not in chain]
 
 
 def _split_log(log: str) -> Iterator[tuple[str, list[tuple[str, str, list[str]]]]]:

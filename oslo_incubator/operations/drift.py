@@ -327,20 +327,22 @@ class _Analyser:
             copy_path=location.copy_path,
             master_path=None,
             status=DriftStatus.UNKNOWN,
-            parses=_parses(location.copy_path, text),
             match="none",
         )
         lineage = self.index.lineage(location.master_path)
         if lineage is None:
-            return unknown
+            return replace(unknown, parses=_parses(location.copy_path, text))
         candidates = self._candidates_of(lineage)
         if not candidates.versions:
-            return replace(unknown, master_path=location.master_path)
+            return replace(
+                unknown,
+                master_path=location.master_path,
+                parses=_parses(location.copy_path, text),
+            )
         head_path = self.index.head_path(lineage, prefer=location.master_path)
         obsolete = self._obsolescence(lineage, head_path)
         known = replace(
             unknown,
-            parses=None,
             master_path=head_path or candidates.versions[0].path,
             obsoleted_by=obsolete,
             status=DriftStatus.OBSOLETE if obsolete else DriftStatus.CURRENT,

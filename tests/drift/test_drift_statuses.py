@@ -298,3 +298,27 @@ def test_synced_helper_matches_update_py_habits() -> None:
     assert synced("from openstack.common import log\n_('oslo')\n", "nova") == (
         "from nova.openstack.common import log\n_('nova')\n"
     )
+
+
+def test_merge_on_a_side_branch_made_a_version_too(tmp_path: Path) -> None:
+    repo = make_incubator(
+        tmp_path / "inc", [("Add a", {"openstack/common/a.py": "x = 1\ny = 2\n"})]
+    )
+    repo.branch("feature")
+    repo.branch("topic")
+    repo.commit("topic: change y", {"openstack/common/a.py": "x = 1\ny = 3\n"})
+    repo.checkout("feature")
+    repo.commit("feature: change y", {"openstack/common/a.py": "x = 1\ny = 4\n"})
+    side_merge = repo.merge(
+        "topic", "Merge topic into feature", resolve={"openstack/common/a.py": "x = 1\ny = 34\n"}
+    )
+    repo.commit("feature: add b", {"openstack/common/b.py": "z = 0\n"})
+    repo.checkout("master")
+    repo.commit("master: add c", {"openstack/common/c.py": "w = 0\n"})
+    repo.merge("feature", "Merge feature")
+    repo.commit("a: newer", {"openstack/common/a.py": "x = 1\ny = 5\n"})
+    project = make_project(tmp_path / "nova", "nova", {"a.py": "x = 1\ny = 34\n"}).path
+    copy = drift_of(str(repo.path), project).copies[-1]
+    assert copy.status is DriftStatus.BEHIND
+    assert copy.base_commit == side_merge
+    assert [c.subject for c in copy.missed_commits] == ["a: newer"]
