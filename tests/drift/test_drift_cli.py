@@ -150,3 +150,15 @@ def test_demo_shows_every_status() -> None:
         assert f" {status} " in out or f" {status}\n" in out, status
     assert "(backport of master" in out
     assert "check FAILED" in out
+
+
+def test_every_command_is_listed_and_loads() -> None:
+    from oslo_incubator.cli import COMMANDS
+
+    code, out = run("--help")
+    assert code == 0
+    for name in COMMANDS:
+        assert f"  {name} " in out
+        code, text = run(name, "--help")
+        assert code == 0, name
+        assert "Usage:" in text
