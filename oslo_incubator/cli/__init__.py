@@ -39,7 +39,7 @@ COMMANDS = {
     ),
     "demo": (
         "oslo_incubator.cli.demo:demo",
-        "Run drift and check on a built-in sample workspace.",
+        "Run drift, check and a sync dry run on a sample workspace.",
     ),
 }
 

@@ -22,7 +22,7 @@ from oslo_incubator.operations.demo import build_sample_workspace
 @click.pass_context
 @reports_errors
 def demo(ctx: click.Context, keep: Path | None) -> None:
-    """Build a small sample workspace and run drift and check on it.
+    """Build a small sample workspace and run drift, check and a sync dry run on it.
 
     The workspace is an incubator with history (a renamed module, a deleted one) and
     three projects that between them show every drift status. It lives in a
@@ -41,6 +41,17 @@ def demo(ctx: click.Context, keep: Path | None) -> None:
             ["drift", "--no-cache", "--incubator", str(sample.incubator), *projects],
             ["drift", "--no-cache", "-v", "--incubator", str(sample.incubator), projects[0]],
             ["check", "--no-cache", "--incubator", str(sample.incubator), *projects],
+            [
+                "sync",
+                "--dry-run",
+                "--incubator",
+                str(sample.incubator),
+                "--module",
+                "log",
+                "--module",
+                "jsonutils",
+                projects[0],
+            ],
         ]
         for args in runs:
             click.echo(f"\n$ oslo-incubator {shlex.join(args)}")

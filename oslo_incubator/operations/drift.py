@@ -686,8 +686,9 @@ def _violation_message(copy: CopyDrift, policy: Policy) -> str | None:
     if copy.status in policy.fail_on:
         if copy.status is DriftStatus.DIVERGED:
             return (
-                f"{copy.copy_path} carries {len(copy.hunks)} local change(s) "
-                f"({copy.changed_lines} lines) on top of master {(copy.base_commit or '')[:8]}"
+                f"{copy.copy_path} carries {_count(len(copy.hunks), 'local change')} "
+                f"({_count(copy.changed_lines, 'line')}) on top of master "
+                f"{(copy.base_commit or '')[:8]}"
             )
         if copy.status is DriftStatus.OBSOLETE and copy.obsoleted_by is not None:
             replaced = copy.obsoleted_by.library or "nothing named"
@@ -699,3 +700,7 @@ def _violation_message(copy: CopyDrift, policy: Policy) -> str | None:
             f"(at most {policy.max_behind} allowed)"
         )
     return None
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

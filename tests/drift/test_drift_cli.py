@@ -150,6 +150,7 @@ def test_demo_shows_every_status() -> None:
         assert f" {status} " in out or f" {status}\n" in out, status
     assert "(backport of master" in out
     assert "check FAILED" in out
+    assert "Local changes kept:" in out and "dry run: " in out
 
 
 def test_every_command_is_listed_and_loads() -> None:
