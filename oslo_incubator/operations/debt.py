@@ -10,7 +10,6 @@ for references, so a large tree with little debt is scanned at the cost of one p
 from __future__ import annotations
 
 import ast
-import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -52,11 +51,11 @@ from oslo_incubator.model.debt import (
     UseKind,
 )
 from oslo_incubator.model.errors import GitError, NotAProjectError, OsloIncubatorError
+from oslo_incubator.workspace.files import project_python_files
 
 Progress = Callable[[str, int, int], None]
 
 # Directories that hold no project source of their own (tool caches, build output).
-_SKIPPED_DIRS = frozenset({"__pycache__", "build", "dist", "node_modules"})
 
 # Up to this many deprecated names, files are pre-filtered with substring tests.
 _FEW_WORDS = 32
@@ -199,15 +198,7 @@ def _read_project(root: Path, name: str) -> _Project:
         raise NotAProjectError("no such project directory", root)
     if not root.is_dir():
         raise NotAProjectError("not a project directory (it is a file)", root)
-    paths = []
-    for directory, dirs, names in os.walk(root):
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if not d.startswith(".") and d not in _SKIPPED_DIRS and not d.endswith(".egg-info")
-        )
-        rel = Path(directory).relative_to(root).as_posix()
-        paths += [f if rel == "." else f"{rel}/{f}" for f in sorted(names) if f.endswith(".py")]
+    paths = list(project_python_files(root))
     if not paths:
         raise NotAProjectError("not a project directory: it has no Python files", root)
     packages = {p.rpartition("/")[0] for p in paths if p.endswith("/__init__.py")}

@@ -10,7 +10,6 @@ import ast
 import hashlib
 import importlib.metadata
 import json
-import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -51,9 +50,8 @@ from oslo_incubator.model.sync import LockEntry
 from oslo_incubator.workspace.cache import Cache
 from oslo_incubator.workspace.config import load_project_config
 from oslo_incubator.workspace.copies import CopyLocation, locate_copies
+from oslo_incubator.workspace.files import project_python_files
 from oslo_incubator.workspace.lockfile import read_lock
-
-_SKIP_DIRS = frozenset({".git", ".tox", ".venv", "venv", ".eggs", "__pycache__", "build", "dist"})
 
 # Bump when the analysis changes, so cached results of an older analysis are not reused;
 # the package version is part of the key too, so development builds never share results.
@@ -581,7 +579,7 @@ def graduated_imports(incubator: Incubator, project: ProjectDrift) -> list[Viola
         rf"{root_module}\.(?:{names})\b|{root_module}\s+import\s+(?:\([^)]*|[^\n]*)\b(?:{names})\b"
     )
     violations = []
-    for rel in _own_python_files(root, copy_dir):
+    for rel in project_python_files(root, exclude=copy_dir):
         text = decode((root / rel).read_bytes())
         if incubator.root_module not in text or not spelled.search(text):
             continue
@@ -663,23 +661,6 @@ def _innermost(dotted: str, modules: Iterable[str]) -> str | None:
         if ".".join(parts[:end]) in known:
             return ".".join(parts[:end])
     return None
-
-
-def _own_python_files(project: Path, copy_dir: str) -> Iterable[str]:
-    for dirpath, dirnames, filenames in os.walk(project):
-        rel_dir = Path(dirpath).relative_to(project).as_posix()
-        rel_dir = "" if rel_dir == "." else rel_dir + "/"
-        dirnames[:] = sorted(
-            d
-            for d in dirnames
-            if d not in _SKIP_DIRS
-            and not d.endswith(".egg-info")
-            and f"{rel_dir}{d}" != copy_dir
-            and not (Path(dirpath) / d / "pyvenv.cfg").exists()
-        )
-        for filename in sorted(filenames):
-            if filename.endswith(".py"):
-                yield f"{rel_dir}{filename}"
 
 
 def _violation_message(copy: CopyDrift, policy: Policy) -> str | None:

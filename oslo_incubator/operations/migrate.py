@@ -58,13 +58,10 @@ from oslo_incubator.model.graduate import (
 )
 from oslo_incubator.workspace.config import CONF_NAME, load_project_config
 from oslo_incubator.workspace.copies import locate_copies
+from oslo_incubator.workspace.files import project_python_files
 from oslo_incubator.workspace.writer import FileWrite, safe_destination, write_all
 
 REQUIREMENTS = "requirements.txt"
-# Directories of a project that hold no code of its own.
-SKIP_DIRS = frozenset(
-    {".git", ".tox", ".venv", "venv", ".eggs", "__pycache__", "build", "dist", "node_modules"}
-)
 # Files besides Python whose references to a copy would break if it were deleted.
 CONFIG_FILES = ("setup.cfg", "tox.ini")
 CONFIG_DIRS = ("etc/",)
@@ -143,7 +140,7 @@ def plan_migration(project: Path, options: MigrateOptions) -> MigrationResult:
     texts: dict[str, str] = {}  # every Python file as it will be, moved copies aside
     # A file that never spells a moved module's name cannot import it: not parsed.
     names = re.compile(r"\b(?:" + "|".join(re.escape(m.split(".")[-1]) for m in modules) + r")\b")
-    for rel in _python_files(project):
+    for rel in project_python_files(project):
         if rel in moved_copies:
             continue
         text = decode((project / rel).read_bytes())
@@ -256,23 +253,6 @@ def _modules(
             incubator,
         )
     return found, "records"
-
-
-def _python_files(project: Path) -> Iterator[str]:
-    for dirpath, dirnames, filenames in os.walk(project):
-        rel_dir = Path(dirpath).relative_to(project).as_posix()
-        rel_dir = "" if rel_dir == "." else rel_dir + "/"
-        dirnames[:] = sorted(
-            d
-            for d in dirnames
-            if d not in SKIP_DIRS
-            and not d.endswith(".egg-info")
-            and not (Path(dirpath) / d / "pyvenv.cfg").exists()
-            and not (Path(dirpath) / d).is_symlink()
-        )
-        for filename in sorted(filenames):
-            if filename.endswith(".py") and not (Path(dirpath) / filename).is_symlink():
-                yield f"{rel_dir}{filename}"
 
 
 def _dotted_of(rel: str) -> tuple[str, bool]:

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import os
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,15 +71,12 @@ from oslo_incubator.model.plan import (
 )
 from oslo_incubator.workspace.cache import Cache
 from oslo_incubator.workspace.config import load_project_config
+from oslo_incubator.workspace.files import project_python_files
 
 # Bump when the consumer scan changes, so cached scans of an older analysis are not reused.
 ANALYSIS_VERSION = "plan/1"
 REQUIREMENTS_FILES = ("requirements.txt", "test-requirements.txt")
 TESTS_DIR = "tests"
-# Directories of a project that hold no code of its own.
-SKIP_DIRS = frozenset(
-    {".git", ".tox", ".venv", "venv", ".eggs", "__pycache__", "build", "dist", "node_modules"}
-)
 
 Progress = Callable[[str, int, int], None]
 
@@ -246,7 +242,7 @@ def find_usage(
     root_module = package_root.strip("/").replace("/", ".")
     prefix = f"{config.base}.{root_module}"
     copy_dir = f"{config.base_path}/{package_root.strip('/')}"
-    files = list(_project_files(project, copy_dir))
+    files = list(project_python_files(project, exclude=copy_dir))
     scans = _scan_project(project, files, prefix, root_module, cache, progress)
     locator = _Locator(graph, prefix, root_module)
     sites: dict[str, list[ImportLine]] = {}
@@ -497,23 +493,6 @@ def _notes(master: MasterTree, usages: Sequence[ProjectUsage]) -> tuple[str, ...
 
 
 # Private: reading a project's own code
-
-
-def _project_files(project: Path, copy_dir: str) -> Iterator[str]:
-    for dirpath, dirnames, filenames in os.walk(project):
-        rel_dir = Path(dirpath).relative_to(project).as_posix()
-        rel_dir = "" if rel_dir == "." else rel_dir + "/"
-        dirnames[:] = sorted(
-            d
-            for d in dirnames
-            if d not in SKIP_DIRS
-            and not d.endswith(".egg-info")
-            and f"{rel_dir}{d}" != copy_dir
-            and not (Path(dirpath) / d / "pyvenv.cfg").exists()
-        )
-        for filename in sorted(filenames):
-            if filename.endswith(".py"):
-                yield f"{rel_dir}{filename}"
 
 
 def _scan_project(
