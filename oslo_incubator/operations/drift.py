@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from oslo_incubator.analysis.diff import changed_line_count, changed_lines_lower_bound, diff_hunks
-from oslo_incubator.analysis.imports import expand_from_import, find_imports
+from oslo_incubator.analysis.imports import expand_from_import, find_imports, innermost_module
 from oslo_incubator.analysis.maintainers import (
     ModuleFate,
     fate_of,
@@ -591,7 +591,7 @@ def graduated_imports(incubator: Incubator, project: ProjectDrift) -> list[Viola
             for name in expand_from_import(site) if site.names else [site.module]:
                 if not name.startswith(prefix + "."):
                     continue
-                module = _innermost(name[len(prefix) + 1 :], flagged)
+                module = innermost_module(name[len(prefix) + 1 :], flagged)
                 if module is None or (site.line, module) in seen:
                     continue
                 seen.add((site.line, module))
@@ -652,15 +652,6 @@ def _module_of(path: str, root: str) -> str | None:
     if len(parts) == 1:
         return None if parts[0] == "__init__" else parts[0]
     return ".".join(parts[:-1])
-
-
-def _innermost(dotted: str, modules: Iterable[str]) -> str | None:
-    parts = dotted.split(".")
-    known = set(modules)
-    for end in range(len(parts), 0, -1):
-        if ".".join(parts[:end]) in known:
-            return ".".join(parts[:end])
-    return None
 
 
 def _violation_message(copy: CopyDrift, policy: Policy) -> str | None:
