@@ -80,7 +80,7 @@ from oslo_incubator.model.graduate import (
     ShimOutcome,
 )
 from oslo_incubator.model.plan import DependencyKind
-from oslo_incubator.operations.plan import MasterTree, incubator_graph, read_master
+from oslo_incubator.operations.plan import MasterTree, incubator_graph, known_modules, read_master
 from oslo_incubator.workspace.cache import Cache
 
 TESTS_ROOT = "tests"
@@ -138,7 +138,9 @@ def prepare_graduation(
     root_module = root.replace("/", ".")
     master = read_master(incubator, root)
     graph, tests = incubator_graph(master, root, cache)
-    requested = _known_modules(graph, options.modules, root, incubator)
+    requested = known_modules(graph, options.modules, root, incubator)
+    if not requested:
+        raise ConfigError("name at least one module to graduate", incubator)
     closure = strong_closure(graph, requested)
     modules = tuple(sorted(closure)) if options.with_closure else requested
     needed = tuple(sorted(closure - set(modules)))
@@ -310,22 +312,6 @@ def default_branch(library: str) -> str:
 def _check_package(package: str, where: Path) -> None:
     if not package or not all(part.isidentifier() for part in package.split(".")):
         raise ConfigError(f"{package!r} is not a Python package name", where)
-
-
-def _known_modules(
-    graph: nx.DiGraph, modules: Sequence[str], root: str, incubator: Path
-) -> tuple[str, ...]:
-    known = []
-    for raw in modules:
-        module = raw.strip().replace("/", ".").removesuffix(".py")
-        if module not in graph:
-            parent = innermost_module(module, set(graph))
-            hint = f"; it is part of module {parent!r}" if parent else ""
-            raise ConfigError(f"no module {raw!r} under {root}/ at HEAD{hint}", incubator)
-        known.append(module)
-    if not known:
-        raise ConfigError("name at least one module to graduate", incubator)
-    return tuple(dict.fromkeys(known))
 
 
 def _choose_tests(

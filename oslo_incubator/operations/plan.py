@@ -55,7 +55,7 @@ from oslo_incubator.graph.modules import (
 from oslo_incubator.history.git import list_tree, read_blobs, resolve_commit
 from oslo_incubator.model.codec import from_jsonable, to_jsonable
 from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT
-from oslo_incubator.model.errors import ConfigError, OsloIncubatorError
+from oslo_incubator.model.errors import ConfigError
 from oslo_incubator.model.plan import (
     ApiName,
     ConsumerUse,
@@ -170,7 +170,7 @@ def plan_graduation(
     """
     master = read_master(incubator, package_root)
     graph, tests = incubator_graph(master, package_root, cache)
-    requested = _known_modules(graph, modules, package_root)
+    requested = known_modules(graph, modules, package_root)
     usages = tuple(find_usage(p, graph, package_root, cache, progress) for p in projects)
     consumer_files = _consumer_files(usages) if usages else None
     groups = group_modules(graph, requested, consumer_files)
@@ -213,7 +213,7 @@ def module_closure(
     """
     master = read_master(incubator, package_root)
     graph, _ = incubator_graph(master, package_root, cache)
-    return closure_of(graph, _known_modules(graph, modules, package_root))
+    return closure_of(graph, known_modules(graph, modules, package_root))
 
 
 def find_usage(
@@ -313,17 +313,23 @@ def _graph_from_json(data: Mapping[str, Any]) -> tuple[nx.DiGraph, tuple[TestFil
     return graph, tuple(from_jsonable(TestFile, t) for t in data["tests"])
 
 
-def _known_modules(
-    graph: nx.DiGraph, modules: Sequence[str], package_root: str
+def known_modules(
+    graph: nx.DiGraph, modules: Sequence[str], package_root: str, where: Path | None = None
 ) -> tuple[str, ...]:
+    """``modules`` as graph nodes (``a/b`` and ``a.b.py`` read as ``a.b``), without repeats.
+
+    Raises:
+        ConfigError: a name is not a module at HEAD (the message names the module that
+            holds it, when one does); ``where`` is the path the error names.
+    """
     known = []
     for raw in modules:
         module = raw.strip().replace("/", ".").removesuffix(".py")
         if module not in graph:
             parent = innermost_module(module, set(graph))
             hint = f"; it is part of module {parent!r}" if parent else ""
-            raise OsloIncubatorError(
-                f"no module {raw!r} under {package_root.strip('/')}/ at HEAD{hint}"
+            raise ConfigError(
+                f"no module {raw!r} under {package_root.strip('/')}/ at HEAD{hint}", where
             )
         known.append(module)
     return tuple(dict.fromkeys(known))
