@@ -8,7 +8,7 @@ merge's file only when it differs from every parent, which is exactly that case)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -120,7 +120,14 @@ class HistoryIndex:
 
     def read_at_head(self, path: str) -> bytes | None:
         """Content of any file at ``head`` (``MAINTAINERS``, ``update.py``), or ``None``."""
-        return read_blobs(self.repo, [f"{self.head}:{path}"]).get(f"{self.head}:{path}")
+        return self.read_many_at_head([path]).get(path)
+
+    def read_many_at_head(self, paths: Sequence[str]) -> dict[str, bytes]:
+        """Contents of files at ``head`` with one git process; absent files left out."""
+        found = read_blobs(self.repo, [f"{self.head}:{path}" for path in paths])
+        return {
+            path: found[f"{self.head}:{path}"] for path in paths if f"{self.head}:{path}" in found
+        }
 
     def messages(self, shas: Iterable[str]) -> dict[str, str]:
         """Full commit messages of ``shas``, with one git process for those not yet read."""

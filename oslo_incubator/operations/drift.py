@@ -140,12 +140,11 @@ def open_incubator(
         if cache is not None:
             cache.put("history-index", key, index.to_json())
     fates: list[ModuleFate] = []
-    obsolete = index.read_at_head("obsolete.txt")
-    if obsolete:
-        fates += parse_obsolete_list(decode(obsolete))
-    maintainers = index.read_at_head("MAINTAINERS")
-    if maintainers:
-        fates += parse_maintainers(decode(maintainers), index.package_root)
+    records = index.read_many_at_head(["obsolete.txt", "MAINTAINERS"])
+    if records.get("obsolete.txt"):
+        fates += parse_obsolete_list(decode(records["obsolete.txt"]))
+    if records.get("MAINTAINERS"):
+        fates += parse_maintainers(decode(records["MAINTAINERS"]), index.package_root)
     return Incubator(path, index, tuple(fates))
 
 
