@@ -232,11 +232,12 @@ def _render(result: SyncResult, output_format: str) -> None:
 
 
 def _command() -> str:
-    """The command line as typed, when this process is the console script."""
+    """The command line as typed, when this process is the console script running this
+    command (not, say, ``demo`` running it); else rebuilt from the options."""
     ctx = click.get_current_context()
-    argv = sys.argv[1:] if Path(sys.argv[0]).name == "oslo-incubator" else None
-    if argv is not None:
-        return command_line(argv)
+    typed = sys.argv[1:]
+    if Path(sys.argv[0]).name == "oslo-incubator" and typed[:1] == [ctx.info_name]:
+        return command_line(typed)
     return _reconstructed(ctx)
 
 
