@@ -97,6 +97,15 @@ def expand_from_import(site: ImportSite) -> list[str]:
     return [site.module, *(f"{site.module}.{name}" for name, _ in site.names)]
 
 
+def dotted_module_of(path: str) -> tuple[str, bool]:
+    """The dotted module a ``.py`` path names, and whether it is a package's
+    ``__init__.py`` (``a/b/__init__.py`` gives ``("a.b", True)``)."""
+    parts = path[:-3].split("/")
+    if parts[-1] == "__init__":
+        return ".".join(parts[:-1]), True
+    return ".".join(parts), False
+
+
 def innermost_module(dotted: str, known: Collection[str]) -> str | None:
     """The longest prefix of ``dotted`` that is in ``known`` (a set of module names)."""
     parts = dotted.split(".")

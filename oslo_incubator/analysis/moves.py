@@ -29,6 +29,8 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from oslo_incubator.analysis.rewrite import dotted_node
+
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 
 
@@ -139,7 +141,7 @@ class MoveModules(cst.CSTTransformer):
             new = moved_name(name, self.moves)
             if new is not None:
                 self.moved += 1
-                alias = alias.with_changes(name=_dotted(new))
+                alias = alias.with_changes(name=dotted_node(new))
             names.append(alias)
         return updated_node.with_changes(names=names)
 
@@ -166,7 +168,7 @@ class MoveModules(cst.CSTTransformer):
             return updated_node
         # Rewrite only the outermost chain that still names a moved module.
         self.moved += 1
-        return _dotted(new)
+        return dotted_node(new)
 
     def leave_SimpleString(
         self, original_node: cst.SimpleString, updated_node: cst.SimpleString
@@ -194,7 +196,7 @@ class MoveModules(cst.CSTTransformer):
         new_source = moved_name(source, self.moves)
         if new_source is not None:
             self.moved += 1
-            return [node.with_changes(module=_dotted(new_source), relative=[])]
+            return [node.with_changes(module=dotted_node(new_source), relative=[])]
         if isinstance(node.names, cst.ImportStar):
             return None
         kept: list[cst.ImportAlias] = []
@@ -226,7 +228,7 @@ class MoveModules(cst.CSTTransformer):
                 )
                 continue
             new_alias = cst.ImportAlias(name=cst.Name(last), asname=asname)
-            moved.append(cst.ImportFrom(module=_dotted(parent), names=[new_alias]))
+            moved.append(cst.ImportFrom(module=dotted_node(parent), names=[new_alias]))
         if not moved:
             return None
         if not kept:
@@ -250,13 +252,6 @@ def _absolute_module(node: cst.ImportFrom, package: str) -> str | None:
         return None
     base = parts[: len(parts) - (level - 1)]
     return ".".join([*base, name] if name else base)
-
-
-def _dotted(name: str) -> cst.Attribute | cst.Name:
-    node: cst.Attribute | cst.Name = cst.Name(name.split(".")[0])
-    for part in name.split(".")[1:]:
-        node = cst.Attribute(value=node, attr=cst.Name(part))
-    return node
 
 
 def _under(name: str, prefixes: tuple[str, ...]) -> str | None:

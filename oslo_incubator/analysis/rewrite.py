@@ -62,7 +62,7 @@ class ImportStatements(cst.CSTTransformer):
         name = get_full_name_for_node(updated_node.name)
         if name is None or not _under(name, self.root):
             return updated_node
-        return updated_node.with_changes(name=_dotted(f"{self.base}.{name}"))
+        return updated_node.with_changes(name=dotted_node(f"{self.base}.{name}"))
 
     def leave_ImportFrom(
         self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
@@ -72,7 +72,7 @@ class ImportStatements(cst.CSTTransformer):
         name = get_full_name_for_node(updated_node.module)
         if name is None or not _under(name, self.root):
             return updated_node
-        return updated_node.with_changes(module=_dotted(f"{self.base}.{name}"))
+        return updated_node.with_changes(module=dotted_node(f"{self.base}.{name}"))
 
 
 class ImportPathStrings(cst.CSTTransformer):
@@ -139,7 +139,7 @@ class QualifiedNames(cst.CSTTransformer):
         self, original_node: cst.Attribute, updated_node: cst.Attribute
     ) -> cst.BaseExpression:
         if self.active and get_full_name_for_node(original_node) == self.root:
-            return _dotted(f"{self.base}.{self.root}")
+            return dotted_node(f"{self.base}.{self.root}")
         return updated_node
 
 
@@ -232,7 +232,8 @@ def _under(name: str, root: str) -> bool:
     return name == root or name.startswith(root + ".")
 
 
-def _dotted(name: str) -> cst.Attribute | cst.Name:
+def dotted_node(name: str) -> cst.Attribute | cst.Name:
+    """``a.b.c`` as a libcst expression (a ``Name`` for one part)."""
     node: cst.Attribute | cst.Name = cst.Name(name.split(".")[0])
     for part in name.split(".")[1:]:
         node = cst.Attribute(value=node, attr=cst.Name(part))

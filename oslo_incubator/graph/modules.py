@@ -41,7 +41,12 @@ from itertools import combinations
 
 import networkx as nx
 
-from oslo_incubator.analysis.imports import ImportSite, expand_from_import, find_imports
+from oslo_incubator.analysis.imports import (
+    ImportSite,
+    dotted_module_of,
+    expand_from_import,
+    find_imports,
+)
 from oslo_incubator.analysis.requirements import Requirements, distribution_of, unmapped_name
 from oslo_incubator.model.plan import (
     Baggage,
@@ -134,7 +139,7 @@ def build_module_graph(files: Mapping[str, str], package_root: str) -> nx.DiGrap
     for module, paths in by_module.items():
         external: list[ExternalImport] = []
         for path in paths:
-            dotted, is_package = _dotted_of(path)
+            dotted, is_package = dotted_module_of(path)
             found = find_imports(files[path], dotted, is_package, [root_module])
             for site in found:
                 kind = DependencyKind(site.kind.value)
@@ -170,7 +175,7 @@ def add_tests(
     for path in sorted(files):
         if not path.endswith(".py"):
             continue
-        dotted, is_package = _dotted_of(path)
+        dotted, is_package = dotted_module_of(path)
         local = {path.split("/")[0], root_module.split(".")[0]}
         modules: set[str] = set()
         external: list[ExternalImport] = []
@@ -478,13 +483,6 @@ def graduation_order(
 
 def _line_count(text: str) -> int:
     return text.count("\n") + (1 if text and not text.endswith("\n") else 0)
-
-
-def _dotted_of(path: str) -> tuple[str, bool]:
-    parts = path[:-3].split("/")
-    if parts[-1] == "__init__":
-        return ".".join(parts[:-1]), True
-    return ".".join(parts), False
 
 
 def _is_under(dotted: str, root_module: str) -> bool:

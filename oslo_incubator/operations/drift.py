@@ -51,7 +51,7 @@ from oslo_incubator.workspace.cache import Cache
 from oslo_incubator.workspace.config import load_project_config
 from oslo_incubator.workspace.copies import CopyLocation, locate_copies
 from oslo_incubator.workspace.files import project_python_files
-from oslo_incubator.workspace.lockfile import read_lock
+from oslo_incubator.workspace.lockfile import read_lock, sha256_hex
 
 # Bump when the analysis changes, so cached results of an older analysis are not reused;
 # the package version is part of the key too, so development builds never share results.
@@ -392,10 +392,7 @@ class _Analyser:
     def _locked_version(self, candidates: _Candidates, locked: LockEntry) -> Version | None:
         texts = self.index.texts(v.blob for v in candidates.versions if v.blob)
         for version in candidates.versions:
-            if (
-                hashlib.sha256(texts.get(version.blob or "", b"")).hexdigest()
-                == locked.master_sha256
-            ):
+            if sha256_hex(texts.get(version.blob or "", b"")) == locked.master_sha256:
                 return version
         return None
 

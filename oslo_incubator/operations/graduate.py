@@ -37,7 +37,12 @@ from pathlib import Path, PurePosixPath
 import libcst as cst
 import networkx as nx
 
-from oslo_incubator.analysis.imports import expand_from_import, find_imports, innermost_module
+from oslo_incubator.analysis.imports import (
+    dotted_module_of,
+    expand_from_import,
+    find_imports,
+    innermost_module,
+)
 from oslo_incubator.analysis.moves import MoveOutcome, move_modules, move_modules_text
 from oslo_incubator.analysis.normalise import decode
 from oslo_incubator.analysis.packaging import (
@@ -174,7 +179,7 @@ def prepare_graduation(
     rewritten: list[LibraryFile] = []
     for item in files:
         source = master.modules.get(item.source) or master.tests.get(item.source, "")
-        dotted, is_package = _dotted_of(item.source)
+        dotted, is_package = dotted_module_of(item.source)
         moves = module_moves if item.role is FileRole.MODULE else test_moves
         outcome, warning = _move(source, moves, dotted, is_package, [root_module], item.source)
         if warning:
@@ -353,14 +358,14 @@ def _test_helpers(tests: Sequence[TestFile], texts: Mapping[str, str]) -> list[s
     import, and those a string names (``import_object('tests.unit.fake.FakeDriver')``),
     helper packages' ``__init__.py`` included. The ``__init__.py`` of ``tests`` and
     ``tests/unit`` are left out: the library's ``tests`` package gets its own."""
-    by_dotted = {_dotted_of(p)[0]: p for p in texts}
+    by_dotted = {dotted_module_of(p)[0]: p for p in texts}
     roots = {f"{TESTS_ROOT}/__init__.py", *(f"{p}__init__.py" for p in TEST_PREFIXES)}
     seen: set[str] = {t.path for t in tests}
     todo = [t.path for t in tests]
     helpers: list[str] = []
     while todo:
         path = todo.pop()
-        dotted, is_package = _dotted_of(path)
+        dotted, is_package = dotted_module_of(path)
         for site in find_imports(texts.get(path, ""), dotted, is_package, [TESTS_ROOT]):
             names = expand_from_import(site) if site.names else [site.module]
             for name in names:
@@ -380,7 +385,7 @@ def _test_imports(
 ) -> list[ExternalImport]:
     imports = [imp for t in tests for imp in t.external]
     for path in helpers:
-        dotted, is_package = _dotted_of(path)
+        dotted, is_package = dotted_module_of(path)
         local = {TESTS_ROOT, "openstack"}
         for site in find_imports(texts.get(path, ""), dotted, is_package):
             if site.module and site.module.split(".")[0] not in local:
@@ -500,13 +505,6 @@ def _move(
             f"{path}: libcst cannot parse it ({reason}); imports moved with regular expressions"
         )
         return outcome, warning
-
-
-def _dotted_of(path: str) -> tuple[str, bool]:
-    parts = path[:-3].split("/")
-    if parts[-1] == "__init__":
-        return ".".join(parts[:-1]), True
-    return ".".join(parts), False
 
 
 def _missing_inits(texts: Mapping[str, str], package: str) -> list[str]:
@@ -632,7 +630,7 @@ def _shim_files(
     files: dict[str, str | None] = {}
     for path in paths:
         text = master.modules.get(path, "")
-        dotted, _ = _dotted_of(path)
+        dotted, _ = dotted_module_of(path)
         new = options.package + dotted[len(root_module) :]
         files[path] = shim_text(
             dotted,
@@ -648,7 +646,7 @@ def _shim_files(
     for path in sorted(set(staying) - set(paths) - set(moved_tests)):
         if not any(m.split(".")[0] in staying[path] for m in modules):
             continue  # cannot name a graduated module: not worth parsing
-        dotted, is_package = _dotted_of(path)
+        dotted, is_package = dotted_module_of(path)
         outcome, warning = _move(staying[path], moves, dotted, is_package, (), path)
         if outcome.text != staying[path]:
             files[path] = outcome.text

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from oslo_incubator.analysis.imports import expand_from_import, find_imports
+from oslo_incubator.analysis.imports import dotted_module_of, expand_from_import, find_imports
 from oslo_incubator.analysis.maintainers import (
     ModuleFate,
     fate_of,
@@ -255,15 +255,8 @@ def _modules(
     return found, "records"
 
 
-def _dotted_of(rel: str) -> tuple[str, bool]:
-    parts = rel[:-3].split("/")
-    if parts[-1] == "__init__":
-        return ".".join(parts[:-1]), True
-    return ".".join(parts), False
-
-
 def _move(text: str, moves: Mapping[str, str], rel: str) -> tuple[MoveOutcome, str | None]:
-    dotted, is_package = _dotted_of(rel)
+    dotted, is_package = dotted_module_of(rel)
     try:
         return move_modules(text, moves, dotted, is_package), None
     except (cst.ParserSyntaxError, RecursionError, ValueError) as exc:
@@ -285,12 +278,12 @@ def _still_imported(
 ) -> tuple[KeptCopy, ...]:
     """Moved copies that something left unchanged still names: a Python file the
     rewrite could not change, or a configuration file (entry points, driver paths)."""
-    dotted_copies = {_dotted_of(path)[0]: path for path in moved_copies}
+    dotted_copies = {dotted_module_of(path)[0]: path for path in moved_copies}
     importers: dict[str, list[str]] = {}
     for rel, text in texts.items():
         if prefix not in text and ".openstack" not in text and "from ." not in text:
             continue
-        dotted, is_package = _dotted_of(rel)
+        dotted, is_package = dotted_module_of(rel)
         for site in find_imports(text, dotted, is_package, [prefix]):
             names = expand_from_import(site) if site.names else [site.module]
             for name in names:

@@ -25,6 +25,7 @@ import networkx as nx
 
 from oslo_incubator.analysis.imports import (
     ImportKind,
+    dotted_module_of,
     expand_from_import,
     find_imports,
     innermost_module,
@@ -530,7 +531,7 @@ def _scan_project(
         elif key in cached:
             scans.append(cached[key])
         else:
-            dotted, is_package = _dotted_of(rel)
+            dotted, is_package = dotted_module_of(rel)
             scan = _scan_source(decode(data), dotted, is_package, prefix)
             fresh[key] = scan
             scans.append(scan)
@@ -544,13 +545,6 @@ def _scan_project(
 def _scan_key(rel: str, data: bytes, prefix: str) -> str:
     digest = hashlib.sha1(data).hexdigest()
     return hashlib.sha1(f"{ANALYSIS_VERSION}:{prefix}:{rel}:{digest}".encode()).hexdigest()
-
-
-def _dotted_of(rel: str) -> tuple[str, bool]:
-    parts = rel[:-3].split("/")
-    if parts[-1] == "__init__":
-        return ".".join(parts[:-1]), True
-    return ".".join(parts), False
 
 
 def _under(dotted: str, prefix: str) -> bool:
