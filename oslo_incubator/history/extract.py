@@ -77,11 +77,11 @@ def extract_history(
     run_git(dest, "init", "-q", "-b", branch)
     if not kept:
         return ExtractedHistory(dest, 0, dropped, None)
-    objects = Path(
+    common_dir = Path(
         git_text(source, "rev-parse", "--path-format=absolute", "--git-common-dir").strip()
     )
     alternates = dest / ".git" / "objects" / "info" / "alternates"
-    alternates.write_text(str(objects / "objects") + "\n")
+    alternates.write_text(str(common_dir / "objects") + "\n")
     try:
         run_git(dest, "fast-import", "--quiet", input=_serialise(kept, branch))
         # Copy in exactly the borrowed objects the new history reaches ("repack -a"

@@ -85,12 +85,6 @@ class HistoryIndex:
                 return version
         return None
 
-    def ancestors(self, sha: str) -> frozenset[str]:
-        """``sha`` and every commit reachable from it."""
-        bits = self._ancestor_bits().get(sha, 0)
-        by_position = self._by_position()
-        return frozenset(by_position[i] for i in range(bits.bit_length()) if bits >> i & 1)
-
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         """Whether ``ancestor`` is ``descendant`` or reachable from it."""
         commit = self.commits.get(ancestor)
@@ -141,9 +135,6 @@ class HistoryIndex:
                 sha, _, body = record.partition("\x02")
                 self._messages[sha] = body.strip()
         return {sha: self._messages[sha] for sha in asked if sha in self._messages}
-
-    def _by_position(self) -> dict[int, str]:
-        return {commit.order: sha for sha, commit in self.commits.items()}
 
     def _ancestor_bits(self) -> dict[str, int]:
         """Every commit's ancestry as an integer bit set, computed once.
