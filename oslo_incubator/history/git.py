@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -51,19 +52,26 @@ def run_git(
 
 
 class RunningGit:
-    """A git process started in the background; :meth:`text` waits for its output."""
+    """A git process started in the background; :meth:`text` waits for its output.
+
+    The output goes to an unnamed temporary file, so git runs to the end however
+    late it is read (a pipe would stop it once full).
+    """
 
     def __init__(self, repo: Path, *args: str):
         self.repo = repo
         self.args = args
+        self._out = tempfile.TemporaryFile()
+        self._err = tempfile.TemporaryFile()
         try:
             self._proc = subprocess.Popen(
                 ["git", "-C", str(repo), *args],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
+                stdout=self._out,
+                stderr=self._err,
                 env=git_env(),
             )
         except FileNotFoundError:
+            self.close()
             raise GitError("git is not installed or not on PATH") from None
 
     def text(self) -> str:
@@ -72,12 +80,25 @@ class RunningGit:
         Raises:
             GitError: git failed.
         """
-        out, err = self._proc.communicate()
-        if self._proc.returncode != 0:
-            reason = err.decode("utf-8", "replace").strip().splitlines()
-            first = reason[0] if reason else "no reason given"
-            raise GitError(f"git {self.args[0]} failed: {first}", self.repo)
-        return out.decode("utf-8", "replace")
+        try:
+            self._proc.wait()
+            if self._proc.returncode != 0:
+                self._err.seek(0)
+                reason = self._err.read().decode("utf-8", "replace").strip().splitlines()
+                first = reason[0] if reason else "no reason given"
+                raise GitError(f"git {self.args[0]} failed: {first}", self.repo)
+            self._out.seek(0)
+            return self._out.read().decode("utf-8", "replace")
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop git if it still runs, and let its output go."""
+        if getattr(self, "_proc", None) is not None and self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+        self._out.close()
+        self._err.close()
 
 
 def git_text(repo: Path, *args: str) -> str:

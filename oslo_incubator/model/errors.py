@@ -33,6 +33,10 @@ class UnsafePathError(OsloIncubatorError):
     """A module name or path would escape the project it is meant for."""
 
 
+class FileChangedError(OsloIncubatorError):
+    """A file changed while it was being read."""
+
+
 class DirtyTreeError(OsloIncubatorError):
     """A file to be written has uncommitted changes."""
 

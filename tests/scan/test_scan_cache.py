@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from conftest import Fleet
 
+from oslo_incubator.model.errors import FileChangedError
 from oslo_incubator.model.scan import ScanOptions
 from oslo_incubator.operations import scan as scan_module
 from oslo_incubator.operations.scan import scan_projects
@@ -45,7 +46,7 @@ def test_second_scan_of_unchanged_trees_reuses_the_whole_report(
         "scan-file": 17,  # one per distinct content (31 files, many empty __init__.py)
         "scan-master": 3,  # one per master version: strutils.py twice, __init__.py
         "scan-history": 4,  # one per project head
-        "scan-pair": 4,  # every pair compared exactly
+        "scan-pair": 5,  # every pair compared exactly
         "scan-report": 1,
     }
 
@@ -131,3 +132,20 @@ def test_unreadable_cache_entries_are_recomputed(fleet: Fleet, tmp_path: Path):
     cache.close()
 
     assert found == expected
+
+
+def test_a_file_that_changes_while_it_is_read_fails_the_scan_and_caches_nothing(
+    fleet: Fleet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    original = scan_module._read
+
+    def edited_meanwhile(content: bytes | str) -> bytes:
+        data = original(content)
+        return data + b"\n# edited\n" if str(content).endswith("strutils.py") else data
+
+    monkeypatch.setattr(scan_module, "_read", edited_meanwhile)
+    cache = Cache(tmp_path / "cache")
+
+    with pytest.raises(FileChangedError, match="changed while the scan read it"):
+        scan_projects(fleet.projects, ScanOptions(), cache=cache)
+    assert "scan-file" not in _kinds(tmp_path / "cache")

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import ast
+import struct
 import textwrap
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oslo_incubator.analysis.fingerprint import (
-    band_keys,
+    candidate_pairs,
     content_key,
     estimate,
     fingerprint,
+    folded_bytes,
     jaccard,
     normalise,
     shingle_hashes,
@@ -110,16 +113,31 @@ def test_normalise_folds_the_project_package_and_oslo_alike():
 
 
 def test_tokenize_drops_comments_and_keeps_strings_whole():
-    text = "x = 'a # not a comment'  # a comment\ny = '''two\nlines'''\nz **= 2\n"
+    text = b"x = 'a # not a comment'  # a comment\ny = '''two\nlines'''\nz **= 2\n"
 
-    assert tokenize(text) == ["x", "=", "'a # not a comment'", "y", "=", "'''two\nlines'''",
-                              "z", "**=", "2"]  # fmt: skip
+    assert tokenize(text) == [b"x", b"=", b"'a # not a comment'", b"y", b"=",
+                              b"'''two\nlines'''", b"z", b"**=", b"2"]  # fmt: skip
+
+
+def test_tokenize_skips_a_comment_that_ends_the_text_and_keeps_odd_bytes():
+    assert tokenize(b"x = 1  # the end") == [b"x", b"=", b"1"]
+    assert tokenize(b"x = 1\n# the end\n\n") == [b"x", b"=", b"1"]
+    assert tokenize(b"  # only a comment") == []
+    assert tokenize(b"s = '\\'' \\\n'\xe9t\xe9'\n") == [b"s", b"=", b"'\\''", b"\\",
+                                                       b"'\xe9t\xe9'"]  # fmt: skip
+
+
+def test_tokenize_of_a_range_is_the_tokens_inside_it():
+    text = b"a = 1\n\ndef f():\n    return 'x'  # done\n\nb = 2\n"
+    start, end = text.index(b"def"), text.index(b"b = 2")
+
+    assert tokenize(text, start, end) == [b"def", b"f", b"(", b")", b":", b"return", b"'x'"]
 
 
 def test_content_key_ignores_comments_and_layout_but_not_code():
-    a = tokenize("def f(a, b):\n    return a + b  # sum\n")
-    b = tokenize("# header\ndef f(a,b):\n\n    return a+b\n")
-    c = tokenize("def f(a, b):\n    return a - b\n")
+    a = tokenize(b"def f(a, b):\n    return a + b  # sum\n")
+    b = tokenize(b"# header\ndef f(a,b):\n\n    return a+b\n")
+    c = tokenize(b"def f(a, b):\n    return a - b\n")
 
     assert content_key(a) == content_key(b)
     assert content_key(a) != content_key(c)
@@ -127,15 +145,17 @@ def test_content_key_ignores_comments_and_layout_but_not_code():
 
 def test_similarity_of_a_small_edit_in_a_long_function():
     body = "".join(f"    value_{i} = compute({i}, 'label {i}')\n" for i in range(40))
-    original = tokenize(f"def f():\n{body}    return value_0\n")
-    edited = tokenize(f"def f():\n{body.replace('label 7', 'tag 7')}    return value_0\n")
+    original = tokenize(f"def f():\n{body}    return value_0\n".encode())
+    edited = tokenize(f"def f():\n{body.replace('label 7', 'tag 7')}    return value_0\n".encode())
 
     assert 0.9 < similarity(original, edited) < 1.0
-    assert similarity(original, tokenize("def g():\n    return 42\n")) == 0.0
+    assert similarity(original, tokenize(b"def g():\n    return 42\n")) == 0.0
 
 
 _token_lists = st.lists(
-    st.sampled_from(["def", "f", "(", ")", ":", "return", "x", "+", "1", "'s'", "\x00"]),
+    st.sampled_from(
+        [b"def", b"f", b"(", b")", b":", b"return", b"x", b"+", b"1", b"'s'", b"\x00"]
+    ),
     max_size=60,
 )
 
@@ -150,7 +170,7 @@ def test_similarity_is_symmetric_and_between_zero_and_one(a, b):
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="abcdef ()=+:\n'#\"", max_size=200))
 def test_similarity_is_one_for_identical_normalised_text(text):
-    tokens = tokenize(normalise(text, ("nova",)))
+    tokens = tokenize(folded_bytes(text.encode(), ("nova",)))
 
     assert similarity(tokens, list(tokens)) == 1.0
     assert estimate(signature(shingle_hashes(tokens)), signature(shingle_hashes(tokens))) == (
@@ -158,24 +178,76 @@ def test_similarity_is_one_for_identical_normalised_text(text):
     )
 
 
-def test_jaccard_of_sets_and_of_sorted_arrays_agree():
-    a = shingle_set(tokenize("a b c d e f g h"))
-    b = shingle_set(tokenize("a b c d e f x y"))
+def test_jaccard_counts_shared_shingles():
+    a = shingle_set(tokenize(b"a b c d e f g h"))
+    b = shingle_set(tokenize(b"a b c d e f x y"))
 
-    assert jaccard(a, b) == jaccard(set(a), set(b)) == 2 / 6
+    assert len(a) == len(b) == 4
+    assert jaccard(a, b) == len(set(a) & set(b)) / len(set(a) | set(b)) == 2 / 6
     assert jaccard(shingle_set([]), shingle_set([])) == 1.0
 
 
-def test_signature_estimate_tracks_similarity_and_bands_split_it():
-    base = [f"t{i}" for i in range(400)]
-    near = base[:380] + [f"u{i}" for i in range(20)]
+@settings(max_examples=200, deadline=None)
+@given(_token_lists, st.integers(0, 30), st.integers(1, 8))
+def test_shingle_hashes_of_a_slice_are_a_slice_of_the_hashes(tokens, start, k):
+    """What fingerprint relies on to hash a file once for all its units."""
+    whole = shingle_hashes(tokens, k)
+    part = tokens[start:]
+
+    if len(part) >= k:
+        assert list(shingle_hashes(part, k)) == list(whole[start:])
+
+
+def _reference_signature(hashes: list[int], bins: int) -> bytes:
+    """MinHash as the docstring says it, one hash at a time."""
+    least: dict[int, int] = {}
+    for value in hashes:
+        slot = value >> (64 - (bins.bit_length() - 1))
+        least[slot] = min(value, least.get(slot, value))
+    values = []
+    for slot in range(bins):
+        distance = 0
+        while (slot + distance) % bins not in least:
+            distance += 1
+        borrowed = least[(slot + distance) % bins] & 0xFFFFFFFF
+        values.append((borrowed + distance * 0x9E3779B1) & 0xFFFFFFFF)
+    return struct.pack(f"<{bins}I", *values)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(0, 2**64 - 1), min_size=1, max_size=200),
+    st.sampled_from([2, 8, 64, 256]),
+)
+def test_signature_is_the_least_hash_of_each_bin_with_empty_bins_borrowed(values, bins):
+    hashes = np.array(values, dtype=np.uint64)
+
+    assert signature(hashes, bins) == _reference_signature(values, bins)
+
+
+def test_signature_estimate_tracks_similarity():
+    base = [f"t{i}".encode() for i in range(400)]
+    near = base[:380] + [f"u{i}".encode() for i in range(20)]
     sig_a, sig_b = signature(shingle_hashes(base)), signature(shingle_hashes(near))
 
     assert len(sig_a) == 64 * 4
     assert abs(estimate(sig_a, sig_b) - similarity(base, near)) < 0.15
-    assert len(band_keys(sig_a, 16)) == 16
-    assert set(band_keys(sig_a, 16)) & set(band_keys(sig_b, 16))
-    assert signature([]) == b"" and band_keys(b"") == []
+    assert signature(shingle_hashes([])) == b""
+
+
+def test_candidate_pairs_are_open_near_pairs_that_share_a_band():
+    base = [f"t{i}".encode() for i in range(400)]
+    near = base[:380] + [f"u{i}".encode() for i in range(20)]
+    other = [f"v{i}".encode() for i in range(400)]
+    sigs = [signature(shingle_hashes(tokens)) for tokens in (base, near, other, base)]
+
+    found = candidate_pairs(sigs, [True, True, True, False], bands=16, min_estimate=0.5)
+
+    assert [(i, j) for i, j, _ in found] == [(0, 1), (0, 3), (1, 3)]
+    assert found[0][2] == estimate(sigs[0], sigs[1])
+    assert found[1][2] == 1.0
+    assert candidate_pairs(sigs, [False] * 4, bands=16, min_estimate=0.5) == []
+    assert candidate_pairs(sigs, [True] * 4, bands=16, min_estimate=1.0) == [(0, 3, 1.0)]
 
 
 def test_fingerprint_prints_the_module_and_each_top_level_symbol():
