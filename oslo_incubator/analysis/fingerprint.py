@@ -345,8 +345,9 @@ def fingerprint(
                            content_key(tokens), whole)  # fmt: skip
     return FilePrint(
         lines=line_count,
-        # Only a file of at most one token (a lone docstring) can be trivial.
-        trivial=len(tokens) <= 1 and is_trivial(text),
+        # Empty, comments, or a docstring of one line ("Tests."): a longer lone
+        # docstring says what its package is, and copies of it are copies.
+        trivial=not tokens or len(tokens) == 1 and b"\n" not in tokens[0] and is_trivial(text),
         module=module,
         symbols=tuple(units),
         imports=layout.imports(text) if layout is not None else (),

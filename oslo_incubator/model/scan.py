@@ -74,7 +74,7 @@ class FilePrint:
     """Everything ``scan`` needs from one file, computed once per content and cached."""
 
     lines: int
-    trivial: bool  # empty, comments or a lone docstring
+    trivial: bool  # empty, comments or a lone docstring of one line
     module: UnitPrint | None  # None when the file has no tokens at all
     symbols: tuple[UnitPrint, ...]
     imports: tuple[ImportStatement, ...]

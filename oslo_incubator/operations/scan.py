@@ -73,7 +73,7 @@ if TYPE_CHECKING:
     from oslo_incubator.operations.drift import Incubator
 
 # Bump when anything that decides a result changes, so older cache entries are not used.
-ANALYSIS_VERSION = "scan/2"
+ANALYSIS_VERSION = "scan/3"
 
 Progress = Callable[[str, int, int], None]
 
