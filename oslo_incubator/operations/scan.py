@@ -20,14 +20,12 @@ import hashlib
 import math
 import os
 import platform
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from oslo_incubator.analysis.fingerprint import (
     candidate_pairs,
@@ -67,7 +65,7 @@ from oslo_incubator.workspace.cache import Cache
 from oslo_incubator.workspace.config import find_config, load_project_config
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     from oslo_incubator.analysis.fingerprint import Hashes
     from oslo_incubator.operations.drift import Incubator
@@ -155,8 +153,7 @@ def _scan(
 ) -> ScanReport:
     root_module = package_root.strip("/").replace("/", ".")
     paths = _unique(projects)
-    with ThreadPoolExecutor(max_workers=min(8, max(1, len(paths)))) as threads:
-        heads = list(threads.map(_head, paths))  # one git process each, all at once
+    heads = _heads(paths)
     # git log runs while the files are read: on a core that would otherwise idle.
     dates = _AddedDates(paths, heads, cache)
     try:
@@ -210,13 +207,13 @@ class _ProjectSource:
     head: str | None
     config_digest: str
     paths: list[str]
+    salt: bytes  # what a content key hashes before the content
     keys: list[str]  # content keys, by path
-    checksums: list[int]  # CRC-32 of the content, to tell a file changed since
     prints: list[FilePrint | None] = field(default_factory=list)
 
-    def disk_path(self, i: int) -> str:
-        """Where file ``i`` is on disk."""
-        return os.path.join(str(self.path), self.paths[i])
+    def on_disk(self, i: int) -> _OnDisk:
+        """Where file ``i`` is, to be read again."""
+        return _OnDisk(os.path.join(str(self.path), self.paths[i]), self.salt)
 
 
 def _unique(projects: Sequence[Path]) -> list[Path]:
@@ -234,14 +231,23 @@ def _name_uniquely(sources: list[_ProjectSource]) -> None:
             source.name = f"{source.name}-{counts[source.name]}"
 
 
-def _head(path: Path) -> str | None:
-    """The commit a project's work tree is at, when it is a git repository."""
-    if not (path / ".git").exists():
-        return None
-    try:
-        return resolve_commit(path)
-    except GitError:
-        return None
+def _heads(paths: list[Path]) -> list[str | None]:
+    """The commit each project's work tree is at, when it is a git repository: one
+    git process each, all at once."""
+    running = [
+        RunningGit(path, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+        if (path / ".git").exists()
+        else None
+        for path in paths
+    ]
+    heads: list[str | None] = []
+    for git in running:
+        try:
+            head = git.text().strip() if git is not None else ""
+        except GitError:  # no commit yet
+            head = ""
+        heads.append(head or None)
+    return heads
 
 
 def _read_project(
@@ -252,23 +258,22 @@ def _read_project(
     conf_file = find_config(path)
     config_digest = hashlib.sha1(conf_file.read_bytes()).hexdigest() if conf_file else ""
     paths = python_files(path)
-    prefix = hashlib.sha1(
-        "\0".join([_settings_key(settings, root_module), ",".join(bases), "file"]).encode()
-    )
+    salt = "\0".join([_settings_key(settings, root_module), ",".join(bases), "file"]).encode()
     keys = []
-    checksums = []
     root = str(path)
     # Contents are hashed and let go: workers read a file again when it needs work,
     # which costs less than holding a whole fleet's text here (and sending it there).
     for rel in paths:
         with open(os.path.join(root, rel), "rb") as file:  # a seventh cheaper than pathlib
-            content = file.read()
-        digest = prefix.copy()
-        digest.update(content)
-        keys.append(digest.hexdigest())
-        checksums.append(zlib.crc32(content))
+            keys.append(_content_key(salt, file.read()))
     name = path.resolve().name
-    return _ProjectSource(path, name, config, bases, head, config_digest, paths, keys, checksums)
+    return _ProjectSource(path, name, config, bases, head, config_digest, paths, salt, keys)
+
+
+def _content_key(salt: bytes, content: bytes) -> str:
+    digest = hashlib.sha1(salt)
+    digest.update(content)
+    return digest.hexdigest()
 
 
 def _bases(project: Path, config: ProjectConfig) -> tuple[str, ...]:
@@ -406,20 +411,29 @@ class _AddedDates:
 
 # Private: fingerprints, in worker processes
 
-_Content = bytes | str  # a text, or the path of the file that holds it
+
+class _OnDisk(NamedTuple):
+    """A project file a worker reads, and what its content key hashes first."""
+
+    path: str
+    salt: bytes
+
+
+_Content = bytes | _OnDisk  # a master version's text, or a project file
 _Job = tuple[_Content, tuple[str, ...], bool]  # content, bases to fold, find symbols
 
 
 def _fingerprint_records(
     jobs: list[_Job], root_module: str, settings: FingerprintSettings
-) -> list[tuple[int, list[Any]]]:
-    """Fingerprint several files into their cache form, each with the CRC-32 of the
-    content read (runs in a worker process)."""
+) -> list[tuple[str, list[Any]]]:
+    """Fingerprint several files into their cache form, each with the content key
+    of what was read from disk ("" for a text; runs in a worker process)."""
     found = []
     for content, bases, symbols in jobs:
-        data = _read(content)
-        record = _print_to_json(fingerprint(data, bases, root_module, settings, symbols))
-        found.append((zlib.crc32(data), record))
+        data, key = _read(content)
+        found.append(
+            (key, _print_to_json(fingerprint(data, bases, root_module, settings, symbols)))
+        )
     return found
 
 
@@ -428,28 +442,30 @@ _ShingleJob = tuple[_Content, tuple[str, ...], list[tuple[int, int] | None]]
 
 def _shingle_records(
     jobs: list[_ShingleJob], root_module: str, shingle: int
-) -> list[tuple[int, list[Hashes]]]:
-    """The shingle sets of units of files, each with the CRC-32 of the content read
-    (runs in a worker process).
+) -> list[tuple[str, list[Hashes]]]:
+    """The shingle sets of units of files, each with the content key of what was read
+    from disk ("" for a text; runs in a worker process).
 
     Each job is a file's content, its bases and the line ranges of the units wanted
     (``None`` for the whole module).
     """
     results = []
     for content, bases, ranges in jobs:
-        data = _read(content)
+        data, key = _read(content)
         folded = folded_bytes(data, bases, root_module)
         offsets = line_offsets(folded)
         sets = [shingle_set(lines_tokens(folded, offsets, lines), shingle) for lines in ranges]
-        results.append((zlib.crc32(data), sets))
+        results.append((key, sets))
     return results
 
 
-def _read(content: _Content) -> bytes:
+def _read(content: _Content) -> tuple[bytes, str]:
+    """The text, and its content key when it was read from disk (else "")."""
     if isinstance(content, bytes):
-        return content
-    with open(content, "rb") as file:
-        return file.read()
+        return content, ""
+    with open(content.path, "rb") as file:
+        data = file.read()
+    return data, _content_key(content.salt, data)
 
 
 def _chunks(jobs: Sequence[Any]) -> list[list[Any]]:
@@ -462,7 +478,7 @@ def _chunks(jobs: Sequence[Any]) -> list[list[Any]]:
             size = 0
         chunks[-1].append(job)
         content = job[0]
-        size += len(content) if isinstance(content, bytes) else os.stat(content).st_size
+        size += len(content) if isinstance(content, bytes) else os.stat(content.path).st_size
     return chunks if chunks[0] else []
 
 
@@ -481,7 +497,7 @@ class _Workers:
         self.settings = settings
         self.chunks: list[list[_Job]] = _chunks(jobs)
         self.pool: ProcessPoolExecutor | None = None
-        self.futures: dict[Future[list[tuple[int, list[Any]]]], int] = {}
+        self.futures: dict[Future[list[tuple[str, list[Any]]]], int] = {}
         if workers > 1 and len(jobs) >= MIN_POOL_FILES:
             # Imported here: a warm scan starts no process and need not pay for it.
             from concurrent.futures import ProcessPoolExecutor
@@ -498,8 +514,8 @@ class _Workers:
             except (OSError, NotImplementedError):  # no processes here: work in this one
                 self.close()
 
-    def results(self, progress: Progress | None) -> list[tuple[int, list[Any]]]:
-        """The checksum and record of every job, in job order."""
+    def results(self, progress: Progress | None) -> list[tuple[str, list[Any]]]:
+        """The content key read and the record of every job, in job order."""
         if self.pool is None:
             records = []
             for done, job in enumerate(self.jobs, start=1):
@@ -507,7 +523,9 @@ class _Workers:
                 if progress is not None:
                     progress("fingerprints", done, len(self.jobs))
             return records
-        by_chunk: list[list[tuple[int, list[Any]]]] = [[] for _ in self.chunks]
+        from concurrent.futures import as_completed
+
+        by_chunk: list[list[tuple[str, list[Any]]]] = [[] for _ in self.chunks]
         done = 0
         for future in as_completed(self.futures):
             index = self.futures[future]
@@ -592,8 +610,8 @@ class _File:
     project: int | None  # None for a master version
     path: str
     bases: tuple[str, ...]
-    disk_path: str | None  # project files; master texts come from the history index
-    checksum: int | None  # project files: the CRC-32 of the content first read
+    on_disk: _OnDisk | None  # project files; master texts come from the history index
+    key: str | None  # project files: the content key of what the scan first read
     lineage: str | None = None
     declared: CopyDrift | None = None
     version: Version | None = None  # master versions
@@ -752,7 +770,7 @@ class _Scanner:
                     except (ValueError, TypeError, KeyError, IndexError, AttributeError):
                         pass  # recomputed below
                 if key not in pending:
-                    jobs.append((source.disk_path(i), source.bases, True))
+                    jobs.append((source.on_disk(i), source.bases, True))
                     pending[key] = []
                 pending[key].append((source, i))
         return jobs, list(pending.values())
@@ -808,14 +826,14 @@ class _Scanner:
         return jobs, todo
 
     def _store_prints(
-        self, records: list[tuple[int, list[Any]]], slots: Sequence[Any], kind: str
+        self, records: list[tuple[str, list[Any]]], slots: Sequence[Any], kind: str
     ) -> None:
         fresh = {}
-        for slot, (checksum, record) in zip(slots, records, strict=True):
+        for slot, (read, record) in zip(slots, records, strict=True):
             found = _print_from_json(record)
             if kind == "scan-file":
                 source, first = slot[0]  # the file the job read
-                _check_unchanged(source.disk_path(first), checksum, source.checksums[first])
+                _check_unchanged(source.on_disk(first).path, read, source.keys[first])
                 for source, i in slot:
                     source.prints[i] = found
                     fresh[source.keys[i]] = record
@@ -851,8 +869,8 @@ class _Scanner:
                         i,
                         rel,
                         source.bases,
-                        source.disk_path(n),
-                        source.checksums[n],
+                        source.on_disk(n),
+                        source.keys[n],
                         lineage,
                         copy if lineage else None,
                         print=found,
@@ -1122,10 +1140,10 @@ class _Scanner:
         results = self.workers.submit(_shingle_records, jobs, self.settings.shingle)
 
         def keep() -> None:
-            for (source, keys), (checksum, arrays) in zip(order, results(), strict=True):
+            for (source, keys), (read, arrays) in zip(order, results(), strict=True):
                 f = self.files[source]
-                if f.disk_path is not None:
-                    _check_unchanged(f.disk_path, checksum, f.checksum)
+                if f.on_disk is not None:
+                    _check_unchanged(f.on_disk.path, read, f.key)
                 self.shingles.update(zip(keys, arrays, strict=True))
 
         return keep
@@ -1133,8 +1151,8 @@ class _Scanner:
     def _content(self, source: int) -> _Content:
         """A file's path on disk, or a master version's text."""
         f = self.files[source]
-        if f.disk_path is not None:
-            return f.disk_path
+        if f.on_disk is not None:
+            return f.on_disk
         assert self.inc is not None and f.version is not None and f.version.blob
         return self.inc.index.texts([f.version.blob]).get(f.version.blob, b"")
 
@@ -1305,13 +1323,13 @@ class _Scanner:
         return links
 
 
-def _check_unchanged(path: str, checksum: int, expected: int | None) -> None:
+def _check_unchanged(path: str, key: str, expected: str | None) -> None:
     """Fail when a worker read other content than the scan first hashed.
 
     Raises:
         FileChangedError: the file changed while the scan ran.
     """
-    if checksum != expected:
+    if key != expected:
         raise FileChangedError("changed while the scan read it; scan again", path)
 
 

@@ -137,15 +137,20 @@ def test_unreadable_cache_entries_are_recomputed(fleet: Fleet, tmp_path: Path):
 def test_a_file_that_changes_while_it_is_read_fails_the_scan_and_caches_nothing(
     fleet: Fleet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    original = scan_module._read
+    for project in fleet.projects:
+        shutil.copytree(project, tmp_path / project.name)
+    projects = [tmp_path / p.name for p in fleet.projects]
+    original = scan_module._read_project
 
-    def edited_meanwhile(content: bytes | str) -> bytes:
-        data = original(content)
-        return data + b"\n# edited\n" if str(content).endswith("strutils.py") else data
+    def edited_once_hashed(path: Path, *args: Any) -> Any:
+        source = original(path, *args)
+        for changed in path.rglob("strutils.py"):  # after the scan hashed it
+            changed.write_text(changed.read_text() + "\n# edited meanwhile\n")
+        return source
 
-    monkeypatch.setattr(scan_module, "_read", edited_meanwhile)
+    monkeypatch.setattr(scan_module, "_read_project", edited_once_hashed)
     cache = Cache(tmp_path / "cache")
 
-    with pytest.raises(FileChangedError, match="changed while the scan read it"):
-        scan_projects(fleet.projects, ScanOptions(), cache=cache)
+    with pytest.raises(FileChangedError, match="strutils.py: changed while the scan read it"):
+        scan_projects(projects, ScanOptions(), cache=cache)
     assert "scan-file" not in _kinds(tmp_path / "cache")
