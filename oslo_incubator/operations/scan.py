@@ -171,13 +171,8 @@ def _scan(
                     return _report_from_json(cached, options)
                 except (ValueError, KeyError, TypeError, IndexError, AttributeError):
                     pass  # an unreadable entry is recomputed, never trusted
-        inc = None
-        if incubator is not None:
-            # Imported here: drift's history machinery costs a warm scan a fifth of its time.
-            from oslo_incubator.operations.drift import open_incubator
-
-            inc = open_incubator(incubator, package_root, cache)
-        report = _Scanner(sources, options, inc, root_module, cache, dates, progress).run()
+        scanner = _Scanner(sources, options, incubator, package_root, cache, dates, progress)
+        report = scanner.run()
     finally:
         dates.close()
     if cache is not None:
@@ -485,20 +480,26 @@ def _chunks(jobs: Sequence[Any]) -> list[list[Any]]:
 class _Workers:
     """Fingerprint jobs on worker processes, or here when there are few of them.
 
-    The processes start (fork) as soon as the jobs are submitted, before any thread
-    of this scan exists.
+    Jobs come in batches (:meth:`add`): the project files first, so that the workers
+    start on them while the incubator's history is read. The processes start (fork)
+    with the first large batch, before any thread of this scan exists.
     """
 
-    def __init__(
-        self, jobs: list[_Job], root_module: str, settings: FingerprintSettings, workers: int
-    ):
-        self.jobs = jobs
+    def __init__(self, root_module: str, settings: FingerprintSettings, workers: int):
         self.root_module = root_module
         self.settings = settings
-        self.chunks: list[list[_Job]] = _chunks(jobs)
+        self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
-        self.futures: dict[Future[list[tuple[str, list[Any]]]], int] = {}
-        if workers > 1 and len(jobs) >= MIN_POOL_FILES:
+        self.count = 0  # jobs added so far
+        self.here: list[tuple[int, _Job]] = []  # jobs for this process, by job index
+        # A chunk's results, and the index of its first job and how many it holds.
+        self.futures: dict[Future[list[tuple[str, list[Any]]]], tuple[int, int]] = {}
+
+    def add(self, jobs: list[_Job]) -> None:
+        """Start fingerprinting ``jobs``; their indexes follow those of earlier batches."""
+        first = self.count
+        self.count += len(jobs)
+        if self.pool is None and self.workers > 1 and len(jobs) >= MIN_POOL_FILES:
             # Imported here: a warm scan starts no process and need not pay for it.
             from concurrent.futures import ProcessPoolExecutor
 
@@ -507,33 +508,44 @@ class _Workers:
             import numpy  # noqa: F401
 
             try:
-                self.pool = ProcessPoolExecutor(max_workers=min(workers, len(self.chunks)))
-                for i, chunk in enumerate(self.chunks):
-                    future = self.pool.submit(_fingerprint_records, chunk, root_module, settings)
-                    self.futures[future] = i
+                self.pool = ProcessPoolExecutor(max_workers=self.workers)
+                self._submit(jobs, first)
+                return
             except (OSError, NotImplementedError):  # no processes here: work in this one
                 self.close()
-
-    def results(self, progress: Progress | None) -> list[tuple[str, list[Any]]]:
-        """The content key read and the record of every job, in job order."""
         if self.pool is None:
-            records = []
-            for done, job in enumerate(self.jobs, start=1):
-                records += _fingerprint_records([job], self.root_module, self.settings)
-                if progress is not None:
-                    progress("fingerprints", done, len(self.jobs))
-            return records
-        from concurrent.futures import as_completed
+            self.here += enumerate(jobs, start=first)
+        else:
+            self._submit(jobs, first)
 
-        by_chunk: list[list[tuple[str, list[Any]]]] = [[] for _ in self.chunks]
+    def _submit(self, jobs: list[_Job], first: int) -> None:
+        assert self.pool is not None
+        for chunk in _chunks(jobs):
+            future = self.pool.submit(_fingerprint_records, chunk, self.root_module, self.settings)
+            self.futures[future] = (first, len(chunk))
+            first += len(chunk)
+
+    def completed(
+        self, progress: Progress | None
+    ) -> Iterator[tuple[int, list[tuple[str, list[Any]]]]]:
+        """The content key read and the record of every job, a chunk at a time as the
+        workers finish them: (index of the chunk's first job, its results)."""
         done = 0
-        for future in as_completed(self.futures):
-            index = self.futures[future]
-            by_chunk[index] = future.result()
-            done += len(self.chunks[index])
+        for index, job in self.here:
+            yield index, _fingerprint_records([job], self.root_module, self.settings)
+            done += 1
             if progress is not None:
-                progress("fingerprints", done, len(self.jobs))
-        return [record for chunk in by_chunk for record in chunk]
+                progress("fingerprints", done, self.count)
+        self.here = []
+        if self.futures:
+            from concurrent.futures import as_completed
+
+            for future in as_completed(self.futures):
+                first, size = self.futures[future]
+                yield first, future.result()
+                done += size
+                if progress is not None:
+                    progress("fingerprints", done, self.count)
 
     def submit(
         self, func: Callable[..., list[Any]], jobs: list[Any], *args: Any
@@ -672,16 +684,18 @@ class _Scanner:
         self,
         projects: list[_ProjectSource],
         options: ScanOptions,
-        inc: Incubator | None,
-        root_module: str,
+        incubator: Path | None,
+        package_root: str,
         cache: Cache | None,
         dates: _AddedDates,
         progress: Progress | None,
     ):
         self.projects = projects
         self.options = options
-        self.inc = inc
-        self.root_module = root_module
+        self.incubator = incubator
+        self.package_root = package_root
+        self.inc: Incubator | None = None  # opened once the workers have work
+        self.root_module = package_root.strip("/").replace("/", ".")
         self.cache = cache
         self.dates = dates
         self.progress = progress
@@ -697,16 +711,25 @@ class _Scanner:
     # The steps, in order
 
     def run(self) -> ScanReport:
-        masters = self._master_files()
+        """The scan, the incubator's part (when there is one) started once the workers
+        have the projects' files."""
         project_jobs, project_slots = self._project_jobs()
-        master_jobs, master_slots = self._master_jobs(masters)
-        workers = _Workers(project_jobs + master_jobs, self.root_module, self.settings,
-                           self.options.jobs)  # fmt: skip
+        workers = _Workers(self.root_module, self.settings, self.options.jobs)
+        workers.add(project_jobs)
         try:
+            if self.incubator is not None:
+                # Imported here: drift's history machinery costs a warm scan a fifth of
+                # its time.
+                from oslo_incubator.operations.drift import open_incubator
+
+                self.inc = open_incubator(self.incubator, self.package_root, self.cache)
+            masters = self._master_files()
+            master_jobs, master_slots = self._master_jobs(masters)
+            workers.add(master_jobs)
             drift = self._drift()  # while the workers fingerprint
-            records = workers.results(self.progress)
-            self._store_prints(records[: len(project_jobs)], project_slots, "scan-file")
-            self._store_prints(records[len(project_jobs) :], master_slots, "scan-master")
+            # Each chunk is taken in as it comes, while the workers go on with the rest.
+            for first, records in workers.completed(self.progress):
+                self._store_prints(first, records, project_slots, master_slots)
             self._collect_files(drift, masters)
             self.workers = workers  # the same processes tokenise again to verify pairs
             # The workers tokenise the modules' candidates while the symbols' are found.
@@ -826,23 +849,29 @@ class _Scanner:
         return jobs, todo
 
     def _store_prints(
-        self, records: list[tuple[str, list[Any]]], slots: Sequence[Any], kind: str
+        self,
+        first: int,
+        records: list[tuple[str, list[Any]]],
+        project_slots: list[list[tuple[_ProjectSource, int]]],
+        master_slots: list[tuple[_File, str]],
     ) -> None:
-        fresh = {}
-        for slot, (read, record) in zip(slots, records, strict=True):
+        """Keep the fingerprints of jobs ``first`` on, where they belong and in the cache."""
+        fresh: dict[str, dict[str, Any]] = {"scan-file": {}, "scan-master": {}}
+        for job, (read, record) in enumerate(records, start=first):
             found = _print_from_json(record)
-            if kind == "scan-file":
-                source, first = slot[0]  # the file the job read
-                _check_unchanged(source.on_disk(first).path, read, source.keys[first])
-                for source, i in slot:
+            if job < len(project_slots):
+                source, i = project_slots[job][0]  # the file the job read
+                _check_unchanged(source.on_disk(i).path, read, source.keys[i])
+                for source, i in project_slots[job]:
                     source.prints[i] = found
-                    fresh[source.keys[i]] = record
+                    fresh["scan-file"][source.keys[i]] = record
             else:
-                master, key = slot
+                master, key = master_slots[job - len(project_slots)]
                 master.print = found
-                fresh[key] = record
-        if self.cache is not None and fresh:
-            self.cache.put_many(kind, fresh)
+                fresh["scan-master"][key] = record
+        for kind, entries in fresh.items():
+            if self.cache is not None and entries:
+                self.cache.put_many(kind, entries)
 
     def _drift(self) -> dict[int, list[CopyDrift]]:
         found: dict[int, list[CopyDrift]] = {}
