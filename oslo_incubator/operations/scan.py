@@ -39,7 +39,7 @@ from oslo_incubator.analysis.fingerprint import (
 )
 from oslo_incubator.analysis.imports import innermost_module, resolve_relative
 from oslo_incubator.analysis.maintainers import fate_of
-from oslo_incubator.history.git import RunningGit, resolve_commit
+from oslo_incubator.history.git import RunningGit, read_blobs, resolve_commit
 from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT, ProjectConfig
 from oslo_incubator.model.drift import CopyDrift, DriftStatus
 from oslo_incubator.model.errors import FileChangedError, GitError
@@ -414,18 +414,25 @@ class _OnDisk(NamedTuple):
     salt: bytes
 
 
-_Content = bytes | _OnDisk  # a master version's text, or a project file
+class _InRepo(NamedTuple):
+    """A master version a worker reads from the incubator's repository."""
+
+    repo: str
+    blob: str
+
+
+_Content = _OnDisk | _InRepo
 _Job = tuple[_Content, tuple[str, ...], bool]  # content, bases to fold, find symbols
+_BLOB_SIZE = 16 * 1024  # what a master version is taken to weigh when chunking
 
 
 def _fingerprint_records(
     jobs: list[_Job], root_module: str, settings: FingerprintSettings
 ) -> list[tuple[str, list[Any]]]:
     """Fingerprint several files into their cache form, each with the content key
-    of what was read from disk ("" for a text; runs in a worker process)."""
+    of what was read from disk ("" for a master version; runs in a worker process)."""
     found = []
-    for content, bases, symbols in jobs:
-        data, key = _read(content)
+    for (data, key), (_, bases, symbols) in zip(_read_all(jobs), jobs, strict=True):
         found.append(
             (key, _print_to_json(fingerprint(data, bases, root_module, settings, symbols)))
         )
@@ -445,8 +452,7 @@ def _shingle_records(
     (``None`` for the whole module).
     """
     results = []
-    for content, bases, ranges in jobs:
-        data, key = _read(content)
+    for (data, key), (_, bases, ranges) in zip(_read_all(jobs), jobs, strict=True):
         folded = folded_bytes(data, bases, root_module)
         offsets = line_offsets(folded)
         sets = [shingle_set(lines_tokens(folded, offsets, lines), shingle) for lines in ranges]
@@ -454,13 +460,23 @@ def _shingle_records(
     return results
 
 
-def _read(content: _Content) -> tuple[bytes, str]:
-    """The text, and its content key when it was read from disk (else "")."""
-    if isinstance(content, bytes):
-        return content, ""
-    with open(content.path, "rb") as file:
-        data = file.read()
-    return data, _content_key(content.salt, data)
+def _read_all(jobs: Sequence[tuple[Any, ...]]) -> list[tuple[bytes, str]]:
+    """The text of each job's content (its first item), and its content key when it
+    was read from disk (else ""). Master versions are read with one git process."""
+    blobs: dict[str, list[str]] = {}
+    for content, *_ in jobs:
+        if isinstance(content, _InRepo):
+            blobs.setdefault(content.repo, []).append(content.blob)
+    texts = {repo: read_blobs(Path(repo), wanted) for repo, wanted in blobs.items()}
+    found = []
+    for content, *_ in jobs:
+        if isinstance(content, _InRepo):
+            found.append((texts[content.repo].get(content.blob, b""), ""))
+        else:
+            with open(content.path, "rb") as file:
+                data = file.read()
+            found.append((data, _content_key(content.salt, data)))
+    return found
 
 
 def _chunks(jobs: Sequence[Any]) -> list[list[Any]]:
@@ -473,7 +489,7 @@ def _chunks(jobs: Sequence[Any]) -> list[list[Any]]:
             size = 0
         chunks[-1].append(job)
         content = job[0]
-        size += len(content) if isinstance(content, bytes) else os.stat(content.path).st_size
+        size += _BLOB_SIZE if isinstance(content, _InRepo) else os.stat(content.path).st_size
     return chunks if chunks[0] else []
 
 
@@ -724,8 +740,7 @@ class _Scanner:
 
                 self.inc = open_incubator(self.incubator, self.package_root, self.cache)
             masters = self._master_files()
-            master_jobs, master_slots = self._master_jobs(masters)
-            workers.add(master_jobs)
+            master_slots = self._add_master_jobs(workers, masters)
             drift = self._drift()  # while the workers fingerprint
             # Each chunk is taken in as it comes, while the workers go on with the rest.
             for first, records in workers.completed(self.progress):
@@ -815,6 +830,13 @@ class _Scanner:
                     seen.add(version.blob)
         return found
 
+    def _add_master_jobs(self, workers: _Workers, masters: list[_File]) -> list[tuple[_File, str]]:
+        """Give the workers the master versions not in the cache (they read the texts
+        from the repository themselves); where each result goes."""
+        jobs, slots = self._master_jobs(masters)
+        workers.add(jobs)
+        return slots
+
     def _master_jobs(self, masters: list[_File]) -> tuple[list[_Job], list[tuple[_File, str]]]:
         if self.inc is None:
             return [], []
@@ -839,13 +861,7 @@ class _Scanner:
                 except (ValueError, TypeError, KeyError, IndexError, AttributeError):
                     pass
             todo.append((f, key))
-        texts = self.inc.index.texts(
-            f.version.blob for f, _ in todo if f.version and f.version.blob
-        )
-        jobs: list[_Job] = [
-            (texts.get(f.version.blob or "", b"") if f.version else b"", (), f.newest)
-            for f, _ in todo
-        ]
+        jobs: list[_Job] = [(self._content(f), (), f.newest) for f, _ in todo]
         return jobs, todo
 
     def _store_prints(
@@ -1161,7 +1177,7 @@ class _Scanner:
             f = self.files[source]
             ranges = [None if u.grain is Grain.MODULE else (u.print.start, u.print.end)
                       for u in wanted.values()]  # fmt: skip
-            jobs.append((self._content(source), f.bases, ranges))
+            jobs.append((self._content(f), f.bases, ranges))
             order.append((source, list(wanted)))
         if not jobs:
             return lambda: None
@@ -1177,13 +1193,12 @@ class _Scanner:
 
         return keep
 
-    def _content(self, source: int) -> _Content:
-        """A file's path on disk, or a master version's text."""
-        f = self.files[source]
+    def _content(self, f: _File) -> _Content:
+        """Where a worker reads a file: on disk, or in the incubator's repository."""
         if f.on_disk is not None:
             return f.on_disk
         assert self.inc is not None and f.version is not None and f.version.blob
-        return self.inc.index.texts([f.version.blob]).get(f.version.blob, b"")
+        return _InRepo(str(self.inc.index.repo), f.version.blob)
 
     # From groups to families
 
