@@ -759,6 +759,7 @@ class _Scanner:
                 for n, group in enumerate(modules)
                 for u in group.units
             }
+            imported = self._imported_files()  # while the workers tokenise
             symbol_shingles()
             symbols = self._settle(proposed_symbols)
             added = self.dates.result(self.projects)
@@ -786,7 +787,7 @@ class _Scanner:
             ),
             families=tuple(families),
             candidates=tuple(_rank_candidates(families)),
-            imports=tuple(self._import_links(families)),
+            imports=tuple(self._import_links(families, imported)),
             incubator=info,
             options=self.options,
         )
@@ -1338,32 +1339,45 @@ class _Scanner:
 
     # Imports of copies by project code
 
-    def _import_links(self, families: list[Family]) -> list[ImportLink]:
-        copied = {
-            (m.project, m.path) for f in families if f.grain is Grain.MODULE for m in f.members
-        }
-        links = []
+    def _imported_files(self) -> list[list[tuple[str, int]]]:
+        """For each file of each project, the project files it imports, each once
+        with the line of its first import, in order (the families are not needed)."""
+        found = []
         for source in self.projects:
             modules = {_module_name(rel): rel for rel in source.paths}
             resolved: dict[tuple[int, str, tuple[str, ...], str], list[str]] = {}
-            for rel, found in zip(source.paths, source.prints, strict=True):
-                if found is None or (source.name, rel) in copied:
-                    continue  # project code only: not a copy itself
+            for rel, printed in zip(source.paths, source.prints, strict=True):
                 package = _module_name(rel)
                 if not rel.endswith("__init__.py"):
                     package = package.rpartition(".")[0]
-                seen: set[str] = set()
-                for statement in found.imports:
+                imported: dict[str, int] = {}
+                for statement in printed.imports if printed is not None else ():
                     # Files of one package import alike: resolve each statement once.
                     memo = (statement.level, statement.module, statement.names, package)
                     targets = resolved.get(memo)
                     if targets is None:
                         targets = resolved[memo] = _import_targets(statement, package, modules)
                     for target in targets:
-                        path = modules[target]
-                        if (source.name, path) in copied and path not in seen:
-                            seen.add(path)
-                            links.append(ImportLink(source.name, rel, path, statement.line))
+                        imported.setdefault(modules[target], statement.line)
+                found.append(list(imported.items()))
+        return found
+
+    def _import_links(
+        self, families: list[Family], imported: list[list[tuple[str, int]]]
+    ) -> list[ImportLink]:
+        """Project code (not copies) importing copies, from :meth:`_imported_files`."""
+        copied = {
+            (m.project, m.path) for f in families if f.grain is Grain.MODULE for m in f.members
+        }
+        links = []
+        files = iter(imported)
+        for source in self.projects:
+            for rel in source.paths:
+                targets = next(files)
+                if (source.name, rel) in copied:
+                    continue  # project code only: not a copy itself
+                links += [ImportLink(source.name, rel, path, line)
+                          for path, line in targets if (source.name, path) in copied]  # fmt: skip
         return links
 
 
