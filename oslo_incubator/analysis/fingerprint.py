@@ -54,7 +54,9 @@ if TYPE_CHECKING:
     Hashes = npt.NDArray[np.uint64]
 
 DEFAULT_SETTINGS = FingerprintSettings()
-MIN_SIGNED_TOKENS = 10  # smaller symbols get no MinHash signature (exact matches only)
+# Smaller symbols get no MinHash signature (exact matches only). Above the longest
+# shingle, so a signed unit always has windows of its own.
+MIN_SIGNED_TOKENS = 10
 _MASK32 = (1 << 32) - 1
 _DENSIFY_STEP = 0x9E3779B1  # odd, so filled bins of different offsets differ
 # One odd 64-bit multiplier per position in a shingle (SplitMix64/xxHash constants).
@@ -237,7 +239,7 @@ def estimate(sig_a: bytes, sig_b: bytes) -> float:
 
 
 def candidate_pairs(
-    signatures: Sequence[bytes], open_units: Sequence[bool], bands: int, min_estimate: float
+    signed: Sequence[bytes], open_units: Sequence[bool], bands: int, min_estimate: float
 ) -> list[tuple[int, int, float]]:
     """Locality-sensitive hashing: the pairs of units worth comparing exactly.
 
@@ -247,19 +249,19 @@ def candidate_pairs(
     ``min_estimate``.
 
     Args:
-        signatures: equally long :func:`signature` results, one per unit.
+        signed: equally long :func:`signature` results, one per unit.
         open_units: whether each unit still looks for a family.
         bands: how many bands a signature is cut into.
         min_estimate: the least estimate worth an exact comparison.
 
     Returns:
-        ``(i, j, estimate)`` with ``i < j`` indexes into ``signatures``, sorted.
+        ``(i, j, estimate)`` with ``i < j`` indexes into ``signed``, sorted.
     """
     import numpy as np
 
-    if len(signatures) < 2:
+    if len(signed) < 2:
         return []
-    matrix = np.frombuffer(b"".join(signatures), dtype="<u4").reshape(len(signatures), -1)
+    matrix = np.frombuffer(b"".join(signed), dtype="<u4").reshape(len(signed), -1)
     width = matrix.shape[1] // bands
     is_open = list(open_units)
     proposed: set[tuple[int, int]] = set()

@@ -122,6 +122,7 @@ def scan_projects(
     Raises:
         ConfigError: a project's configuration file is malformed.
         GitError: ``incubator`` is not a git repository.
+        FileChangedError: a file changed while the scan read it.
     """
     with _few_collections():
         return _scan(projects, options or ScanOptions(), incubator, package_root, cache, progress)
