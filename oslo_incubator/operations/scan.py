@@ -474,8 +474,12 @@ def _read_all(jobs: Sequence[tuple[Any, ...]]) -> list[tuple[bytes, str]]:
         if isinstance(content, _InRepo):
             found.append((texts[content.repo].get(content.blob, b""), ""))
         else:
-            with open(content.path, "rb") as file:
-                data = file.read()
+            try:
+                with open(content.path, "rb") as file:
+                    data = file.read()
+            except OSError:  # gone since the scan hashed it: the key check fails
+                found.append((b"", ""))
+                continue
             found.append((data, _content_key(content.salt, data)))
     return found
 

@@ -158,3 +158,23 @@ def test_a_file_that_changes_while_it_is_read_fails_the_scan_and_caches_nothing_
     assert "scan-report" not in _kinds(tmp_path / "cache")
     again = scan_projects(projects, ScanOptions(), cache=cache)
     assert again == scan_projects(projects, ScanOptions())  # as if nothing had been cached
+
+
+def test_a_file_deleted_while_the_scan_runs_fails_it_as_bad_input(
+    fleet: Fleet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    for project in fleet.projects:
+        shutil.copytree(project, tmp_path / project.name)
+    projects = [tmp_path / p.name for p in fleet.projects]
+    original = scan_module._read_project
+
+    def deleted_once_hashed(path: Path, *args: Any) -> Any:
+        source = original(path, *args)
+        for gone in path.rglob("strutils.py"):
+            gone.unlink()
+        return source
+
+    monkeypatch.setattr(scan_module, "_read_project", deleted_once_hashed)
+
+    with pytest.raises(FileChangedError, match="strutils.py: changed while the scan read it"):
+        scan_projects(projects, ScanOptions(), cache=Cache(tmp_path / "cache"))
