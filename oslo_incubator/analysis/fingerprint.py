@@ -35,7 +35,7 @@ import struct
 import zlib
 from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import accumulate, chain, compress, count, repeat
+from itertools import accumulate, compress, count, repeat
 from typing import TYPE_CHECKING
 
 from oslo_incubator.analysis.normalise import decode, fold, is_trivial
@@ -433,12 +433,15 @@ class _Layout:
     """Lines, multi-line strings and top-level statements of one folded text."""
 
     def __init__(self, text: bytes):
+        import numpy as np
+
         self.text = text
-        self.lines = text.split(b"\n")
-        self.offsets: list[int] = [
-            0,
-            *map(operator.add, accumulate(map(len, self.lines)), count(1)),
-        ]
+        newlines = np.flatnonzero(np.frombuffer(text, dtype=np.uint8) == 0x0A)
+        # Where each line starts, then one past the end of the text: found in C, where
+        # splitting into lines and adding up their lengths is a Python call per line.
+        self._offsets = np.concatenate(([0], newlines + 1, [len(text) + 1]))
+        self.offsets: list[int] = self._offsets.tolist()
+        self.line_count = len(self.offsets) - 1
         # Split into code, string-or-comment, code, ... and keep the strings that span
         # lines; every step iterates in C (a Python loop over matches costs twice this).
         pieces = _STRINGY.split(text)
@@ -453,6 +456,10 @@ class _Layout:
             self._string_starts.append(ends[i - 1])
             self._string_ends.append(ends[i])
 
+    def line(self, number: int) -> bytes:
+        """The text of 1-based line ``number``, without its newline."""
+        return self.text[self.offsets[number - 1] : self.offsets[number] - 1]
+
     def offset(self, line: int) -> int:
         """Where 1-based ``line`` starts (the end of the text past the last line)."""
         return self.offsets[min(max(line, 1), len(self.offsets)) - 1]
@@ -464,23 +471,26 @@ class _Layout:
 
     def statement_starts(self) -> list[int]:
         """1-based lines where a top-level statement starts."""
-        starts = []
+        import numpy as np
+
         first = [0] if self.text and self.text[0] not in _STATEMENT_FIRST else []
-        after_newline = (match.start() + 1 for match in _STATEMENT_START.finditer(self.text))
-        for position in chain(first, after_newline):
-            if self.in_string(position):
-                continue
-            line = bisect_right(self.offsets, position)
-            if not self._continues(line):
-                starts.append(line)
-        return starts
+        found = first + [m.start() + 1 for m in _STATEMENT_START.finditer(self.text)]
+        if not found:
+            return []
+        positions = np.array(found)
+        lines = np.searchsorted(self._offsets, positions, side="right")
+        if self._string_starts:  # leave out the line starts inside multi-line strings
+            inside = np.searchsorted(self._string_starts, positions, side="right") - 1
+            ends = np.array(self._string_ends)[np.maximum(inside, 0)]
+            lines = lines[(inside < 0) | (positions >= ends)]
+        return [line for line in lines.tolist() if not self._continues(line)]
 
     def _continues(self, line: int) -> bool:
         """Whether 1-based ``line`` continues the statement of the code line before it:
         that line ends with a backslash, an opening bracket, a comma or an operator."""
-        previous = line - 2
-        while previous >= 0:
-            text = self.lines[previous]
+        previous = line - 1
+        while previous >= 1:
+            text = self.line(previous)
             if text.rstrip().endswith(b"\\"):
                 return True
             code = text.split(b"#", 1)[0].rstrip() if b"#" in text else text.rstrip()
@@ -495,14 +505,14 @@ class _Layout:
         found = []
         decorated: int | None = None
         for i, line in enumerate(starts):
-            text = self.lines[line - 1]
+            text = self.line(line)
             if text.startswith(b"@"):
                 decorated = line if decorated is None else decorated
                 continue
             match = _DEFINITION.match(text)
             if match is not None:
-                last = starts[i + 1] - 1 if i + 1 < len(starts) else len(self.lines)
-                while last > line and _is_blank_or_comment(self.lines[last - 1]):
+                last = starts[i + 1] - 1 if i + 1 < len(starts) else self.line_count
+                while last > line and _is_blank_or_comment(self.line(last)):
                     last -= 1
                 kind = UnitKind.FUNCTION if match.group(1) else UnitKind.CLASS
                 first = line if decorated is None else decorated
