@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -134,21 +135,32 @@ def test_unreadable_cache_entries_are_recomputed(fleet: Fleet, tmp_path: Path):
     assert found == expected
 
 
+def _touch_strutils_once_hashed(
+    fleet: Fleet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, touch: Callable[[Path], Any]
+) -> list[Path]:
+    """Copies of the fleet whose ``strutils.py`` files ``touch`` changes right after
+    the scan hashed them, before its workers read them again."""
+    for project in fleet.projects:
+        shutil.copytree(project, tmp_path / project.name)
+    original = scan_module._read_project
+
+    def touched_once_hashed(path: Path, *args: Any) -> Any:
+        source = original(path, *args)
+        for found in path.rglob("strutils.py"):
+            touch(found)
+        return source
+
+    monkeypatch.setattr(scan_module, "_read_project", touched_once_hashed)
+    return [tmp_path / p.name for p in fleet.projects]
+
+
 def test_a_file_that_changes_while_it_is_read_fails_the_scan_and_caches_nothing_wrong(
     fleet: Fleet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    for project in fleet.projects:
-        shutil.copytree(project, tmp_path / project.name)
-    projects = [tmp_path / p.name for p in fleet.projects]
-    original = scan_module._read_project
+    def edit(path: Path) -> None:
+        path.write_text(path.read_text() + "\n# edited meanwhile\n")
 
-    def edited_once_hashed(path: Path, *args: Any) -> Any:
-        source = original(path, *args)
-        for changed in path.rglob("strutils.py"):  # after the scan hashed it
-            changed.write_text(changed.read_text() + "\n# edited meanwhile\n")
-        return source
-
-    monkeypatch.setattr(scan_module, "_read_project", edited_once_hashed)
+    projects = _touch_strutils_once_hashed(fleet, tmp_path, monkeypatch, edit)
     cache = Cache(tmp_path / "cache")
 
     with pytest.raises(FileChangedError, match="strutils.py: changed while the scan read it"):
@@ -163,18 +175,7 @@ def test_a_file_that_changes_while_it_is_read_fails_the_scan_and_caches_nothing_
 def test_a_file_deleted_while_the_scan_runs_fails_it_as_bad_input(
     fleet: Fleet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    for project in fleet.projects:
-        shutil.copytree(project, tmp_path / project.name)
-    projects = [tmp_path / p.name for p in fleet.projects]
-    original = scan_module._read_project
-
-    def deleted_once_hashed(path: Path, *args: Any) -> Any:
-        source = original(path, *args)
-        for gone in path.rglob("strutils.py"):
-            gone.unlink()
-        return source
-
-    monkeypatch.setattr(scan_module, "_read_project", deleted_once_hashed)
+    projects = _touch_strutils_once_hashed(fleet, tmp_path, monkeypatch, Path.unlink)
 
     with pytest.raises(FileChangedError, match="strutils.py: changed while the scan read it"):
         scan_projects(projects, ScanOptions(), cache=Cache(tmp_path / "cache"))
