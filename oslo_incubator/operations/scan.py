@@ -205,11 +205,12 @@ class _ProjectSource:
     paths: list[str]
     salt: bytes  # what a content key hashes before the content
     keys: list[str]  # content keys, by path
+    sizes: list[int]  # bytes, by path
     prints: list[FilePrint | None] = field(default_factory=list)
 
     def on_disk(self, i: int) -> _OnDisk:
         """Where file ``i`` is, to be read again."""
-        return _OnDisk(os.path.join(str(self.path), self.paths[i]), self.salt)
+        return _OnDisk(os.path.join(str(self.path), self.paths[i]), self.salt, self.sizes[i])
 
 
 def _unique(projects: Sequence[Path]) -> list[Path]:
@@ -256,14 +257,18 @@ def _read_project(
     paths = python_files(path)
     salt = "\0".join([_settings_key(settings, root_module), ",".join(bases), "file"]).encode()
     keys = []
+    sizes = []
     root = str(path)
     # Contents are hashed and let go: workers read a file again when it needs work,
     # which costs less than holding a whole fleet's text here (and sending it there).
     for rel in paths:
         with open(os.path.join(root, rel), "rb") as file:  # a seventh cheaper than pathlib
-            keys.append(_content_key(salt, file.read()))
+            content = file.read()
+        keys.append(_content_key(salt, content))
+        sizes.append(len(content))
     name = path.resolve().name
-    return _ProjectSource(path, name, config, bases, head, config_digest, paths, salt, keys)
+    return _ProjectSource(path, name, config, bases, head, config_digest, paths, salt, keys,
+                          sizes)  # fmt: skip
 
 
 def _content_key(salt: bytes, content: bytes) -> str:
@@ -409,10 +414,12 @@ class _AddedDates:
 
 
 class _OnDisk(NamedTuple):
-    """A project file a worker reads, and what its content key hashes first."""
+    """A project file a worker reads, what its content key hashes first, and its size
+    when the scan hashed it."""
 
     path: str
     salt: bytes
+    size: int
 
 
 class _InRepo(NamedTuple):
@@ -447,7 +454,7 @@ def _shingle_records(
     jobs: list[_ShingleJob], root_module: str, shingle: int
 ) -> list[tuple[str, list[Hashes]]]:
     """The shingle sets of units of files, each with the content key of what was read
-    from disk ("" for a text; runs in a worker process).
+    from disk ("" for a master version; runs in a worker process).
 
     Each job is a file's content, its bases and the line ranges of the units wanted
     (``None`` for the whole module).
@@ -494,7 +501,7 @@ def _chunks(jobs: Sequence[Any]) -> list[list[Any]]:
             size = 0
         chunks[-1].append(job)
         content = job[0]
-        size += _BLOB_SIZE if isinstance(content, _InRepo) else os.stat(content.path).st_size
+        size += _BLOB_SIZE if isinstance(content, _InRepo) else content.size
     return chunks if chunks[0] else []
 
 
