@@ -650,7 +650,7 @@ class _File:
     project: int | None  # None for a master version
     path: str
     bases: tuple[str, ...]
-    on_disk: _OnDisk | None  # project files; master texts come from the history index
+    on_disk: _OnDisk | None  # project files; master texts are read from the repository
     key: str | None  # project files: the content key of what the scan first read
     lineage: str | None = None
     declared: CopyDrift | None = None
@@ -838,7 +838,8 @@ class _Scanner:
                 if version.blob is None or not version.path.endswith(".py"):
                     continue
                 if version.blob not in seen:
-                    found.append(_File(None, version.path, (), None, None, lineage, None, version,
+                    found.append(_File(None, version.path, (), on_disk=None, key=None,
+                                       lineage=lineage, version=version,
                                        newest=not seen))  # fmt: skip
                     seen.add(version.blob)
         return found
