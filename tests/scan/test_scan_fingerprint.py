@@ -96,6 +96,25 @@ def test_top_level_symbols_agree_with_ast_on_tricky_layout():
     ]
 
 
+def test_top_level_symbols_skip_lines_inside_strings_of_every_kind():
+    text = (
+        "x = 'one # \"\"\" line'  # a comment with ''' in it\n"
+        "y = 'continued \\\n"
+        "def not_code(): pass'\n"
+        'z = """\n'
+        "class NotCode: pass\n"
+        '"""\n'
+        "empty = ''\n"
+        "def real():\n"
+        "    return '''\n"
+        "def still_not_code(): pass\n"
+        "'''\n"
+    )
+
+    assert [(a, b, name) for a, b, name, _ in top_level_symbols(text)] == _ast_symbols(text)
+    assert [name for _, _, name, _ in top_level_symbols(text)] == ["real"]
+
+
 def test_top_level_symbols_of_python_2_text_that_ast_cannot_parse():
     text = "import sys\n\n\ndef shout(x):\n    print 'x', x\n    return x\n\n\nprint shout(1)\n"
 
