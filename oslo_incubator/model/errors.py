@@ -37,6 +37,10 @@ class FileChangedError(OsloIncubatorError):
     """A file changed while it was being read."""
 
 
+class UnreadableFileError(OsloIncubatorError):
+    """A file to read cannot be read (permissions, an I/O error)."""
+
+
 class DirtyTreeError(OsloIncubatorError):
     """A file to be written has uncommitted changes."""
 

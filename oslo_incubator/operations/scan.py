@@ -42,7 +42,7 @@ from oslo_incubator.analysis.maintainers import fate_of
 from oslo_incubator.history.git import RunningGit, read_blobs, resolve_commit
 from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT, ProjectConfig
 from oslo_incubator.model.drift import CopyDrift, DriftStatus
-from oslo_incubator.model.errors import FileChangedError, GitError
+from oslo_incubator.model.errors import FileChangedError, GitError, UnreadableFileError
 from oslo_incubator.model.history import Version
 from oslo_incubator.model.scan import (
     Candidate,
@@ -123,6 +123,7 @@ def scan_projects(
         ConfigError: a project's configuration file is malformed.
         GitError: ``incubator`` is not a git repository.
         FileChangedError: a file changed while the scan read it.
+        UnreadableFileError: a project file cannot be read.
     """
     with _few_collections():
         return _scan(projects, options or ScanOptions(), incubator, package_root, cache, progress)
@@ -262,8 +263,12 @@ def _read_project(
     # Contents are hashed and let go: workers read a file again when it needs work,
     # which costs less than holding a whole fleet's text here (and sending it there).
     for rel in paths:
-        with open(os.path.join(root, rel), "rb") as file:  # a seventh cheaper than pathlib
-            content = file.read()
+        try:
+            with open(os.path.join(root, rel), "rb") as file:  # a seventh cheaper than pathlib
+                content = file.read()
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise UnreadableFileError(f"cannot be read: {reason}", path / rel) from None
         keys.append(_content_key(salt, content))
         sizes.append(len(content))
     name = path.resolve().name

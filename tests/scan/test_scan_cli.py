@@ -5,12 +5,15 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
+import pytest
 from click.testing import CliRunner
 from conftest import Fleet
 
 from oslo_incubator.cli import main
+from oslo_incubator.operations import scan as scan_module
 
 
 def _scan(*args: str) -> tuple[int, str, str]:
@@ -147,3 +150,22 @@ def test_no_cache_scans_without_touching_the_cache(fleet: Fleet, tmp_path: Path)
 
     assert code == 0 and "incubation candidates" in out
     assert not (tmp_path / "c").exists()
+
+
+def test_an_unreadable_project_file_is_bad_input_naming_it(
+    fleet: Fleet, monkeypatch: pytest.MonkeyPatch
+):
+    # Permissions cannot stop root, which may run the tests: refuse the read instead.
+    real_open = open
+
+    def denied(path: str, *args: Any, **kwargs: Any) -> Any:
+        if str(path).endswith("engine/util.py"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(scan_module, "open", denied, raising=False)
+    code, out, err = _scan("--no-cache", str(fleet.heat))
+
+    assert code == 2 and out == ""
+    util = fleet.heat / "heat" / "engine" / "util.py"
+    assert err == f"oslo-incubator: error: {util}: cannot be read: Permission denied\n"
