@@ -35,7 +35,6 @@ import struct
 import zlib
 from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import accumulate, count
 from typing import TYPE_CHECKING
 
 from oslo_incubator.analysis.normalise import decode, fold, is_trivial
@@ -373,8 +372,9 @@ def top_level_symbols(text: str) -> list[tuple[int, int, str, UnitKind]]:
 
 
 def line_offsets(text: bytes) -> list[int]:
-    """Where each line of ``text`` starts: ``offsets[i]`` for line ``i + 1``, then the end."""
-    return [0, *map(operator.add, accumulate(map(len, text.split(b"\n"))), count(1))]
+    """Where each line of ``text`` starts: ``offsets[i]`` for line ``i + 1``, then one
+    past the end of the text."""
+    return _line_starts(text).tolist()  # type: ignore[no-any-return]
 
 
 def unit_tokens(
@@ -441,17 +441,22 @@ def _finalise(mixed: Hashes) -> Hashes:
     return mixed
 
 
+def _line_starts(text: bytes) -> npt.NDArray[np.int64]:
+    """:func:`line_offsets` as an array, found in C: splitting into lines and adding up
+    their lengths would be a Python call per line."""
+    import numpy as np
+
+    newlines = np.flatnonzero(np.frombuffer(text, dtype=np.uint8) == 0x0A)
+    return np.concatenate(([0], newlines + 1, [len(text) + 1]))
+
+
 class _Layout:
     """Lines, multi-line strings and top-level statements of one folded text."""
 
     def __init__(self, text: bytes):
-        import numpy as np
 
         self.text = text
-        newlines = np.flatnonzero(np.frombuffer(text, dtype=np.uint8) == 0x0A)
-        # Where each line starts, then one past the end of the text: found in C, where
-        # splitting into lines and adding up their lengths is a Python call per line.
-        self._offsets = np.concatenate(([0], newlines + 1, [len(text) + 1]))
+        self._offsets = _line_starts(text)
         self.offsets: list[int] = self._offsets.tolist()
         self.line_count = len(self.offsets) - 1
         self._string_starts = []
