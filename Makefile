@@ -21,6 +21,7 @@ LINTED := oslo_incubator tests benchmarks $(wildcard tools)
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

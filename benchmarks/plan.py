@@ -27,12 +27,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from oslo_incubator.graph.incubator import incubator_graph  # noqa: E402
 from oslo_incubator.history.builder import RepoBuilder  # noqa: E402
+from oslo_incubator.history.master import read_master  # noqa: E402
 from oslo_incubator.operations.plan import (  # noqa: E402
     find_usage,
-    incubator_graph,
     plan_graduation,
-    read_master,
 )
 
 ROOT = "openstack/common"

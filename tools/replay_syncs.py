@@ -29,15 +29,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from oslo_incubator.analysis.dependencies import companion_files
-from oslo_incubator.analysis.maintainers import fate_of
 from oslo_incubator.analysis.normalise import decode
 from oslo_incubator.analysis.rewrite import rewrite_text
 from oslo_incubator.analysis.updatepy import select_rule_set
 from oslo_incubator.history.git import git_text, read_blobs, run_git
+from oslo_incubator.history.incubator import Incubator, open_incubator
 from oslo_incubator.model.config import ProjectConfig, RewriteMode
 from oslo_incubator.model.errors import OsloIncubatorError
 from oslo_incubator.model.sync import FileAction, SyncOptions, SyncResult
-from oslo_incubator.operations.drift import Incubator, open_incubator
 from oslo_incubator.operations.sync import sync_project
 from oslo_incubator.workspace.cache import Cache
 from oslo_incubator.workspace.config import CONF_NAME, load_project_config, parse_common_conf
@@ -288,13 +287,14 @@ def _why(path, want, have, before, planned, incubator, config, rules):  # type: 
         return "the sync commit deleted it (sync never deletes files)"
     index = incubator.index
     master_path = planned.master_path if planned else _master_path(path, config)
-    fate = fate_of(master_path, list(incubator.fates)) if master_path else None
-    if planned is None and fate is not None:
-        library = f", replaced by {fate.library}" if fate.library else ""
-        return (
-            f"obsolete in master ({fate.source}{library}): sync does not copy it, "
-            "update.py copied it with a warning"
-        )
+    life = incubator.lifecycle(master_path) if master_path else None
+    if (
+        planned is None
+        and life is not None
+        and life.state.retired
+        and master_path in index.head_tree
+    ):
+        return f"{life.describe()} in master, yet sync did not copy it"
     if planned is None and master_path not in index.head_tree:
         lineage = index.lineage(master_path or "")
         deletion = index.deletion(lineage) if lineage else None

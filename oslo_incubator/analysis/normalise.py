@@ -11,47 +11,21 @@ Instead of guessing which of about twenty rule sets produced a copy, drift compa
 *folded* texts: the import prefix undone, and every ``oslo`` and every ``<base>``
 replaced by one placeholder (upper-case forms by another). Both the copy and every
 master version are folded the same way, so whichever rule set ran, the fold agrees.
-The *quirk* fold additionally forgets the character between the placeholder and a
-graduated library's name, which undoes the unescaped-dot mangling.
+The *quirk* comparison additionally lets a copy's ``.`` stand for any character of
+master's between the placeholder and a word, which undoes the unescaped-dot mangling
+(one way only: see :func:`quirk_equal`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
 
 PLACEHOLDER = "\x00"
 UPPER_PLACEHOLDER = "\x01"
 
-# Every library update.py ever listed in its "restore" step (OSLO_LIBS and earlier lists).
-GRADUATED_LIBRARIES = (
-    "cache",
-    "concurrency",
-    "config",
-    "context",
-    "db",
-    "i18n",
-    "log",
-    "messaging",
-    "middleware",
-    "policy",
-    "reports",
-    "rootwrap",
-    "serialization",
-    "service",
-    "sphinx",
-    "utils",
-    "version",
-    "versionedobjects",
-    "vmware",
-)
-
-
-@lru_cache(maxsize=64)
-def _quirk_pattern() -> re.Pattern[str]:
-    libs = "|".join(GRADUATED_LIBRARIES)
-    return re.compile(f"{PLACEHOLDER}[^\\n](?=(?:{libs})\\b)")
+# The unescaped-dot quirk: "<placeholder><any character>" before a word.
+_QUIRK = re.compile(f"{PLACEHOLDER}[^\\n](?=[A-Za-z_])")
 
 
 def fold(text: str, base: str | None, root_module: str = "openstack.common") -> str:
@@ -72,13 +46,34 @@ def fold(text: str, base: str | None, root_module: str = "openstack.common") -> 
     return text
 
 
-def fold_quirks(
-    folded: str, base: str | None = None, root_module: str = "openstack.common"
-) -> str:
-    """Further fold a :func:`fold` result to forget update.py's unescaped-dot mangling."""
+def fold_quirks(folded: str) -> str:
+    """Further fold a :func:`fold` result to forget update.py's unescaped-dot mangling:
+    every character between the placeholder and a word becomes ``.``.
+
+    Two-way and length-preserving: equal quirk folds are necessary for
+    :func:`quirk_equal`, which decides.
+    """
     if PLACEHOLDER not in folded:
         return folded
-    return _quirk_pattern().sub(PLACEHOLDER + ".", folded)
+    return _QUIRK.sub(PLACEHOLDER + ".", folded)
+
+
+def quirk_equal(copy_folded: str, master_folded: str) -> bool:
+    """Whether a copy equals a master text up to update.py's unescaped-dot mangling.
+
+    One way only: where they differ the copy must read ``<placeholder>.word`` and
+    master ``<placeholder>?word`` (``oslo.config`` in the copy for master's
+    ``oslo_config``), never the reverse, which would be a local edit.
+    """
+    if len(copy_folded) != len(master_folded) or fold_quirks(copy_folded) != fold_quirks(
+        master_folded
+    ):
+        return False
+    return all(
+        c == "." and m != "\n" and i > 0 and copy_folded[i - 1] == PLACEHOLDER
+        for i, (c, m) in enumerate(zip(copy_folded, master_folded, strict=True))
+        if c != m
+    )
 
 
 def content_key(text: str) -> str:

@@ -15,9 +15,11 @@ from oslo_incubator.cli._common import (
     progress_bar,
     reports_errors,
 )
+from oslo_incubator.history.incubator import open_incubator
 from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT
-from oslo_incubator.model.drift import DriftReport, DriftStatus, Policy
-from oslo_incubator.operations.drift import analyse_drift, check_policy, open_incubator
+from oslo_incubator.model.drift import GRADUATED_IMPORT_RULE, DriftReport, DriftStatus, Policy
+from oslo_incubator.model.lifecycle import LifecycleState
+from oslo_incubator.operations.drift import analyse_drift, check_policy
 from oslo_incubator.report.drift import (
     render_check_json,
     render_check_junit,
@@ -78,10 +80,13 @@ def drift(
 ) -> None:
     """Show where every copied module of PROJECTS stands against the incubator.
 
-    For each copy: current (equals master), behind (equals an older master version;
-    shows the base commit and the master commits missed), diverged (local changes on
-    top of the nearest master version; backports are named), obsolete (master deleted
-    or graduated it), unknown (no master origin) or missing (declared, not present).
+    For each copy, its content status: current (equals master), behind (equals an
+    older master version; shows the base commit and the master commits missed),
+    diverged (local changes on top of the nearest master version; backports are
+    named), obsolete (master no longer has the file), unknown (no master origin) or
+    missing (declared, not present). Apart from content, each module's life cycle in
+    master: active, orphan, graduating, deprecated, obsolete (replaced, though master
+    still has it) or deleted, with the library that replaces it.
     """
     report = _run(incubator, package_root, projects, cache_dir, no_cache)
     if output_format == "json":
@@ -90,13 +95,40 @@ def drift(
         click.echo(render_drift_text(report, verbose), nl=False)
 
 
-def _statuses(value: str) -> frozenset[DriftStatus]:
-    names = [v.strip() for v in value.split(",") if v.strip()]
-    try:
-        return frozenset(DriftStatus(n) for n in names)
-    except ValueError:
-        choices = ",".join(s.value for s in DriftStatus)
-        raise click.BadParameter(f"{value!r}: choose from {choices}") from None
+GRADUATED_IMPORT = GRADUATED_IMPORT_RULE.rpartition("/")[2]
+DEFAULT_FAIL_ON = "diverged,missing,deleted,graduated-import"
+
+
+def _policy(value: str, max_behind: int | None) -> Policy:
+    """Read ``--fail-on``: content statuses, life-cycle states and ``graduated-import``;
+    ``status:X`` or ``lifecycle:X`` where a word is both (``obsolete`` alone is both)."""
+    statuses: set[DriftStatus] = set()
+    states: set[LifecycleState] = set()
+    imports = False
+    known_statuses = {s.value: s for s in DriftStatus}
+    known_states = {s.value: s for s in LifecycleState}
+    for raw in (v.strip() for v in value.split(",")):
+        if not raw:
+            continue
+        axis, _, name = raw.rpartition(":")
+        if name == GRADUATED_IMPORT and not axis:
+            imports = True
+        elif axis in ("", "status") and name in known_statuses:
+            statuses.add(known_statuses[name])
+            if not axis and name in known_states:
+                states.add(known_states[name])
+        elif axis in ("", "lifecycle") and name in known_states:
+            states.add(known_states[name])
+        else:
+            choices = ", ".join(
+                [
+                    *known_statuses,
+                    *(s for s in known_states if s not in known_statuses),
+                    GRADUATED_IMPORT,
+                ]
+            )
+            raise click.BadParameter(f"{raw!r}: choose from {choices}", param_hint="--fail-on")
+    return Policy(frozenset(statuses), frozenset(states), max_behind, imports)
 
 
 @click.command()
@@ -104,9 +136,12 @@ def _statuses(value: str) -> frozenset[DriftStatus]:
 @_root_option
 @click.option(
     "--fail-on",
-    default="diverged,obsolete,missing",
+    default=DEFAULT_FAIL_ON,
     show_default=True,
-    help="Comma-separated statuses that fail the check.",
+    help="Comma-separated content statuses (current, behind, diverged, unknown, "
+    "obsolete, missing), life-cycle states (orphan, graduating, deprecated, obsolete, "
+    "deleted) and graduated-import that fail the check; 'status:obsolete' or "
+    "'lifecycle:obsolete' picks one meaning of obsolete, which alone means both.",
 )
 @click.option(
     "--max-behind",
@@ -138,13 +173,15 @@ def check(
 ) -> None:
     """Fail (exit 1) when copies of PROJECTS break the drift policy; for CI.
 
-    The default policy fails diverged, obsolete and missing copies, and (with obsolete)
-    any import in the projects' own code of a module master says graduated
-    (rule drift/graduated-import, with file and line); add ``--max-behind N`` to
-    bound how far a copy may lag. SARIF results point at the copy
-    files so code-scanning UIs show them inline.
+    The default policy fails diverged and missing copies, copies of modules master
+    deleted, and any import in the projects' own code of a module master says
+    graduated (rule drift/graduated-import, with file and line). A module that master
+    still has is never failed for its life cycle unless asked (--fail-on deprecated,
+    obsolete ...): a deprecated module can be fully current. Add --max-behind N to
+    bound how far a copy may lag. SARIF results point at the copy files so
+    code-scanning UIs show them inline.
     """
-    policy = Policy(fail_on=_statuses(fail_on), max_behind=max_behind)
+    policy = _policy(fail_on, max_behind)
     with open_cache(cache_dir, no_cache) as cache, progress_bar("drift") as progress:
         inc = open_incubator(incubator, package_root, cache)
         report = analyse_drift(inc, projects, cache, progress)

@@ -21,10 +21,10 @@ from oslo_incubator.cli._common import (
     open_cache,
     reports_errors,
 )
+from oslo_incubator.history.incubator import open_incubator
 from oslo_incubator.model.config import ProjectConfig, RewriteMode
 from oslo_incubator.model.errors import ConfigError
 from oslo_incubator.model.sync import SyncOptions, SyncResult
-from oslo_incubator.operations.drift import open_incubator
 from oslo_incubator.operations.sync import command_line, refused, sync_project
 from oslo_incubator.report.sync import render_sync_diff, render_sync_json, render_sync_text
 from oslo_incubator.workspace.config import CONF_NAME, load_project_config

@@ -57,6 +57,7 @@ from oslo_incubator.model.plan import (
     ModuleEdge,
     ThirdParty,
 )
+from oslo_incubator.workspace.copies import module_of_path
 
 #: How much work (edge subsets tested × edges in the set) the exact feedback-arc-set
 #: search may do in one strongly connected set before the greedy result stands: about
@@ -92,22 +93,6 @@ class ModuleGroup:
     modules: frozenset[str]
     reasons: tuple[str, ...] = ()
     requested: tuple[str, ...] = ()
-
-
-def module_of_path(path: str, package_root: str) -> str | None:
-    """The module a master file belongs to, as update.py names it.
-
-    ``<root>/log.py`` → ``log``; ``<root>/db/sqlalchemy/session.py`` → ``db.sqlalchemy``;
-    ``None`` for the root ``__init__.py`` and for anything that is not a ``.py`` file
-    under the root.
-    """
-    prefix = package_root.rstrip("/") + "/"
-    if not path.startswith(prefix) or not path.endswith(".py"):
-        return None
-    parts = path[len(prefix) : -3].split("/")
-    if len(parts) == 1:
-        return None if parts[0] == "__init__" else parts[0]
-    return ".".join(parts[:-1])
 
 
 def build_module_graph(files: Mapping[str, str], package_root: str) -> nx.DiGraph:

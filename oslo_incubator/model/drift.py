@@ -6,10 +6,16 @@ import enum
 from dataclasses import dataclass, field
 
 from oslo_incubator.model.history import Commit
+from oslo_incubator.model.lifecycle import ACTIVE, Lifecycle, LifecycleState
 
 
 class DriftStatus(enum.Enum):
-    """Where a copy stands against master (see the glossary in DESIGN.md)."""
+    """Where a copy's content stands against master (see the glossary in DESIGN.md).
+
+    Content only: ``obsolete`` means master no longer has the file (renames followed);
+    what master's records say of a module that it still has is its life cycle
+    (:class:`~oslo_incubator.model.lifecycle.Lifecycle`), never its status.
+    """
 
     CURRENT = "current"
     BEHIND = "behind"
@@ -20,8 +26,14 @@ class DriftStatus(enum.Enum):
 
 
 #: The check rule for an import, in a project's own code, of a module master says
-#: graduated (the other rules are ``drift/<status>``).
+#: graduated (the other rules are ``drift/<status>`` and ``lifecycle/<state>``).
 GRADUATED_IMPORT_RULE = "drift/graduated-import"
+
+
+def lifecycle_rule(state: LifecycleState) -> str:
+    """The check rule that fails a copy for its module's life cycle."""
+    return f"lifecycle/{state.value}"
+
 
 # From best to worst: a module rolls up to the worst status of its files.
 STATUS_SEVERITY = {
@@ -52,15 +64,6 @@ class Hunk:
 
 
 @dataclass(frozen=True)
-class Obsolescence:
-    """Why master no longer carries a module, and what replaced it."""
-
-    reason: str  # "deleted", "obsolete.txt", "MAINTAINERS"
-    commit: str | None  # the deleting commit, when deleted
-    library: str | None  # the library it graduated to, when known
-
-
-@dataclass(frozen=True)
 class CopyDrift:
     """Drift of one copied file."""
 
@@ -71,11 +74,11 @@ class CopyDrift:
     base_commit: str | None = None
     missed_commits: tuple[Commit, ...] = ()
     hunks: tuple[Hunk, ...] = ()
-    obsoleted_by: Obsolescence | None = None
+    lifecycle: Lifecycle = ACTIVE
     # Whether a diverged or unknown copy is valid Python 3 (drift works either way);
     # None for copies equal to a master version, which need no check.
     parses: bool | None = None
-    match: str = "exact"  # how the base was found: exact, normalised, nearest
+    match: str = "exact"  # how the base was found: exact, quirk, lock, nearest, trivial
 
     @property
     def commits_behind(self) -> int:
@@ -99,11 +102,13 @@ class CopyDrift:
 
 @dataclass(frozen=True)
 class ModuleDrift:
-    """A module rolled up from its files: its status is its worst file's status."""
+    """A module rolled up from its files: its status is its worst file's status; its
+    life cycle is what master's records say of the module."""
 
     module: str
     status: DriftStatus
     copies: tuple[CopyDrift, ...]
+    lifecycle: Lifecycle = ACTIVE
 
 
 @dataclass(frozen=True)
@@ -136,12 +141,14 @@ class DriftReport:
 
 @dataclass(frozen=True)
 class Policy:
-    """What ``check`` fails on."""
+    """What ``check`` fails on: content statuses, life-cycle states (of the module a
+    copy belongs to), copies more than ``max_behind`` commits behind, and, with
+    ``graduated_imports``, imports of graduated modules in a project's own code."""
 
-    fail_on: frozenset[DriftStatus] = frozenset(
-        {DriftStatus.DIVERGED, DriftStatus.OBSOLETE, DriftStatus.MISSING}
-    )
+    fail_on: frozenset[DriftStatus] = frozenset({DriftStatus.DIVERGED, DriftStatus.MISSING})
+    fail_on_lifecycle: frozenset[LifecycleState] = frozenset({LifecycleState.DELETED})
     max_behind: int | None = None
+    graduated_imports: bool = True
 
 
 @dataclass(frozen=True)
@@ -152,7 +159,16 @@ class Violation:
     project: str
     module: str
     path: str | None  # copy path relative to the project; None for a missing module
-    status: DriftStatus
+    status: DriftStatus | None  # the copy's content status; None for an import
     message: str
     line: int | None = None  # for a rule about one line (an import of a graduated module)
     rule: str | None = None  # the check rule when not drift/<status>
+    lifecycle: Lifecycle = ACTIVE
+
+    @property
+    def rule_id(self) -> str:
+        """The check rule broken: ``drift/<status>``, ``lifecycle/<state>`` or
+        ``drift/graduated-import``."""
+        if self.rule:
+            return self.rule
+        return f"drift/{self.status.value}" if self.status else "drift/unknown"

@@ -12,6 +12,7 @@ import enum
 from dataclasses import dataclass
 
 from oslo_incubator.model.drift import DriftStatus
+from oslo_incubator.model.lifecycle import LifecycleState
 
 
 class Grain(enum.Enum):
@@ -125,7 +126,8 @@ class Master:
     symbol: str | None
     lineage: str
     commit: str  # the commit of the version the members are compared with
-    obsolete: bool  # master deleted the module, or lists it as graduated
+    obsolete: bool  # master no longer has the file
+    lifecycle: LifecycleState = LifecycleState.ACTIVE  # what master's records say of it
 
 
 @dataclass(frozen=True)

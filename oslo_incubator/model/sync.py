@@ -6,8 +6,8 @@ import enum
 from dataclasses import dataclass, field
 
 from oslo_incubator.model.config import RewriteMode
-from oslo_incubator.model.drift import Obsolescence
 from oslo_incubator.model.history import Commit
+from oslo_incubator.model.lifecycle import Lifecycle
 
 LOCK_SCHEMA = "oslo-incubator.lock/1"
 
@@ -160,11 +160,13 @@ class ModuleSync:
 
 
 @dataclass(frozen=True)
-class ObsoleteModule:
-    """A module asked for that master no longer carries; it is not copied."""
+class RetiredModule:
+    """A module asked for (or pulled in) that master's records retire: deprecated or
+    obsolete ones are copied with a warning, deleted ones are never copied."""
 
     module: str
-    obsolescence: Obsolescence
+    lifecycle: Lifecycle
+    copied: bool
 
 
 @dataclass(frozen=True)
@@ -212,14 +214,14 @@ class SyncResult:
     rewrite: str
     command: str
     modules: tuple[ModuleSync, ...]
-    obsolete: tuple[ObsoleteModule, ...] = ()
+    retired: tuple[RetiredModule, ...] = ()
     warnings: tuple[str, ...] = ()
     message: str = ""
     lock: LockFile | None = field(default=None, compare=False)
     written: tuple[str, ...] = ()
     committed: str | None = None
     dry_run: bool = False
-    refused: str | None = None  # why nothing was written: "conflicts" or "obsolete"
+    refused: str | None = None  # why nothing was written: "conflicts" or "retired"
 
     @property
     def files(self) -> tuple[FileSync, ...]:

@@ -57,6 +57,7 @@ from oslo_incubator.analysis.packaging import (
     record_in_obsolete_list,
     shim_text,
 )
+from oslo_incubator.graph.incubator import incubator_graph, known_modules
 from oslo_incubator.graph.modules import (
     ExternalImport,
     TestFile,
@@ -68,6 +69,7 @@ from oslo_incubator.graph.modules import (
 from oslo_incubator.history.extract import extract_history
 from oslo_incubator.history.git import git_text, list_tree, read_blobs, run_git
 from oslo_incubator.history.index import HistoryIndex, build_index
+from oslo_incubator.history.master import MasterTree, read_master
 from oslo_incubator.model.errors import (
     ConfigError,
     DirtyTreeError,
@@ -85,7 +87,6 @@ from oslo_incubator.model.graduate import (
     ShimOutcome,
 )
 from oslo_incubator.model.plan import DependencyKind
-from oslo_incubator.operations.plan import MasterTree, incubator_graph, known_modules, read_master
 from oslo_incubator.workspace.cache import Cache
 
 TESTS_ROOT = "tests"

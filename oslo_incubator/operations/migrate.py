@@ -36,17 +36,11 @@ from pathlib import Path
 import libcst as cst
 
 from oslo_incubator.analysis.imports import dotted_module_of, expand_from_import, find_imports
-from oslo_incubator.analysis.maintainers import (
-    ModuleFate,
-    fate_of,
-    parse_maintainers,
-    parse_obsolete_list,
-)
 from oslo_incubator.analysis.moves import MoveOutcome, move_modules, move_modules_text
 from oslo_incubator.analysis.normalise import decode
 from oslo_incubator.analysis.packaging import add_requirement, remove_conf_modules
-from oslo_incubator.graph.modules import module_of_path
-from oslo_incubator.history.git import list_tree, read_blobs, resolve_commit, run_git
+from oslo_incubator.history.git import run_git
+from oslo_incubator.history.incubator import open_incubator
 from oslo_incubator.model.config import ProjectConfig
 from oslo_incubator.model.errors import ConfigError, DirtyTreeError, GitError
 from oslo_incubator.model.graduate import (
@@ -71,33 +65,19 @@ _TEMP_SUFFIX = ".oslo-incubator-migrate.tmp"
 def graduated_modules(
     incubator: Path, library: str, package_root: str = "openstack/common", rev: str = "HEAD"
 ) -> tuple[str, ...]:
-    """The modules the incubator records as gone to ``library``.
-
-    A module counts when every one of its files at ``rev`` matches an
-    ``obsolete.txt`` line or an obsolete-status MAINTAINERS entry naming the library
-    (names compared ignoring case and ``.``/``_``/``-``).
+    """The modules the incubator at ``rev`` says went to ``library``: obsolete or
+    deleted, with that library named by their records, a shim or the deleting commit
+    (names compared ignoring case and ``.``/``_``/``-``). The life cycle rule is the
+    one drift and sync use (:mod:`oslo_incubator.history.incubator`).
 
     Raises:
         GitError: ``incubator`` is not a git repository or has no ``rev``.
     """
-    head = resolve_commit(incubator, rev)
-    root = package_root.strip("/")
-    records = read_blobs(incubator, [f"{head}:obsolete.txt", f"{head}:MAINTAINERS"])
-    fates: list[ModuleFate] = []
-    if f"{head}:obsolete.txt" in records:
-        fates += parse_obsolete_list(decode(records[f"{head}:obsolete.txt"]))
-    if f"{head}:MAINTAINERS" in records:
-        fates += parse_maintainers(decode(records[f"{head}:MAINTAINERS"]), root)
     wanted = _library_key(library)
-    verdicts: dict[str, bool] = {}
-    for path in list_tree(incubator, head, [root]):
-        module = module_of_path(path, root)
-        if module is None:
-            continue
-        fate = fate_of(path, fates)
-        gone = fate is not None and _library_key(fate.library or "") == wanted
-        verdicts[module] = verdicts.get(module, True) and gone
-    return tuple(sorted(m for m, gone in verdicts.items() if gone))
+    found = open_incubator(incubator, package_root.strip("/"), None, rev).graduated_modules()
+    return tuple(
+        sorted(m for m, life in found.items() if _library_key(life.library or "") == wanted)
+    )
 
 
 def plan_migration(project: Path, options: MigrateOptions) -> MigrationResult:

@@ -1,13 +1,11 @@
 """Graduation plan: which incubator modules can leave together, in which order.
 
 Public use cases: :func:`plan_graduation` (the whole plan), :func:`module_closure`
-(what a set of modules needs at import time and which distributions it requires, for
-the graduation run), :func:`find_usage` (which modules a project's own code imports,
-and which of their names it uses) and :func:`read_master` with
-:func:`incubator_graph` (the module graph of the incubator at HEAD).
-
-Master files are read at HEAD from git (the incubator may be bare): one ``git ls-tree``
-and one ``git cat-file --batch``. Projects are read from their work trees.
+(what a set of modules needs at import time and which distributions it requires) and
+:func:`find_usage` (which modules a project's own code imports, and which of their
+names it uses). The incubator's module graph comes from
+:func:`oslo_incubator.graph.incubator.incubator_graph`, which graduation runs share;
+projects are read from their work trees.
 """
 
 from __future__ import annotations
@@ -17,7 +15,6 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,29 +29,20 @@ from oslo_incubator.analysis.imports import (
     resolve_relative,
 )
 from oslo_incubator.analysis.normalise import decode
-from oslo_incubator.analysis.requirements import (
-    Requirements,
-    merge_requirements,
-    parse_requirements,
-)
+from oslo_incubator.graph.incubator import incubator_graph, known_modules
 from oslo_incubator.graph.modules import (
-    ExternalImport,
     ModuleGroup,
     TestFile,
-    add_tests,
     baggage_of,
-    build_module_graph,
     closure_of,
     find_cycles,
     graduation_order,
     group_modules,
     module_edges,
     requirements_of,
-    resolve_requirements,
     third_party,
 )
-from oslo_incubator.history.git import list_tree, read_blobs, resolve_commit
-from oslo_incubator.model.codec import from_jsonable, to_jsonable
+from oslo_incubator.history.master import MasterTree, read_master
 from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.model.errors import ConfigError
 from oslo_incubator.model.plan import (
@@ -80,65 +68,6 @@ REQUIREMENTS_FILES = ("requirements.txt", "test-requirements.txt")
 TESTS_DIR = "tests"
 
 Progress = Callable[[str, int, int], None]
-
-
-@dataclass(frozen=True)
-class MasterTree:
-    """The incubator's files at HEAD that a plan reads (paths repository-relative)."""
-
-    head: str
-    modules: Mapping[str, str]  # every .py file under the package root
-    tests: Mapping[str, str]  # every .py file under tests/
-    requirements: Requirements
-
-
-def read_master(incubator: Path, package_root: str = DEFAULT_PACKAGE_ROOT) -> MasterTree:
-    """Read the master modules, tests and requirements files at HEAD.
-
-    Raises:
-        GitError: ``incubator`` is not a git repository.
-        ConfigError: nothing lies under ``package_root`` at HEAD.
-    """
-    head = resolve_commit(incubator)
-    root = package_root.strip("/")
-    tree = list_tree(incubator, head, [root, TESTS_DIR, *REQUIREMENTS_FILES])
-    wanted = {p: sha for p, sha in tree.items() if p.endswith(".py") or p in REQUIREMENTS_FILES}
-    blobs = read_blobs(incubator, wanted.values())
-    texts = {p: decode(blobs.get(sha, b"")) for p, sha in wanted.items()}
-    modules = {p: t for p, t in texts.items() if p.startswith(root + "/") and p.endswith(".py")}
-    if not modules:
-        raise ConfigError(f"no Python files under {root}/ at HEAD", incubator)
-    tests = {p: t for p, t in texts.items() if p.startswith(TESTS_DIR + "/") and p.endswith(".py")}
-    requirements = merge_requirements(
-        parse_requirements(texts[name], name) for name in REQUIREMENTS_FILES if name in texts
-    )
-    return MasterTree(head, modules, tests, requirements)
-
-
-def incubator_graph(
-    master: MasterTree, package_root: str = DEFAULT_PACKAGE_ROOT, cache: Cache | None = None
-) -> tuple[nx.DiGraph, tuple[TestFile, ...]]:
-    """The module graph of ``master`` with tests and requirements attached (the
-    attributes are documented in :mod:`oslo_incubator.graph.modules`), and the index of
-    its test files. The import analysis is cached per HEAD commit."""
-    key = hashlib.sha1(f"{ANALYSIS_VERSION}:{master.head}:{package_root}".encode()).hexdigest()
-    found = None
-    if cache is not None:
-        data = cache.get("plan-graph", key)
-        if data is not None:
-            try:
-                found = _graph_from_json(data)
-            except (ValueError, KeyError, TypeError):
-                found = None  # an older or damaged entry: analyse again
-    if found is None:
-        graph = build_module_graph(master.modules, package_root)
-        tests = add_tests(graph, master.tests, package_root)
-        if cache is not None:
-            cache.put("plan-graph", key, _graph_to_json(graph, tests))
-    else:
-        graph, tests = found
-    resolve_requirements(graph, master.requirements)
-    return graph, tests
 
 
 def plan_graduation(
@@ -277,63 +206,6 @@ def find_usage(
 
 
 # Private
-
-
-def _graph_to_json(graph: nx.DiGraph, tests: Sequence[TestFile]) -> dict[str, Any]:
-    nodes = [
-        {k: to_jsonable(graph.nodes[m][k]) for k in ("files", "lines", "external", "tests")}
-        | {"name": m}
-        for m in graph
-    ]
-    edges = [
-        {"source": u, "target": v, "kind": d["kind"].value, "sites": to_jsonable(d["sites"])}
-        for u, v, d in graph.edges(data=True)
-    ]
-    return {"nodes": nodes, "edges": edges, "tests": to_jsonable(list(tests))}
-
-
-def _graph_from_json(data: Mapping[str, Any]) -> tuple[nx.DiGraph, tuple[TestFile, ...]]:
-    graph = nx.DiGraph()
-    for node in data["nodes"]:
-        graph.add_node(
-            node["name"],
-            files=tuple(node["files"]),
-            lines=int(node["lines"]),
-            external=tuple(from_jsonable(ExternalImport, e) for e in node["external"]),
-            tests=tuple(node["tests"]),
-            requirements=(),
-            unmapped=(),
-        )
-    for edge in data["edges"]:
-        graph.add_edge(
-            edge["source"],
-            edge["target"],
-            kind=DependencyKind(edge["kind"]),
-            sites=tuple(from_jsonable(ImportLine, s) for s in edge["sites"]),
-        )
-    return graph, tuple(from_jsonable(TestFile, t) for t in data["tests"])
-
-
-def known_modules(
-    graph: nx.DiGraph, modules: Sequence[str], package_root: str, where: Path | None = None
-) -> tuple[str, ...]:
-    """``modules`` as graph nodes (``a/b`` and ``a.b.py`` read as ``a.b``), without repeats.
-
-    Raises:
-        ConfigError: a name is not a module at HEAD (the message names the module that
-            holds it, when one does); ``where`` is the path the error names.
-    """
-    known = []
-    for raw in modules:
-        module = raw.strip().replace("/", ".").removesuffix(".py")
-        if module not in graph:
-            parent = innermost_module(module, set(graph))
-            hint = f"; it is part of module {parent!r}" if parent else ""
-            raise ConfigError(
-                f"no module {raw!r} under {package_root.strip('/')}/ at HEAD{hint}", where
-            )
-        known.append(module)
-    return tuple(dict.fromkeys(known))
 
 
 def _consumer_files(usages: Sequence[ProjectUsage]) -> dict[str, frozenset[str]]:

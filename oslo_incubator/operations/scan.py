@@ -38,12 +38,12 @@ from oslo_incubator.analysis.fingerprint import (
     shingle_set,
 )
 from oslo_incubator.analysis.imports import innermost_module, resolve_relative
-from oslo_incubator.analysis.maintainers import fate_of
 from oslo_incubator.history.git import RunningGit, read_blobs, resolve_commit
 from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT, ProjectConfig
 from oslo_incubator.model.drift import CopyDrift, DriftStatus
 from oslo_incubator.model.errors import FileChangedError, GitError, UnreadableFileError
 from oslo_incubator.model.history import Version
+from oslo_incubator.model.lifecycle import LifecycleState
 from oslo_incubator.model.scan import (
     Candidate,
     Family,
@@ -68,10 +68,10 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from oslo_incubator.analysis.fingerprint import Hashes
-    from oslo_incubator.operations.drift import Incubator
+    from oslo_incubator.history.incubator import Incubator
 
 # Bump when anything that decides a result changes, so older cache entries are not used.
-ANALYSIS_VERSION = "scan/3"
+ANALYSIS_VERSION = "scan/4"
 
 Progress = Callable[[str, int, int], None]
 
@@ -753,7 +753,7 @@ class _Scanner:
             if self.incubator is not None:
                 # Imported here: drift's history machinery costs a warm scan a fifth of
                 # its time.
-                from oslo_incubator.operations.drift import open_incubator
+                from oslo_incubator.history.incubator import open_incubator
 
                 self.inc = open_incubator(self.incubator, self.package_root, self.cache)
             masters = self._master_files()
@@ -914,7 +914,7 @@ class _Scanner:
             return found
         for i, source in enumerate(self.projects):
             if source.config.base:
-                from oslo_incubator.operations.drift import analyse_project
+                from oslo_incubator.history.provenance import analyse_project
 
                 drift = analyse_project(self.inc, source.path, source.config, self.cache)
                 found[i] = [c for c in drift.copies if c.copy_path.endswith(".py")]
@@ -1312,13 +1312,14 @@ class _Scanner:
         f = self.files[unit.source]
         assert f.lineage is not None and f.version is not None
         head_path = self.inc.index.head_path(f.lineage, prefer=f.version.path)
-        obsolete = head_path is None or fate_of(head_path, list(self.inc.fates)) is not None
+        lifecycle = self.inc.lifecycle(head_path or f.version.path)
         return Master(
             path=head_path or f.version.path,
             symbol=unit.print.name,
             lineage=f.lineage,
             commit=f.version.commit,
-            obsolete=obsolete,
+            obsolete=head_path is None,
+            lifecycle=lifecycle.state if lifecycle else LifecycleState.ACTIVE,
         )
 
     def _status(self, unit: _Unit, group: _Group, master: Master) -> DriftStatus:
@@ -1484,6 +1485,11 @@ def _member_to_json(m: Member) -> list[Any]:
             m.similarity, m.status.value if m.status else None, m.added, m.declared]  # fmt: skip
 
 
+def _master_from_json(data: list[Any]) -> Master:
+    path, symbol, lineage, commit, obsolete, lifecycle = data
+    return Master(path, symbol, lineage, commit, obsolete, LifecycleState(lifecycle))
+
+
 def _member_from_json(d: list[Any]) -> Member:
     project, path, symbol, kind, start, end, tokens, key, similarity, status, added, declared = d
     return Member(project, path, symbol, _UNIT_KINDS[kind], int(start), int(end), int(tokens), key,
@@ -1496,7 +1502,7 @@ def _report_to_json(report: ScanReport) -> dict[str, Any]:
         master = None
         if f.master is not None:
             m = f.master
-            master = [m.path, m.symbol, m.lineage, m.commit, m.obsolete]
+            master = [m.path, m.symbol, m.lineage, m.commit, m.obsolete, m.lifecycle.value]
         rep = None
         if f.representative is not None:
             rep = f.members.index(f.representative)
@@ -1526,7 +1532,7 @@ def _report_from_json(data: dict[str, Any], options: ScanOptions | None = None) 
                 fid,
                 Grain(grain),
                 found,
-                None if master is None else Master(*master),
+                None if master is None else _master_from_json(master),
                 None if rep is None else found[rep],
                 origin,
                 int(lines),

@@ -27,16 +27,18 @@ from oslo_incubator.analysis.dependencies import (
     dependency_closure,
     master_modules,
 )
-from oslo_incubator.analysis.maintainers import fate_of, library_in_message
-from oslo_incubator.analysis.merge import merge3, split_lines
+from oslo_incubator.analysis.merge import merge3
 from oslo_incubator.analysis.normalise import decode, fold
 from oslo_incubator.analysis.rewrite import rewrite_text
 from oslo_incubator.analysis.updatepy import RuleSet, copies_root_init, select_rule_set
 from oslo_incubator.history.git import read_blobs, run_git
+from oslo_incubator.history.incubator import Incubator
+from oslo_incubator.history.provenance import CopyAnalyser, analyse_project
 from oslo_incubator.model.config import ProjectConfig, RewriteMode
-from oslo_incubator.model.drift import CopyDrift, Obsolescence
+from oslo_incubator.model.drift import CopyDrift
 from oslo_incubator.model.errors import ConfigError, DirtyTreeError, GitError
 from oslo_incubator.model.history import Commit, Version
+from oslo_incubator.model.lifecycle import Lifecycle, LifecycleState
 from oslo_incubator.model.sync import (
     ConflictHunk,
     FileAction,
@@ -46,12 +48,11 @@ from oslo_incubator.model.sync import (
     LockEntry,
     LockFile,
     ModuleSync,
-    ObsoleteModule,
     RegionKind,
+    RetiredModule,
     SyncOptions,
     SyncResult,
 )
-from oslo_incubator.operations.drift import Incubator, analyse_project
 from oslo_incubator.workspace.cache import Cache
 from oslo_incubator.workspace.copies import ROOT_INIT_MODULE, module_files
 from oslo_incubator.workspace.lockfile import (
@@ -83,7 +84,7 @@ def plan_sync(
     """Decide what syncing ``project`` from ``incubator``'s HEAD would write.
 
     Args:
-        incubator: from :func:`oslo_incubator.operations.drift.open_incubator`.
+        incubator: from :func:`oslo_incubator.history.incubator.open_incubator`.
         project: the project's root.
         config: its settings (``base`` is required).
         options: modules, rewrite, flags.
@@ -111,9 +112,10 @@ def sync_project(
     """Plan the sync, then write every changed file and the lock file, or nothing.
 
     Nothing is written for a dry run, when a merge conflicts (unless
-    ``options.allow_conflicts``), or when an obsolete module was asked for and
-    ``options.fail_on_obsolete`` is set. With ``options.commit`` the written files
-    (only those) are committed with :func:`commit_message`.
+    ``options.allow_conflicts``), or when a retired module (deprecated, obsolete or
+    deleted in master) was asked for and ``options.fail_on_obsolete`` is set. With
+    ``options.commit`` the written files (only those) are committed with
+    :func:`commit_message`.
 
     Raises:
         ConfigError, UnsafePathError: as :func:`plan_sync`.
@@ -126,7 +128,7 @@ def sync_project(
         return result
     writes = _writes(project, result)
     if not writes:
-        return replace(result, refused="obsolete") if refused(result, options) else result
+        return replace(result, refused="retired") if refused(result, options) else result
     if not options.force:
         dirty = _dirty(project, [p for p in writes if p != LOCK_NAME])
         if dirty:
@@ -137,7 +139,7 @@ def sync_project(
                 project / dirty[0],
             )
     if refused(result, options):
-        reason = "conflicts" if result.conflicts else "obsolete"
+        reason = "conflicts" if result.conflicts else "retired"
         return replace(result, refused=reason)
     if options.commit:
         run_git(project, "rev-parse", "--is-inside-work-tree")  # fail before writing
@@ -148,17 +150,17 @@ def sync_project(
 
 def refused(result: SyncResult, options: SyncOptions) -> bool:
     """Whether the sync must not write: conflicts without ``allow_conflicts``, or
-    obsolete modules with ``fail_on_obsolete``."""
+    retired modules with ``fail_on_obsolete``."""
     if result.conflicts and not options.allow_conflicts:
         return True
-    return bool(result.obsolete) and options.fail_on_obsolete
+    return bool(result.retired) and options.fail_on_obsolete
 
 
 def commit_message(
     modules: Sequence[ModuleSync],
     master: Commit,
     command: str,
-    obsolete: Sequence[ObsoleteModule] = (),
+    retired: Sequence[RetiredModule] = (),
 ) -> str:
     """The commit message of a sync, shaped like nova's "Sync ... from oslo-incubator".
 
@@ -202,11 +204,14 @@ def commit_message(
     conflicted = [f.copy_path for m in changed for f in m.files if f.conflicts]
     if conflicted:
         lines += ["", "Conflicts left with markers:"] + [f"  {p}" for p in conflicted]
-    if obsolete:
-        lines += ["", "Not synced, obsolete in master:"]
-        for item in obsolete:
-            library = item.obsolescence.library
-            lines.append(f"  {item.module}" + (f" (replaced by {library})" if library else ""))
+    gone = [r for r in retired if not r.copied]
+    if gone:
+        lines += ["", "Not synced, deleted in master:"]
+        lines += [f"  {r.module} ({r.lifecycle.describe()})" for r in gone]
+    kept_on = [r for r in retired if r.copied and any(m.module == r.module for m in changed)]
+    if kept_on:
+        lines += ["", "Synced, though master retires them:"]
+        lines += [f"  {r.module}: {r.lifecycle.describe()}" for r in kept_on]
     lines += ["", f"Generated with: {command}"]
     return "\n".join(lines) + "\n"
 
@@ -268,6 +273,7 @@ class _Planner:
         self.warnings: list[str] = []
         self.lock = read_lock(project)
         self._drift: dict[str, CopyDrift] | None = None
+        self._analyser = CopyAnalyser(incubator, config.base)
         mode = options.rewrite or config.rewrite
         self.rules: RuleSet | None = None
         self.copy_root_init = True
@@ -281,18 +287,21 @@ class _Planner:
 
     def plan(self) -> SyncResult:
         modules, scripts = self._requested()
-        obsolete: list[ObsoleteModule] = []
+        retired: list[RetiredModule] = []
         active = []
         for module in modules:
             files = module_files(module, self.paths, self.root)
             if not files and companion_files(module, self.companions):
                 active.append(module)  # tools/install_venv_common.py: companions only
                 continue
-            fate = self._obsolescence(module, files)
-            if fate is not None:
-                obsolete.append(ObsoleteModule(module, fate))
-            else:
-                active.append(module)
+            lifecycle = self._lifecycle(module)
+            if lifecycle.state is LifecycleState.DELETED:
+                retired.append(RetiredModule(module, lifecycle, copied=False))
+                continue
+            if lifecycle.state.retired:
+                retired.append(RetiredModule(module, lifecycle, copied=True))
+                self.warnings.append(f"{module} is {lifecycle.describe()} in master; copied")
+            active.append(module)
         needs = self._needs(active)
         planned = self._planned(needs, scripts)
         texts = self._master_texts([p.master_path for p in planned if p.master_path])
@@ -322,9 +331,9 @@ class _Planner:
             rewrite=self.rewrite_name,
             command=self.options.command,
             modules=module_syncs,
-            obsolete=tuple(obsolete),
+            retired=tuple(retired),
             warnings=tuple(self.warnings),
-            message=commit_message(module_syncs, self.head, self.options.command, obsolete),
+            message=commit_message(module_syncs, self.head, self.options.command, retired),
             lock=lock,
             dry_run=self.options.dry_run,
         )
@@ -368,13 +377,11 @@ class _Planner:
         for need in needs:
             if not need.required_by:
                 continue
-            fate = self._obsolescence(
-                need.module, module_files(need.module, self.paths, self.root)
-            )
-            if fate is not None:
+            lifecycle = self._lifecycle(need.module)
+            if lifecycle.state.retired:
                 self.warnings.append(
-                    f"{need.module} is obsolete in master ({_replaced_by(fate)}) but "
-                    f"{', '.join(need.required_by)} import(s) it; copied anyway"
+                    f"{need.module} is {lifecycle.describe()} in master but "
+                    f"{', '.join(need.required_by)} import(s) it; copied"
                 )
         return needs
 
@@ -382,10 +389,6 @@ class _Planner:
         planned: dict[str, _Planned] = {}
         for need in needs:
             for path in self._files_of(need.module):
-                if not need.required_by and self._obsolete_file(path):
-                    # Part of a package master is emptying; the rest is still copied.
-                    self.warnings.append(f"{path} is obsolete in master; not copied")
-                    continue
                 copy_path = self._destination(path)
                 # The root __init__.py belongs to no module in particular (as in drift).
                 is_root_init = path == f"{self.root}/__init__.py"
@@ -407,12 +410,6 @@ class _Planner:
         for item in planned.values():
             safe_destination(self.project, item.copy_path)
         return list(planned.values())
-
-    def _obsolete_file(self, path: str) -> bool:
-        return (
-            not path.endswith("/__init__.py")
-            and fate_of(path, list(self.incubator.fates)) is not None
-        )
 
     def _destination(self, master_path: str) -> str:
         if master_path.startswith(self.root + "/"):
@@ -473,45 +470,15 @@ class _Planner:
             )
         return rules
 
-    def _obsolescence(self, module: str, files: Sequence[str]) -> Obsolescence | None:
-        fates = list(self.incubator.fates)
-        if files:
-            own = [f for f in files if not f.endswith("/__init__.py")] or list(files)
-            matched = [fate_of(f, fates) for f in own]
-            if all(matched):
-                fate = matched[0]
-                assert fate is not None
-                return Obsolescence(fate.source, None, fate.library)
-            return None
-        rel = module.replace(".", "/")
-        candidates = [f"{self.root}/{rel}.py"] + [
-            p for p in self.index.lineage_of if p.startswith(f"{self.root}/{rel}/")
-        ]
-        deletions = []
-        for path in candidates:
-            lineage = self.index.lineage(path)
-            if lineage is None or self.index.head_path(lineage) is not None:
-                continue
-            deletion = self.index.deletion(lineage)
-            if deletion is not None:
-                deletions.append((deletion, path))
-        if not deletions:
+    def _lifecycle(self, module: str) -> Lifecycle:
+        lifecycle = self.incubator.module_lifecycle(module)
+        if lifecycle is None:
             raise ConfigError(
                 f"module {module!r} is not in master at {self.index.head[:8]} and never was",
                 self.config.source or self.project,
                 self.config.module_lines.get(module),
             )
-        deletion, path = min(deletions, key=lambda d: d[0].order)
-        library = None
-        for _, old_path in deletions:
-            fate = fate_of(old_path, fates)
-            if fate is not None and fate.library:
-                library = fate.library
-                break
-        if library is None:
-            message = self.index.messages([deletion.commit]).get(deletion.commit, "")
-            library = library_in_message(message)
-        return Obsolescence("deleted", deletion.commit, library)
+        return lifecycle
 
     # One file
 
@@ -565,9 +532,11 @@ class _Planner:
                     )
                 )
             elif region.kind is RegionKind.SAME:
-                origin = self._introduced_by(
-                    item.master_path, base_commit, region.base, region.ours
-                )
+                origin = None
+                if found.version is not None and base_commit is not None:
+                    origin = self._analyser.backport_of(
+                        found.version, base_commit, region.base, region.ours
+                    )
                 changes.append(
                     LocalChange(
                         item.copy_path,
@@ -650,34 +619,6 @@ class _Planner:
             self._drift = {c.copy_path: c for c in report.copies}
         return self._drift
 
-    def _introduced_by(
-        self, master_path: str, base_commit: str | None, removed: Sequence[str],
-        added: Sequence[str],
-    ) -> str | None:  # fmt: skip
-        lineage = self.index.lineage(master_path)
-        if lineage is None or base_commit is None:
-            return None
-        wanted = [self._fold(line).strip() for line in added]
-        gone = [self._fold(line).strip() for line in removed]
-        for commit in self.index.changes_since(lineage, base_commit):
-            version = next(
-                (v for v in self.index.versions_of(lineage) if v.commit == commit.sha and v.blob),
-                None,
-            )
-            if version is None or version.blob is None:
-                continue
-            text = decode(self.index.texts([version.blob]).get(version.blob, b""))
-            lines = [self._fold(line).strip() for line in split_lines(text)]
-            if (
-                wanted
-                and _contains(lines, wanted)
-                or not wanted
-                and gone
-                and not _contains(lines, gone)
-            ):
-                return commit.sha
-        return None
-
     # Roll-ups
 
     def _picked_up(self, files: Sequence[FileSync]) -> tuple[Commit, ...]:
@@ -708,15 +649,6 @@ class _Planner:
             if f.master_path is not None
         ]
         return updated_lock(self.lock, self.base, self.root, entries)
-
-
-def _contains(lines: Sequence[str], block: Sequence[str]) -> bool:
-    size = len(block)
-    return any(list(lines[i : i + size]) == list(block) for i in range(len(lines) - size + 1))
-
-
-def _replaced_by(fate: Obsolescence) -> str:
-    return f"replaced by {fate.library}" if fate.library else fate.reason
 
 
 def _writes(project: Path, result: SyncResult) -> dict[str, FileWrite]:

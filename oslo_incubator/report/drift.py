@@ -13,17 +13,19 @@ from oslo_incubator.model.drift import (
     DriftStatus,
     ProjectDrift,
     Violation,
+    lifecycle_rule,
 )
+from oslo_incubator.model.lifecycle import Lifecycle, LifecycleState
 from oslo_incubator.report.table import render_table
 
-DRIFT_SCHEMA = "oslo-incubator.drift/1"
-CHECK_SCHEMA = "oslo-incubator.check/1"
+DRIFT_SCHEMA = "oslo-incubator.drift/2"
+CHECK_SCHEMA = "oslo-incubator.check/2"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 TOOL_URI = "https://opendev.org/openstack/oslo-incubator"
 
 
 def drift_to_json(report: DriftReport) -> dict[str, Any]:
-    """The ``oslo-incubator.drift/1`` document (see doc/source/formats.rst)."""
+    """The ``oslo-incubator.drift/2`` document (see doc/source/formats.rst)."""
     return {
         "schema": DRIFT_SCHEMA,
         "incubator": {"path": report.incubator_path, "head": report.incubator_head},
@@ -54,12 +56,14 @@ def render_drift_text(report: DriftReport, verbose: bool = False) -> str:
                 [
                     module.module,
                     module.status.value,
+                    _lifecycle_cell(module.lifecycle),
                     _base_cell(worst),
                     str(max((c.commits_behind for c in module.copies), default=0) or "-"),
                     _local_cell(module.copies),
                 ]
             )
-        out.append(render_table(["module", "status", "base", "behind", "local changes"], rows))
+        header = ["module", "status", "life cycle", "base", "behind", "local changes"]
+        out.append(render_table(header, rows))
         if project.undeclared:
             out.append(f"  undeclared copies: {', '.join(project.undeclared)}")
         if verbose:
@@ -102,10 +106,11 @@ def render_check_json(report: DriftReport, violations: list[Violation]) -> str:
                 "project": v.project,
                 "module": v.module,
                 "path": v.path,
-                "status": v.status.value,
+                "status": v.status.value if v.status else None,
+                "lifecycle": _lifecycle_json(v.lifecycle),
                 "message": v.message,
                 "line": v.line,
-                "rule": v.rule or f"drift/{v.status.value}",
+                "rule": v.rule_id,
             }
             for v in violations
         ],
@@ -116,9 +121,9 @@ def render_check_json(report: DriftReport, violations: list[Violation]) -> str:
 
 def render_check_junit(report: DriftReport, violations: list[Violation]) -> str:
     """JUnit XML: a test suite per project, a test case per copy and missing module."""
-    failed = {(v.project, v.path or v.module): v for v in violations if v.rule is None}
     # Violations about a line of the project's own code (not a copy) get their own cases.
-    lines = [v for v in violations if v.rule is not None]
+    lines = [v for v in violations if v.rule == GRADUATED_IMPORT_RULE]
+    failed = {(v.project, v.path or v.module): v for v in violations if v not in lines}
     suites = ET.Element("testsuites", name="oslo-incubator check")
     for project in report.projects:
         cases = [(c.copy_path, c.module) for c in project.copies] + [
@@ -140,14 +145,14 @@ def render_check_junit(report: DriftReport, violations: list[Violation]) -> str:
             case = ET.SubElement(suite, "testcase", classname=f"{project.name}.{module}", name=key)
             violation = failed.get((project.name, key))
             if violation is not None:
-                failure = ET.SubElement(case, "failure", type=violation.status.value)
+                failure = ET.SubElement(case, "failure", type=violation.rule_id)
                 failure.set("message", violation.message)
                 failure.text = violation.message
         for violation in own:
             name = f"{violation.path}:{violation.line}"
             case = ET.SubElement(suite, "testcase", classname=f"{project.name}.{violation.module}",
                                  name=name)  # fmt: skip
-            failure = ET.SubElement(case, "failure", type=violation.rule or "")
+            failure = ET.SubElement(case, "failure", type=violation.rule_id)
             failure.set("message", violation.message)
             failure.text = violation.message
     ET.indent(suites)
@@ -163,12 +168,23 @@ def render_check_sarif(report: DriftReport, violations: list[Violation]) -> str:
         {"id": f"drift/{s.value}", "shortDescription": {"text": f"copy is {s.value}"}}
         for s in DriftStatus
     ]
-    rules.append(
+    rules += [
+        {
+            "id": lifecycle_rule(state),
+            "shortDescription": {"text": f"copy of a module that is {state.value} in master"},
+        }
+        for state in LifecycleState
+    ]
+    rules += [
+        {
+            "id": "drift/max-behind",
+            "shortDescription": {"text": "copy is more master commits behind than allowed"},
+        },
         {
             "id": GRADUATED_IMPORT_RULE,
             "shortDescription": {"text": "import of a module master says graduated"},
-        }
-    )
+        },
+    ]
     results = []
     for v in violations:
         project = projects[v.project]
@@ -176,7 +192,7 @@ def render_check_sarif(report: DriftReport, violations: list[Violation]) -> str:
         region_line = v.line or _first_hunk_line(project, v.path)
         results.append(
             {
-                "ruleId": v.rule or f"drift/{v.status.value}",
+                "ruleId": v.rule_id,
                 "level": "error",
                 "message": {"text": v.message},
                 "locations": [
@@ -220,7 +236,14 @@ def _project_json(project: ProjectDrift) -> dict[str, Any]:
         "copies": [_copy_json(c) for c in project.copies],
         "undeclared": list(project.undeclared),
         "missing": list(project.missing),
-        "modules": [{"module": m.module, "status": m.status.value} for m in project.modules],
+        "modules": [
+            {
+                "module": m.module,
+                "status": m.status.value,
+                "lifecycle": _lifecycle_json(m.lifecycle),
+            }
+            for m in project.modules
+        ],
     }
 
 
@@ -237,14 +260,7 @@ def _copy_json(copy: CopyDrift) -> dict[str, Any]:
         ],
         "changed_lines": copy.changed_lines,
         "backported_from": list(copy.backported_from),
-        "obsoleted_by": copy.obsoleted_by.library if copy.obsoleted_by else None,
-        "obsolescence": None
-        if copy.obsoleted_by is None
-        else {
-            "reason": copy.obsoleted_by.reason,
-            "commit": copy.obsoleted_by.commit,
-            "library": copy.obsoleted_by.library,
-        },
+        "lifecycle": _lifecycle_json(copy.lifecycle),
         "match": copy.match,
         "parses": copy.parses,
         "hunks": [
@@ -270,9 +286,6 @@ def _base_cell(copies: list[CopyDrift]) -> str:
 def _local_cell(copies: tuple[CopyDrift, ...]) -> str:
     changed = sum(c.changed_lines for c in copies)
     if not changed:
-        obsolete = [c.obsoleted_by for c in copies if c.obsoleted_by]
-        if obsolete and obsolete[0] is not None and obsolete[0].library:
-            return f"-> {obsolete[0].library}"
         return "-"
     hunks = sum(len(c.hunks) for c in copies)
     backports = sum(1 for c in copies for h in c.hunks if h.backported_from)
@@ -280,6 +293,22 @@ def _local_cell(copies: tuple[CopyDrift, ...]) -> str:
     if backports:
         cell += f" ({backports} backported)"
     return cell
+
+
+def _lifecycle_json(lifecycle: Lifecycle) -> dict[str, Any]:
+    return {
+        "state": lifecycle.state.value,
+        "library": lifecycle.library,
+        "commit": lifecycle.commit,
+        "source": lifecycle.source.value if lifecycle.source else None,
+    }
+
+
+def _lifecycle_cell(lifecycle: Lifecycle) -> str:
+    if lifecycle.state is LifecycleState.ACTIVE:
+        return "-"
+    state: str = lifecycle.state.value
+    return state + (f" -> {lifecycle.library}" if lifecycle.library else "")
 
 
 def _indent(text: str, prefix: str) -> str:

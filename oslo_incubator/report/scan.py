@@ -13,15 +13,16 @@ from collections import Counter
 from typing import Any
 
 from oslo_incubator.model.drift import DriftStatus
+from oslo_incubator.model.lifecycle import LifecycleState
 from oslo_incubator.model.scan import Family, Grain, Member, ScanReport
 from oslo_incubator.report.table import render_table
 
-SCAN_SCHEMA = "oslo-incubator.scan/1"
+SCAN_SCHEMA = "oslo-incubator.scan/2"
 TEXT_CANDIDATES = 20  # candidates listed in the text summary (JSON lists all)
 
 
 def scan_to_json(report: ScanReport, graph: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The ``oslo-incubator.scan/1`` document (see doc/source/scan.rst).
+    """The ``oslo-incubator.scan/2`` document (see doc/source/scan.rst).
 
     ``graph`` is the copy graph in node-link form, included as ``graph`` when given.
     """
@@ -193,6 +194,7 @@ def _family_json(family: Family) -> dict[str, Any]:
             "lineage": master.lineage,
             "commit": master.commit,
             "obsolete": master.obsolete,
+            "lifecycle": master.lifecycle.value,
         },
         "origin": family.origin,
         "representative": None
@@ -227,7 +229,11 @@ def _master_label(family: Family) -> str:
     label = family.master.path
     if family.master.symbol:
         label += f":{family.master.symbol}"
-    return label + (" (obsolete)" if family.master.obsolete else "")
+    if family.master.obsolete:
+        return label + " (deleted in master)"
+    if family.master.lifecycle is not LifecycleState.ACTIVE:
+        return label + f" ({family.master.lifecycle.value})"
+    return label
 
 
 def _unit_label(family: Family) -> str:

@@ -28,14 +28,16 @@ def sync_to_json(result: SyncResult, with_diff: bool = False) -> dict[str, Any]:
         "dry_run": result.dry_run,
         "status": status_of(result),
         "modules": [_module_json(m) for m in result.modules],
-        "obsolete": [
+        "retired": [
             {
-                "module": o.module,
-                "reason": o.obsolescence.reason,
-                "commit": o.obsolescence.commit,
-                "library": o.obsolescence.library,
+                "module": r.module,
+                "state": r.lifecycle.state.value,
+                "library": r.lifecycle.library,
+                "commit": r.lifecycle.commit,
+                "source": r.lifecycle.source.value if r.lifecycle.source else None,
+                "copied": r.copied,
             }
-            for o in result.obsolete
+            for r in result.retired
         ],
         "warnings": list(result.warnings),
         "written": list(result.written),
@@ -54,7 +56,7 @@ def render_sync_json(result: SyncResult, with_diff: bool = False) -> str:
 
 def status_of(result: SyncResult) -> str:
     """One word for the outcome: ``written``, ``dry-run``, ``conflicts``, ``up-to-date``
-    or ``refused`` (obsolete modules with ``--fail-on-obsolete``, or a dirty tree)."""
+    or ``refused`` (retired modules with ``--fail-on-obsolete``, or a dirty tree)."""
     if result.written:
         return "written"
     if result.dry_run:
@@ -69,7 +71,7 @@ def status_of(result: SyncResult) -> str:
 
 
 def render_sync_text(result: SyncResult) -> str:
-    """A table of modules, then obsolete modules, conflicts, warnings and the outcome."""
+    """A table of modules, then retired modules, conflicts, warnings and the outcome."""
     out = [
         f"sync {result.project} (base {result.base}) from {result.incubator} at "
         f"{result.master.sha[:8]} ({result.master.date[:10]}), rewrite {result.rewrite}"
@@ -88,11 +90,13 @@ def render_sync_text(result: SyncResult) -> str:
     out.append(
         render_table(["module", "action", "changed", "commits", "local changes", "why"], rows)
     )
-    for item in result.obsolete:
-        fate = item.obsolescence
-        where = f" in {fate.commit[:8]}" if fate.commit else f" ({fate.reason})"
-        library = f", replaced by {fate.library}" if fate.library else ""
-        out.append(f"  obsolete: {item.module} not copied: removed from master{where}{library}")
+    for item in result.retired:
+        life = item.lifecycle
+        source = "" if life.source is None or item.copied is False else f"{life.source.value} "
+        said = f" ({source}at {life.commit[:8]})" if life.commit else ""
+        library = f", replaced by {life.library}" if life.library else ""
+        verb = "copied" if item.copied else "not copied"
+        out.append(f"  {item.module} {verb}: {life.state.value} in master{said}{library}")
     for file in result.files:
         for change in file.local_changes:
             if change.kept:
@@ -197,6 +201,6 @@ def _outcome(result: SyncResult) -> str:
         )
     if status == "up-to-date":
         return "everything is up to date; nothing to write"
-    if result.refused == "obsolete":
-        return "obsolete modules asked for (--fail-on-obsolete): nothing written"
+    if result.refused == "retired":
+        return "retired modules asked for (--fail-on-obsolete): nothing written"
     return f"{changed} file(s) would change; nothing written"

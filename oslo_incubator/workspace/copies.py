@@ -94,6 +94,22 @@ def module_files(module: str, paths: Collection[str], package_root: str) -> list
     )
 
 
+def module_of_path(path: str, package_root: str) -> str | None:
+    """The module a master file belongs to, as update.py names it.
+
+    ``<root>/log.py`` → ``log``; ``<root>/db/sqlalchemy/session.py`` → ``db.sqlalchemy``;
+    ``None`` for the root ``__init__.py`` and for anything that is not a ``.py`` file
+    under the root.
+    """
+    prefix = package_root.rstrip("/") + "/"
+    if not path.startswith(prefix) or not path.endswith(".py"):
+        return None
+    parts = path[len(prefix) : -3].split("/")
+    if len(parts) == 1:
+        return None if parts[0] == "__init__" else parts[0]
+    return ".".join(parts[:-1])
+
+
 # Private
 
 

@@ -35,7 +35,7 @@ def test_drift_json_has_the_documented_shape(workspace: tuple[Path, Path]) -> No
     code, out = run("drift", "--format", "json", "--incubator", str(inc), str(project))
     assert code == 0
     doc = json.loads(out)
-    assert doc["schema"] == "oslo-incubator.drift/1"
+    assert doc["schema"] == "oslo-incubator.drift/2"
     assert len(doc["incubator"]["head"]) == 40
     (proj,) = doc["projects"]
     assert proj["name"] == "nova" and proj["base"] == "nova"
@@ -49,7 +49,7 @@ def test_drift_json_has_the_documented_shape(workspace: tuple[Path, Path]) -> No
         "missed_commits": [],
         "changed_lines": 2,
         "backported_from": [],
-        "obsoleted_by": None,
+        "lifecycle": {"state": "active", "library": None, "commit": None, "source": None},
     }
     assert len(copy["base_commit"]) == 40
     assert proj["undeclared"] == [] and proj["missing"] == []
@@ -100,6 +100,18 @@ def test_check_junit_and_sarif(workspace: tuple[Path, Path], tmp_path: Path) -> 
     assert result["ruleId"] == "drift/diverged"
 
 
+def test_fail_on_takes_content_statuses_life_cycle_states_and_qualified_words(
+    workspace: tuple[Path, Path],
+) -> None:
+    inc, project = workspace
+    base = ["check", "--incubator", str(inc), str(project)]
+    assert run(*base, "--fail-on", "lifecycle:deleted,graduated-import")[0] == 0
+    assert run(*base, "--fail-on", "status:diverged")[0] == 1
+    code, out = run(*base, "--fail-on", "lifecycle:diverged")
+    assert code == 2
+    assert "'lifecycle:diverged': choose from" in out
+
+
 def test_check_max_behind(tmp_path: Path) -> None:
     inc = make_incubator(
         tmp_path / "inc",
@@ -140,7 +152,7 @@ def test_unknown_status_in_fail_on_is_a_usage_error(workspace: tuple[Path, Path]
     inc, project = workspace
     code, out = run("check", "--fail-on", "broken", "--incubator", str(inc), str(project))
     assert code == 2
-    assert "choose from current,behind" in out
+    assert "'broken': choose from current, behind" in out
 
 
 def test_demo_shows_every_status() -> None:

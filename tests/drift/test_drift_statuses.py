@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 from builders import make_incubator, make_project, synced
 
+from oslo_incubator.history.incubator import open_incubator
 from oslo_incubator.model.drift import DriftStatus, ProjectDrift
-from oslo_incubator.operations.drift import analyse_drift, open_incubator
+from oslo_incubator.model.lifecycle import Lifecycle, LifecycleState, RecordSource
+from oslo_incubator.operations.drift import analyse_drift
 from oslo_incubator.workspace.cache import Cache
 
 LOG_V1 = "import logging\n\nfrom openstack.common import jsonutils\n\n\ndef getLogger(name):\n    return logging.getLogger(name)\n"
@@ -37,6 +39,7 @@ def incubator(tmp_path: Path) -> dict[str, str]:
                     "openstack/common/jsonutils.py": JSON_V1,
                     "openstack/common/context.py": "class Context:\n    pass\n",
                     "openstack/common/network.py": "def parse(a):\n    return a\n",
+                    "requirements.txt": "oslo.config>=1.2.0\n",
                 },
             ),
             ("log: add setup()", {"openstack/common/log.py": LOG_V2}),
@@ -86,12 +89,12 @@ def test_every_status(tmp_path: Path, incubator: dict[str, str]) -> None:
         "jsonutils: add load and dump",
     ]
     assert by_module["context"].status is DriftStatus.OBSOLETE
-    assert by_module["context"].obsoleted_by is not None
-    assert (
-        by_module["context"].obsoleted_by.commit
-        == incubator["Remove context, graduated to oslo.context"]
+    assert by_module["context"].lifecycle == Lifecycle(
+        LifecycleState.DELETED,
+        "oslo.context",
+        incubator["Remove context, graduated to oslo.context"],
+        RecordSource.DELETION,
     )
-    assert by_module["context"].obsoleted_by.library == "oslo.context"
     assert by_module["sqlutils"].status is DriftStatus.UNKNOWN
     assert drift.undeclared == ("nova/openstack/common/sqlutils.py",)
     assert drift.missing == ("uuidutils",)
@@ -205,7 +208,41 @@ def test_trivial_init_is_no_evidence_of_a_base(tmp_path: Path, incubator: dict[s
     assert init.match == "trivial"
 
 
-def test_maintainers_and_obsolete_list_mark_modules_obsolete(tmp_path: Path) -> None:
+def test_empty_init_equal_to_head_gets_a_base_like_any_copy(
+    tmp_path: Path, incubator: dict[str, str]
+) -> None:
+    project = make_project(tmp_path / "nova", "nova", {"__init__.py": ""}).path
+    init = [c for c in drift_of(incubator["path"], project).copies if c.module == "__init__"][0]
+    assert init.status is DriftStatus.CURRENT
+    assert init.base_commit == incubator["Add log and jsonutils"]
+    assert init.match == "exact"
+
+
+def test_licence_only_init_is_behind_the_commit_that_emptied_it(tmp_path: Path) -> None:
+    licence = "# Licensed under the Apache License, Version 2.0\n"
+    repo = make_incubator(
+        tmp_path / "inc",
+        [
+            ("Add db", {"openstack/common/db/__init__.py": licence,
+                        "openstack/common/db/api.py": "X = 1\n"}),
+            ("Empty the package __init__ files", {"openstack/common/db/__init__.py": ""}),
+            # Elsewhere the licence-only text still exists: no evidence across paths.
+            ("Add cache", {"openstack/common/cache/__init__.py": licence}),
+        ],
+    )  # fmt: skip
+    project = make_project(
+        tmp_path / "nova", "nova", {"db/__init__.py": licence, "db/api.py": "X = 1\n"}
+    ).path
+    copy = next(
+        c
+        for c in drift_of(str(repo.path), project).copies
+        if c.copy_path.endswith("db/__init__.py")
+    )
+    assert copy.status is DriftStatus.BEHIND
+    assert [c.subject for c in copy.missed_commits] == ["Empty the package __init__ files"]
+
+
+def test_maintainers_and_obsolete_list_are_life_cycle_not_content(tmp_path: Path) -> None:
     repo = make_incubator(
         tmp_path / "inc",
         [
@@ -229,14 +266,21 @@ def test_maintainers_and_obsolete_list_mark_modules_obsolete(tmp_path: Path) -> 
         },
         conf="[DEFAULT]\nmodule=gettextutils\nmodule=rpc\nbase=nova\n",
     ).path
-    copies = {c.module: c for c in drift_of(str(repo.path), project).copies}
-    assert copies["gettextutils"].status is DriftStatus.OBSOLETE
-    assert copies["gettextutils"].obsoleted_by is not None
-    assert copies["gettextutils"].obsoleted_by.library == "oslo.i18n"
-    assert copies["gettextutils"].obsoleted_by.reason == "MAINTAINERS"
-    assert copies["rpc"].status is DriftStatus.OBSOLETE
-    assert copies["rpc"].obsoleted_by is not None
-    assert copies["rpc"].obsoleted_by.library == "oslo.messaging"
+    drift = drift_of(str(repo.path), project)
+    copies = {c.module: c for c in drift.copies}
+    added = repo.head()
+    # Master still has both files and the copies equal them: current, whatever the
+    # records say; the records are the modules' life cycle.
+    assert copies["gettextutils"].status is DriftStatus.CURRENT
+    assert copies["gettextutils"].lifecycle == Lifecycle(
+        LifecycleState.OBSOLETE, "oslo.i18n", added, RecordSource.MAINTAINERS
+    )
+    assert copies["rpc"].status is DriftStatus.CURRENT
+    assert copies["rpc"].lifecycle == Lifecycle(
+        LifecycleState.OBSOLETE, "oslo.messaging", added, RecordSource.OBSOLETE_LIST
+    )
+    modules = {m.module: m for m in drift.modules}
+    assert modules["rpc"].lifecycle.state is LifecycleState.OBSOLETE
 
 
 def test_companion_files_and_scripts_are_copies_too(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from oslo_incubator.analysis.normalise import (
     fold,
     fold_quirks,
     is_trivial,
+    quirk_equal,
     rewrite_import_prefix,
 )
 
@@ -50,11 +51,27 @@ def test_fold_undoes_the_plain_import_rewrite() -> None:
     assert fold(rewrite_import_prefix(MASTER, "glance"), "glance") == fold(MASTER, "glance")
 
 
-def test_quirk_fold_undoes_the_unescaped_dot_mangling() -> None:
+def test_quirk_comparison_undoes_the_unescaped_dot_mangling() -> None:
     master = "from oslo_config import cfg  # see nova/utils.py\n"
     copy = "from oslo.config import cfg  # see oslo.utils.py\n"
     assert fold(copy, "nova") != fold(master, "nova")
-    assert fold_quirks(fold(copy, "nova"), "nova") == fold_quirks(fold(master, "nova"), "nova")
+    assert quirk_equal(fold(copy, "nova"), fold(master, "nova"))
+
+
+def test_quirk_comparison_goes_one_way_only() -> None:
+    # A copy that spells oslo_config where master spells oslo.config was edited
+    # locally: update.py's mangling only ever turned "_" into ".".
+    master = "from oslo.config import cfg\n"
+    copy = "from oslo_config import cfg\n"
+    assert fold_quirks(fold(copy, "nova")) == fold_quirks(fold(master, "nova"))
+    assert not quirk_equal(fold(copy, "nova"), fold(master, "nova"))
+
+
+@given(st.text(alphabet="ab_.-/\n", max_size=30), st.text(alphabet="ab_.-/\n", max_size=30))
+def test_quirk_comparison_is_never_symmetric_on_a_difference(left: str, right: str) -> None:
+    a, b = fold(f"oslo{left}", "nova"), fold(f"oslo{right}", "nova")
+    if a != b:
+        assert not (quirk_equal(a, b) and quirk_equal(b, a))
 
 
 def test_fold_keeps_line_structure_and_crlf_is_not_a_change() -> None:

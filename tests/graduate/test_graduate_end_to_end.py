@@ -80,22 +80,23 @@ def test_graduate_install_migrate_and_drift(incubator: Path, tmp_path: Path) -> 
                 cwd=nova)  # fmt: skip
     assert "Ran 1 test" in tests and tests.rstrip().endswith("OK")
 
-    # Drift: copies in a consumer that has not migrated are obsolete, replaced by the
-    # library; the migrated consumer's remaining copies equal master.
+    # Drift: copies in a consumer that has not migrated are behind master's shims, and
+    # their life cycle is obsolete, replaced by the library; the migrated consumer's
+    # remaining copies equal master.
     doc = json.loads(
         cli("drift", "--incubator", str(incubator), "--format", "json", str(cinder), str(nova))
     )
     statuses = {
-        (p["name"], c["module"]): (c["status"], c["obsoleted_by"])
+        (p["name"], c["module"]): (c["status"], c["lifecycle"]["library"])
         for p in doc["projects"]
         for c in p["copies"]
         if c["module"] != "__init__"
     }
     assert statuses == {
         ("cinder", "gettextutils"): ("current", None),
-        ("cinder", "jsonutils"): ("obsolete", "oslo.foo"),
+        ("cinder", "jsonutils"): ("behind", "oslo.foo"),
         ("cinder", "log"): ("behind", None),
-        ("cinder", "timeutils"): ("obsolete", "oslo.foo"),
+        ("cinder", "timeutils"): ("behind", "oslo.foo"),
         ("nova", "gettextutils"): ("current", None),
         ("nova", "log"): ("current", None),
     }

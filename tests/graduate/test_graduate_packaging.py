@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oslo_incubator.analysis.maintainers import fate_of, parse_maintainers, parse_obsolete_list
 from oslo_incubator.analysis.packaging import (
     OBSOLETE_HEADER,
     LibraryMetadata,
@@ -25,6 +24,8 @@ from oslo_incubator.analysis.packaging import (
     requirements_text,
     shim_text,
 )
+from oslo_incubator.analysis.records import parse_maintainers, parse_obsolete_list, record_of
+from oslo_incubator.model.lifecycle import LifecycleState
 
 META = LibraryMetadata(
     name="oslo.serialization",
@@ -234,10 +235,11 @@ def test_a_module_an_entry_shares_with_others_gets_its_own_entry_in_order() -> N
         "F: log.py\n\n== timeutils ==\n\nM:\nS: Graduated (oslo.db)\nF: timeutils.py\n\n"
         "= Other section =\n"
     )
-    fates = parse_maintainers(text)
-    assert fate_of("openstack/common/db/api.py", fates).library == "oslo.db"  # type: ignore[union-attr]
-    assert fate_of("openstack/common/db/sqlalchemy/session.py", fates) is None
-    assert fate_of("openstack/common/timeutils.py", fates).library == "oslo.db"  # type: ignore[union-attr]
+    records = parse_maintainers(text, namespaces=["oslo"])
+    assert record_of("openstack/common/db/api.py", records).library == "oslo.db"  # type: ignore[union-attr]
+    session = record_of("openstack/common/db/sqlalchemy/session.py", records)
+    assert session is not None and session.state is LifecycleState.GRADUATING
+    assert record_of("openstack/common/timeutils.py", records).library == "oslo.db"  # type: ignore[union-attr]
 
 
 def test_no_maintainers_file_gets_the_entries_alone() -> None:
@@ -252,8 +254,8 @@ def test_obsolete_list_gains_lines_and_keeps_its_header() -> None:
         created, ["openstack/common/log.py", "openstack/common/x.py"], "oslo.log"
     )
     assert again == created + "openstack/common/x.py oslo.log\n"
-    fates = parse_obsolete_list(again)
-    assert fate_of("openstack/common/x.py", fates).library == "oslo.log"  # type: ignore[union-attr]
+    records = parse_obsolete_list(again)
+    assert record_of("openstack/common/x.py", records).library == "oslo.log"  # type: ignore[union-attr]
     assert record_in_obsolete_list("# head", ["a.py"], "lib") == "# head\na.py lib\n"
 
 

@@ -10,9 +10,10 @@ import pytest
 from graduate_fixtures import CONSUMER_CONF, build_consumer
 
 from oslo_incubator.history.git import git_text, run_git
+from oslo_incubator.history.incubator import open_incubator
+from oslo_incubator.history.provenance import analyse_project
 from oslo_incubator.model.errors import ConfigError, DirtyTreeError, IncubatorDependencyError
 from oslo_incubator.model.graduate import FileRole, GraduateOptions, Identity
-from oslo_incubator.operations.drift import analyse_project, open_incubator
 from oslo_incubator.operations.graduate import graduate, prepare_graduation
 from oslo_incubator.workspace.config import parse_common_conf
 
@@ -278,7 +279,7 @@ def test_in_place_refuses_a_dirty_tree(incubator: Path, tmp_path: Path) -> None:
     assert not (tmp_path / "lib").exists()
 
 
-def test_drift_reports_copies_of_graduated_modules_as_obsolete_replaced_by_the_library(
+def test_drift_reports_graduated_modules_as_obsolete_life_cycle_replaced_by_the_library(
     incubator: Path, tmp_path: Path
 ) -> None:
     consumer = build_consumer(tmp_path / "nova", incubator).path
@@ -286,16 +287,14 @@ def test_drift_reports_copies_of_graduated_modules_as_obsolete_replaced_by_the_l
     config = parse_common_conf(CONSUMER_CONF, consumer / "openstack-common.conf")
     inc = open_incubator(incubator, rev="graduate-oslo.foo")
     drift = analyse_project(inc, consumer, config)
-    fates = {
-        c.module: (c.status.value, c.obsoleted_by.library if c.obsoleted_by else None)
-        for c in drift.copies
-    }
+    fates = {c.module: (c.status.value, c.lifecycle.describe()) for c in drift.copies}
+    # The copies are behind master's shims; the shims' records are the life cycle.
     assert fates == {
-        "__init__": ("current", None),
-        "gettextutils": ("current", None),
-        "jsonutils": ("obsolete", "oslo.foo"),
-        "log": ("behind", None),  # master's log.py now imports the library
-        "timeutils": ("obsolete", "oslo.foo"),
+        "__init__": ("current", "active"),
+        "gettextutils": ("current", "active"),
+        "jsonutils": ("behind", "obsolete (replaced by oslo.foo)"),
+        "log": ("behind", "active"),  # master's log.py now imports the library
+        "timeutils": ("behind", "obsolete (replaced by oslo.foo)"),
     }
 
 
@@ -321,7 +320,7 @@ def test_history_from_before_the_file_entered_the_package_root_is_kept(tmp_path:
     ]
 
 
-def test_sync_reports_graduated_modules_as_obsolete_and_does_not_copy_them(
+def test_sync_copies_the_shims_of_graduated_modules_and_says_so(
     incubator: Path, tmp_path: Path
 ) -> None:
     from oslo_incubator.model.sync import SyncOptions
@@ -331,8 +330,14 @@ def test_sync_reports_graduated_modules_as_obsolete_and_does_not_copy_them(
     graduate(incubator, options(tmp_path / "lib", in_place=True))
     config = parse_common_conf(CONSUMER_CONF, consumer / "openstack-common.conf")
     result = plan_sync(open_incubator(incubator), consumer, config, SyncOptions(dry_run=True))
-    assert [(o.module, o.obsolescence.library) for o in result.obsolete] == [
-        ("jsonutils", "oslo.foo"),
-        ("timeutils", "oslo.foo"),
+    assert [(r.module, r.lifecycle.library, r.copied) for r in result.retired] == [
+        ("jsonutils", "oslo.foo", True),
+        ("timeutils", "oslo.foo", True),
     ]
-    assert {m.module for m in result.modules} == {"__init__", "gettextutils", "log"}
+    assert {m.module for m in result.modules} == {
+        "__init__", "gettextutils", "log", "jsonutils", "timeutils"
+    }  # fmt: skip
+    shim = next(
+        f for f in result.files if f.module == "jsonutils" and f.copy_path.endswith("s.py")
+    )
+    assert "oslo_foo" in (shim.new_text or "")

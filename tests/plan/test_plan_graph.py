@@ -18,11 +18,11 @@ from oslo_incubator.graph.modules import (
     find_cycles,
     graduation_order,
     group_modules,
-    module_of_path,
     resolve_requirements,
     strong_closure,
 )
 from oslo_incubator.model.plan import Baggage, DependencyKind, ImportLine
+from oslo_incubator.workspace.copies import module_of_path
 
 ROOT = "openstack/common"
 STRONG, LAZY, WEAK = DependencyKind.STRONG, DependencyKind.LAZY, DependencyKind.WEAK

@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from builders import make_incubator, make_project
 
+from oslo_incubator.graph import incubator as graph_incubator
+from oslo_incubator.graph.incubator import incubator_graph
+from oslo_incubator.history.master import read_master
 from oslo_incubator.model.errors import OsloIncubatorError
 from oslo_incubator.model.plan import (
     ApiName,
@@ -21,10 +24,8 @@ from oslo_incubator.model.plan import (
 from oslo_incubator.operations import plan as plan_module
 from oslo_incubator.operations.plan import (
     find_usage,
-    incubator_graph,
     module_closure,
     plan_graduation,
-    read_master,
 )
 from oslo_incubator.workspace.cache import Cache
 
@@ -388,7 +389,7 @@ def test_a_second_plan_reads_the_import_analysis_from_the_cache(
             raise AssertionError("analysed again instead of reading the cache")
 
         monkeypatch.setattr(plan_module, "_scan_source", no_analysis)
-        monkeypatch.setattr(plan_module, "build_module_graph", no_analysis)
+        monkeypatch.setattr(graph_incubator, "build_module_graph", no_analysis)
         second = plan_graduation(inc, [nova], cache=cache)
     finally:
         cache.close()

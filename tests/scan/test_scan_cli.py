@@ -83,7 +83,7 @@ def test_json_has_the_schema_families_candidates_and_the_graph(fleet: Fleet):
 
     doc = json.loads(out)
     assert code == 0
-    assert doc["schema"] == "oslo-incubator.scan/1"
+    assert doc["schema"] == "oslo-incubator.scan/2"
     assert doc["options"] == {"min_similarity": 0.8, "min_tokens": 25, "min_lines": 5,
                               "shingle": 5, "bins": 64, "bands": 16}  # fmt: skip
     assert [f["id"] for f in doc["families"]] == ["M1", "M2", "S1", "S2"]
@@ -116,7 +116,7 @@ def test_graphml_and_dot_export_the_graph(fleet: Fleet):
 
     code, dot, _ = _scan("--format", "dot", *_projects(fleet))
     assert code == 0
-    assert dot.startswith('digraph "oslo-incubator.scan/1" {')
+    assert dot.startswith('digraph "oslo-incubator.scan/2" {')
 
 
 def test_a_malformed_configuration_is_bad_input_naming_file_and_line(tmp_path: Path):

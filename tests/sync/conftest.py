@@ -10,9 +10,9 @@ import pytest
 from builders import make_incubator
 
 from oslo_incubator.history.builder import RepoBuilder
+from oslo_incubator.history.incubator import open_incubator
 from oslo_incubator.model.config import RewriteMode
 from oslo_incubator.model.sync import SyncOptions, SyncResult
-from oslo_incubator.operations.drift import open_incubator
 from oslo_incubator.operations.sync import sync_project
 from oslo_incubator.workspace.config import load_project_config
 

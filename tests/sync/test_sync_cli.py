@@ -138,7 +138,8 @@ def test_update_without_destination_is_a_usage_error(tmp_path: Path) -> None:
 def test_fail_on_obsolete_exits_1_and_writes_nothing(tmp_path: Path) -> None:
     incubator = tmp_path / "incubator"
     make_incubator(incubator, [
-        ("Add", {"openstack/common/fileutils.py": "import os\n"}),
+        ("Add", {"openstack/common/fileutils.py": "import os\n",
+                 "requirements.txt": "oslo.config>=1.2\n"}),
         ("Remove fileutils, it graduated to oslo.concurrency",
          {"openstack/common/fileutils.py": None}),
     ])  # fmt: skip
@@ -147,11 +148,11 @@ def test_fail_on_obsolete_exits_1_and_writes_nothing(tmp_path: Path) -> None:
     args = ["sync", proj, "--incubator", incubator, "--module", "fileutils"]
     code, out, _ = run(*args)
     assert code == 0
-    assert "  obsolete: fileutils not copied: removed from master in " in out
-    assert "replaced by oslo.concurrency\n" in out
+    assert "  fileutils not copied: deleted in master (at " in out
+    assert "), replaced by oslo.concurrency\n" in out
     code, out, _ = run(*args, "--fail-on-obsolete")
     assert code == 1
-    assert out.endswith("obsolete modules asked for (--fail-on-obsolete): nothing written\n")
+    assert out.endswith("retired modules asked for (--fail-on-obsolete): nothing written\n")
     assert not (proj / "openstack-common.lock").exists()
 
 

@@ -8,8 +8,9 @@ from builders import make_project
 from conftest import GETTEXT, JSON, LOG_V1, LOG_V2, TIME, Workspace
 
 from oslo_incubator.history.git import git_text
+from oslo_incubator.history.incubator import open_incubator
+from oslo_incubator.history.provenance import analyse_project
 from oslo_incubator.model.drift import DriftStatus
-from oslo_incubator.operations.drift import analyse_project, open_incubator
 from oslo_incubator.workspace.config import load_project_config
 
 LOG = "nova/openstack/common/log.py"

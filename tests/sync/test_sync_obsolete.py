@@ -1,4 +1,5 @@
-"""Modules master deleted or graduated are not copied; the sync names what replaced them."""
+"""Modules master deleted are not copied; modules master retires but still has are copied
+with a warning; the sync names what replaces them."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from builders import make_incubator
 
 from oslo_incubator.history.builder import RepoBuilder
 from oslo_incubator.history.git import git_text
-from oslo_incubator.model.drift import Obsolescence
-from oslo_incubator.model.sync import ObsoleteModule, SyncOptions
-from oslo_incubator.operations.drift import open_incubator
+from oslo_incubator.history.incubator import open_incubator
+from oslo_incubator.model.lifecycle import Lifecycle, LifecycleState, RecordSource
+from oslo_incubator.model.sync import RetiredModule, SyncOptions
 from oslo_incubator.operations.sync import sync_project
 from oslo_incubator.workspace.config import load_project_config
 
@@ -59,34 +60,59 @@ def new_project(path: Path, modules: list[str]) -> Path:
     return path
 
 
+def commit_of(incubator: Path, path: str) -> str:
+    return git_text(incubator, "log", "-1", "--format=%H", "--", path).strip()
+
+
 def test_deleted_module_is_not_copied_and_names_its_library(
     incubator: Path, tmp_path: Path
 ) -> None:
     project = new_project(tmp_path / "nova", ["fileutils", "log"])
     result = sync(incubator, project)
-    deleting = git_text(
-        incubator, "log", "-1", "--format=%H", "--", "openstack/common/fileutils.py"
-    )
-    assert result.obsolete == (
-        ObsoleteModule("fileutils", Obsolescence("deleted", deleting.strip(), "oslo.concurrency")),
+    deleting = commit_of(incubator, "openstack/common/fileutils.py")
+    assert result.retired == (
+        RetiredModule(
+            "fileutils",
+            Lifecycle(LifecycleState.DELETED, "oslo.concurrency", deleting, RecordSource.DELETION),
+            copied=False,
+        ),
     )
     assert not (project / "nova/openstack/common/fileutils.py").exists()
     assert (project / "nova/openstack/common/log.py").exists()
-    assert "Not synced, obsolete in master:\n  fileutils (replaced by oslo.concurrency)\n" in (
-        result.message
+    assert (
+        "Not synced, deleted in master:\n  fileutils (deleted (replaced by oslo.concurrency))\n"
+        in (result.message)
     )
 
 
-def test_obsolete_list_and_maintainers_mark_modules_obsolete(
+def test_modules_master_still_has_are_copied_whatever_their_life_cycle(
     incubator: Path, tmp_path: Path
 ) -> None:
     project = new_project(tmp_path / "nova", ["strutils", "gettextutils"])
     result = sync(incubator, project, nodeps=True)
-    assert result.obsolete == (
-        ObsoleteModule("strutils", Obsolescence("obsolete.txt", None, "oslo.utils")),
-        ObsoleteModule("gettextutils", Obsolescence("MAINTAINERS", None, "oslo.i18n")),
+    marked = commit_of(incubator, "obsolete.txt")
+    assert result.retired == (
+        RetiredModule(
+            "strutils",
+            Lifecycle(LifecycleState.OBSOLETE, "oslo.utils", marked, RecordSource.OBSOLETE_LIST),
+            copied=True,
+        ),
+        RetiredModule(
+            "gettextutils",
+            Lifecycle(LifecycleState.OBSOLETE, "oslo.i18n", marked, RecordSource.MAINTAINERS),
+            copied=True,
+        ),
     )
-    assert not (project / "nova/openstack/common/strutils.py").exists()
+    assert (project / "nova/openstack/common/strutils.py").exists()
+    assert (project / "nova/openstack/common/gettextutils.py").exists()
+    assert result.warnings == (
+        "strutils is obsolete (replaced by oslo.utils) in master; copied",
+        "gettextutils is obsolete (replaced by oslo.i18n) in master; copied",
+    )
+    assert (
+        "Synced, though master retires them:\n  strutils: obsolete (replaced by oslo.utils)\n"
+        in (result.message)
+    )
 
 
 def test_obsolete_dependency_is_copied_with_a_warning(incubator: Path, tmp_path: Path) -> None:
@@ -94,24 +120,22 @@ def test_obsolete_dependency_is_copied_with_a_warning(incubator: Path, tmp_path:
     result = sync(incubator, project)
     assert (project / "nova/openstack/common/gettextutils.py").exists()
     assert result.warnings == (
-        "gettextutils is obsolete in master (replaced by oslo.i18n) but log import(s) it; "
-        "copied anyway",
+        "gettextutils is obsolete (replaced by oslo.i18n) in master but log import(s) it; copied",
     )
 
 
-def test_obsolete_file_of_a_package_is_left_out(incubator: Path, tmp_path: Path) -> None:
+def test_every_file_master_has_of_a_package_is_copied(incubator: Path, tmp_path: Path) -> None:
     project = new_project(tmp_path / "nova", ["middleware"])
     result = sync(incubator, project)
     assert [f.copy_path.rpartition("/")[2] for f in result.files if f.module == "middleware"] == [
-        "__init__.py", "base.py",
+        "__init__.py", "base.py", "sizelimit.py",
     ]  # fmt: skip
-    assert result.warnings == (
-        "openstack/common/middleware/sizelimit.py is obsolete in master; not copied",
-    )
+    assert result.retired == ()
 
 
 def test_fail_on_obsolete_writes_nothing(incubator: Path, tmp_path: Path) -> None:
-    project = new_project(tmp_path / "nova", ["fileutils", "log"])
+    project = new_project(tmp_path / "nova", ["strutils", "log"])
     result = sync(incubator, project, fail_on_obsolete=True)
     assert result.written == ()
+    assert result.refused == "retired"
     assert not (project / "nova").exists()

@@ -1,0 +1,230 @@
+"""Read what the incubator records of its modules: MAINTAINERS, obsolete.txt, and the
+messages and texts that say a module left.
+
+Pure functions over texts. Which record wins, and which commit made it, is decided in
+:mod:`oslo_incubator.history.incubator`, the one place that says what a module's life
+cycle is.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from oslo_incubator.model.lifecycle import LifecycleState, RecordSource
+
+#: MAINTAINERS ``S:`` words and the life-cycle state each means. ``Graduated`` is what
+#: ``graduate run`` writes; the real incubator wrote ``Obsolete`` instead.
+STATUS_WORDS = {
+    "maintained": LifecycleState.ACTIVE,
+    "orphan": LifecycleState.ORPHAN,
+    "graduating": LifecycleState.GRADUATING,
+    "deprecated": LifecycleState.DEPRECATED,
+    "obsolete": LifecycleState.OBSOLETE,
+    "graduated": LifecycleState.OBSOLETE,
+}
+
+
+@dataclass(frozen=True)
+class ModuleRecord:
+    """One rule of a record: master files matching ``pattern`` (relative to the
+    incubator root) are in ``state``, replaced by ``library`` when one is named."""
+
+    pattern: str
+    source: RecordSource
+    state: LifecycleState
+    library: str | None
+
+
+def parse_maintainers(
+    text: str, package_root: str = "openstack/common", namespaces: Sequence[str] = ()
+) -> list[ModuleRecord]:
+    """A rule for every MAINTAINERS entry with a status.
+
+    An entry is ``== name ==`` followed by ``S: Status [...]`` and ``F: pattern`` lines
+    (patterns relative to the package root). A library named in the entry's other lines
+    (``S: Graduated (oslo.log)``, ``L: oslo.log``) is its replacement; see
+    :func:`library_in` for ``namespaces``.
+    """
+    records = []
+    for block in re.split(r"^==\s*[^=\n]+==\s*$", text, flags=re.MULTILINE)[1:]:
+        status = ""
+        files: list[str] = []
+        described: list[str] = []
+        for line in block.splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() == "S":
+                status = value.strip()
+                described.append(value)
+            elif key.strip() == "F" and value.strip():
+                files.append(value.strip())
+            elif key.strip() != "M":
+                described.append(line)
+        word = status.split()[0].lower() if status else ""
+        state = STATUS_WORDS.get(word)
+        if state is None:
+            continue
+        library = library_in("\n".join(described), namespaces)
+        for pattern in files:
+            full = f"{package_root}/{pattern}"
+            if full.endswith("/"):
+                full += "*"
+            records.append(ModuleRecord(full, RecordSource.MAINTAINERS, state, library))
+    return records
+
+
+def parse_obsolete_list(text: str) -> list[ModuleRecord]:
+    """Rules from ``obsolete.txt``: ``<glob> <replacement>`` per line, ``#`` comments."""
+    records = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split()
+        if len(parts) == 2:
+            records.append(
+                ModuleRecord(
+                    parts[0], RecordSource.OBSOLETE_LIST, LifecycleState.OBSOLETE, parts[1]
+                )
+            )
+    return records
+
+
+def record_of(path: str, records: Iterable[ModuleRecord]) -> ModuleRecord | None:
+    """The rule that decides a master path: an ``obsolete.txt`` line first (update.py
+    read only that file), else the most specific MAINTAINERS pattern that matches
+    (``db/sqlalchemy/*`` over ``db/*``: entries overlap), the first of equals."""
+    best: tuple[int, int] | None = None
+    found = None
+    for record in records:
+        if not fnmatch.fnmatch(path, record.pattern):
+            continue
+        literal = len(re.split(r"[*?\[]", record.pattern, maxsplit=1)[0])
+        rank = (int(record.source is RecordSource.OBSOLETE_LIST), literal)
+        if best is None or rank > best:
+            best, found = rank, record
+    return found
+
+
+def namespaces_of(names: Iterable[str]) -> tuple[str, ...]:
+    """The library namespaces that ``names`` (distributions a record or requirements
+    file names, ``oslo.config``) show: the part before the first ``.``, sorted."""
+    return tuple(sorted({n.split(".")[0].lower() for n in names if "." in n.strip(".")}))
+
+
+_GRADUATED_AREA_RE = re.compile(
+    r"\bgraduated\s+([a-z][a-z0-9_]*)\s+(?:files|modules|code)\b", re.I
+)
+
+
+def library_in(text: str, namespaces: Sequence[str]) -> str | None:
+    """The first library ``text`` names: a word in one of ``namespaces`` (``oslo.log``,
+    ``oslo_log``, ``oslo-log`` all read as ``oslo.log`` for the namespace ``oslo``)."""
+    if not namespaces:
+        return None
+    alternatives = "|".join(re.escape(n) for n in namespaces)
+    pattern = re.compile(rf"\b(?:{alternatives})[._-][a-z][a-z0-9_]*", re.I)
+    for match in pattern.finditer(text):
+        name = re.sub(r"[_-]", ".", match.group(0).lower(), count=1)
+        if name.split(".", 1)[1] != "incubator":  # the incubator itself is no library
+            return name
+    return None
+
+
+def library_in_message(message: str, namespaces: Sequence[str]) -> str | None:
+    """The library a deleting commit names.
+
+    Either literally (``... as oslo.reports is graduating``) or, failing that, as the
+    incubator's deletion commits phrased it: "Delete graduated serialization files"
+    names ``<namespace>.serialization`` when there is one namespace.
+    """
+    named = library_in(message, namespaces)
+    if named is not None:
+        return named
+    match = _GRADUATED_AREA_RE.search(message)
+    if match and len(namespaces) == 1:
+        return f"{namespaces[0]}.{match.group(1).lower()}"
+    return None
+
+
+def shim_library(text: str, root_module: str) -> str | None:
+    """The module a master file re-exports when it is a deprecation shim, else ``None``.
+
+    A shim (what ``graduate run`` leaves, or the incubator's own "compatibility shim"
+    modules) has no code of its own: besides imports, a docstring, ``__all__`` and
+    warnings, it only binds names to what it imported, or declares classes whose body is
+    ``pass`` on top of them. It must import a package that is neither the standard
+    library nor the incubator: the first such import is returned (``oslo.middleware``,
+    ``oslo_log``), for the caller to read as a library name.
+    """
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    root_top = root_module.split(".")[0]
+    imported: list[str] = []
+    bound: set[str] = set()
+    has_body = False
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Import | ast.ImportFrom):
+            modules = (
+                [a.name for a in stmt.names]
+                if isinstance(stmt, ast.Import)
+                else ([stmt.module] if stmt.module and not stmt.level else [])
+            )
+            for name in modules:
+                top = name.split(".")[0]
+                if top != root_top and top not in sys.stdlib_module_names and top != "__future__":
+                    imported.append(name)
+            bound.update((a.asname or a.name).split(".")[0] for a in stmt.names)
+        elif _is_docstring_or_warning(stmt) or _is_dunder_assignment(stmt):
+            continue
+        elif isinstance(stmt, ast.Assign) and _only_names(stmt.value, bound):
+            has_body = True
+        elif isinstance(stmt, ast.ClassDef) and _empty_subclass(stmt, bound):
+            has_body = True
+        else:
+            return None
+    if not imported or not (has_body or any(_star_import(s) for s in tree.body)):
+        return None
+    return imported[0]
+
+
+# Private
+
+
+def _is_docstring_or_warning(stmt: ast.stmt) -> bool:
+    if not isinstance(stmt, ast.Expr):
+        return False
+    if isinstance(stmt.value, ast.Constant):
+        return True
+    call = stmt.value
+    return isinstance(call, ast.Call) and "warn" in ast.unparse(call.func).lower()
+
+
+def _is_dunder_assignment(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Assign) and all(
+        isinstance(t, ast.Name) and t.id.startswith("__") for t in stmt.targets
+    )
+
+
+def _only_names(value: ast.expr, bound: set[str]) -> bool:
+    if isinstance(value, ast.Constant):
+        return True
+    node = value
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name) and node.id in bound
+
+
+def _empty_subclass(stmt: ast.ClassDef, bound: set[str]) -> bool:
+    body_ok = all(isinstance(s, ast.Pass) or _is_docstring_or_warning(s) for s in stmt.body)
+    return body_ok and bool(stmt.bases) and all(_only_names(b, bound) for b in stmt.bases)
+
+
+def _star_import(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names)
