@@ -264,3 +264,34 @@ class GraduationPlan:
     def library_of(self, module: str) -> Library | None:
         """The library that takes ``module``."""
         return next((lib for lib in self.libraries if module in lib.modules), None)
+
+
+PLAN_FILE_SCHEMA = "oslo-incubator.graduation-plan/1"
+
+
+@dataclass(frozen=True)
+class PlannedLibrary:
+    """One library of a plan file: its distribution name, import package, modules, and
+    the lines that say why (kept as comments for people; not read back)."""
+
+    name: str
+    package: str
+    modules: tuple[str, ...]
+    why: tuple[str, ...] = ()
+    line: int = 0  # where its table starts in the file it was read from (0: not read)
+
+
+@dataclass(frozen=True)
+class PlanFile:
+    """An editable graduation plan: libraries in graduation order (each after every
+    library it imports), as ``graduate plan --output`` writes it and ``graduate run``
+    and ``graduate program`` read it back (see doc/source/formats.rst)."""
+
+    libraries: tuple[PlannedLibrary, ...]
+    incubator_head: str = ""
+    package_root: str = "openstack/common"
+    schema: str = PLAN_FILE_SCHEMA
+
+    def library_of(self, module: str) -> PlannedLibrary | None:
+        """The library that takes ``module``, or ``None``."""
+        return next((lib for lib in self.libraries if module in lib.modules), None)
