@@ -96,12 +96,20 @@ class HistoryIndex:
     def changes_since(self, lineage: str, base_commit: str) -> list[Commit]:
         """Commits that changed ``lineage`` and are not in ``base_commit``'s history.
 
-        Oldest first, as a commit message lists them.
+        Oldest first, as a commit message lists them. A merge whose content only
+        combines changes already listed (a listed commit is among its ancestors) is left
+        out: it changed nothing the listed commits did not.
         """
         found: dict[str, Commit] = {}
         for version in self.versions_of(lineage):
             if not self.is_ancestor(version.commit, base_commit):
                 found[version.commit] = self.commits[version.commit]
+        plain = [c.sha for c in found.values() if len(c.parents) < 2]
+        for sha, commit in list(found.items()):
+            if len(commit.parents) > 1 and any(
+                self.is_ancestor(other, sha) for other in plain if other != sha
+            ):
+                del found[sha]
         return sorted(found.values(), key=lambda c: -c.order)
 
     def texts(self, blobs: Iterable[str]) -> dict[str, bytes]:
