@@ -97,6 +97,7 @@ def drift(
 
 GRADUATED_IMPORT = GRADUATED_IMPORT_RULE.rpartition("/")[2]
 DEFAULT_FAIL_ON = "diverged,missing,deleted,graduated-import"
+ACTIVE = LifecycleState.ACTIVE.value  # never a failure: the life cycle of most modules
 
 
 def _policy(value: str, max_behind: int | None) -> Policy:
@@ -117,13 +118,13 @@ def _policy(value: str, max_behind: int | None) -> Policy:
             statuses.add(known_statuses[name])
             if not axis and name in known_states:
                 states.add(known_states[name])
-        elif axis in ("", "lifecycle") and name in known_states:
+        elif axis in ("", "lifecycle") and name in known_states and name != ACTIVE:
             states.add(known_states[name])
         else:
             choices = ", ".join(
                 [
                     *known_statuses,
-                    *(s for s in known_states if s not in known_statuses),
+                    *(s for s in known_states if s not in known_statuses and s != ACTIVE),
                     GRADUATED_IMPORT,
                 ]
             )

@@ -24,7 +24,7 @@ from oslo_incubator.cli._common import (
 from oslo_incubator.history.incubator import open_incubator
 from oslo_incubator.model.config import ProjectConfig, RewriteMode
 from oslo_incubator.model.errors import ConfigError
-from oslo_incubator.model.sync import SyncOptions, SyncResult
+from oslo_incubator.model.sync import LocalChanges, SyncOptions, SyncResult
 from oslo_incubator.operations.sync import command_line, refused, sync_project
 from oslo_incubator.report.sync import render_sync_diff, render_sync_json, render_sync_text
 from oslo_incubator.workspace.config import CONF_NAME, load_project_config
@@ -63,9 +63,22 @@ def _sync_options(func: F) -> F:
             "--rewrite",
             type=click.Choice([m.value for m in RewriteMode]),
             default=None,
-            help="imports: rewrite imports of the package root with libcst, nothing else. "
-            "update.py: write what the incubator's own update.py would have written. "
-            "Default: the configuration's 'rewrite' setting, else imports.",
+            help="conventions: write as the project's existing copies were written (the "
+            "rewrite its lock file names, else the incubator's update.py rules that turn "
+            "each copy's base version into exactly that copy; imports for a project "
+            "without copies). imports: rewrite imports of the package root with libcst, "
+            "nothing else. update.py: what the incubator's own update.py at the synced "
+            "commit would have written. Default: the configuration's 'rewrite' setting, "
+            "else conventions.",
+        ),
+        click.option(
+            "--local-changes",
+            type=click.Choice([m.value for m in LocalChanges]),
+            default=LocalChanges.KEEP.value,
+            show_default=True,
+            help="keep: merge local changes with master's three ways (a conflict writes "
+            "nothing). drop: master's text wins, as update.py did; every dropped change "
+            "is listed in the report and the commit message.",
         ),
         click.option(
             "--dry-run",
@@ -91,7 +104,9 @@ def _sync_options(func: F) -> F:
         click.option(
             "--fail-on-obsolete",
             is_flag=True,
-            help="Exit 1, writing nothing, when a module asked for is obsolete in master.",
+            help="Exit 1, writing nothing, when a module asked for is deprecated, "
+            "obsolete or deleted in master (by default such modules are copied with a "
+            "warning, deleted ones are never copied).",
         ),
         click.option("--generated-with", default=None, hidden=True),
         format_option("text", "json"),
@@ -211,6 +226,7 @@ def _run(
         dry_run=kw["dry_run"],
         commit=kw["do_commit"],
         fail_on_obsolete=kw["fail_on_obsolete"],
+        local_changes=LocalChanges(kw["local_changes"]),
         command=kw["generated_with"] or _command(),
     )
     with open_cache(kw["cache_dir"], kw["no_cache"]) as cache:

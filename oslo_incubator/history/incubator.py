@@ -33,6 +33,7 @@ from oslo_incubator.analysis.records import (
     ModuleRecord,
     library_in,
     library_in_message,
+    named_in_maintainers,
     namespaces_of,
     parse_maintainers,
     parse_obsolete_list,
@@ -40,6 +41,7 @@ from oslo_incubator.analysis.records import (
     shim_library,
 )
 from oslo_incubator.analysis.requirements import parse_requirements
+from oslo_incubator.analysis.updatepy import ERAS, RuleSet, era_since, select_rule_set
 from oslo_incubator.history.git import git_text, read_blobs, resolve_commit
 from oslo_incubator.history.index import HistoryIndex, build_index
 from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT
@@ -51,6 +53,7 @@ MAINTAINERS = "MAINTAINERS"
 OBSOLETE_LIST = "obsolete.txt"
 RECORD_FILES = (OBSOLETE_LIST, MAINTAINERS)
 REQUIREMENTS_FILES = ("requirements.txt", "test-requirements.txt")
+UPDATE_PY = "update.py"
 #: A shim is a few lines; longer master files are not parsed to ask whether they are one.
 SHIM_MAX_BYTES = 4096
 
@@ -74,6 +77,8 @@ class Incubator:
         records: the rules of ``obsolete.txt`` and MAINTAINERS at HEAD, in the order
             they are consulted.
         namespaces: the library namespaces the incubator's records and requirements use.
+        libraries: the libraries of those namespaces that its records and requirements
+            name (``oslo.config``), sorted.
     """
 
     def __init__(
@@ -82,11 +87,13 @@ class Incubator:
         index: HistoryIndex,
         records: Sequence[ModuleRecord],
         namespaces: Sequence[str],
+        libraries: Sequence[str] = (),
     ):
         self.path = path
         self.index = index
         self.records = tuple(records)
         self.namespaces = tuple(namespaces)
+        self.libraries = tuple(libraries)
         self._lifecycles: dict[str, Lifecycle | None] = {}
 
     @property
@@ -183,6 +190,37 @@ class Incubator:
             ):
                 found[module] = lifecycle
         return found
+
+    # How master texts were rewritten into projects
+
+    @cached_property
+    def rewrite_eras(self) -> tuple[tuple[int, RuleSet], ...]:
+        """Every rewrite the incubator's own ``update.py`` made, oldest first, with the
+        time it came into force: read from each version of the file in master's history
+        (two git processes). An incubator without ``update.py`` gets the known eras."""
+        out = git_text(self.path, "log", "--format=%H %ct", self.index.head, "--", UPDATE_PY)
+        found = [line.split() for line in out.splitlines() if line.strip()]
+        if not found:
+            return tuple((era_since(era), era) for era in ERAS)
+        blobs = read_blobs(self.path, [f"{sha}:{UPDATE_PY}" for sha, _ in found])
+        eras: list[tuple[int, RuleSet]] = []
+        for sha, stamp in reversed(found):
+            data = blobs.get(f"{sha}:{UPDATE_PY}")
+            if data is None:
+                continue
+            rules = select_rule_set(decode(data), int(stamp))
+            if not eras or not eras[-1][1].same_rules(rules):
+                eras.append((int(stamp), rules))
+        return tuple(eras)
+
+    def rewrites_near(self, timestamp: int) -> list[RuleSet]:
+        """The rewrites to try for a copy taken from a version made at ``timestamp``:
+        the one in force then, the later ones in order (a sync comes after the version
+        it copies), then the earlier ones, newest first."""
+        eras = list(self.rewrite_eras)
+        current = max((i for i, (since, _) in enumerate(eras) if since <= timestamp), default=0)
+        order = eras[current:] + eras[:current][::-1]
+        return [rules for _, rules in order]
 
     # Private
 
@@ -310,8 +348,15 @@ def open_incubator(
     texts = index.read_many_at_head([*RECORD_FILES, *REQUIREMENTS_FILES])
     names = _named_distributions(texts)
     plain = parse_records(texts, index.package_root, ())
-    namespaces = namespaces_of([*names, *(r.library for r in plain if r.library)])
-    return Incubator(path, index, parse_records(texts, index.package_root, namespaces), namespaces)
+    maintainers = decode(texts.get(MAINTAINERS, b""))
+    named = [*names, *(r.library for r in plain if r.library), *named_in_maintainers(maintainers)]
+    namespaces = namespaces_of(named)
+    records = parse_records(texts, index.package_root, namespaces)
+    libraries = sorted(
+        {n.lower() for n in [*named, *(r.library for r in records if r.library)]
+         if n.split(".")[0].lower() in namespaces and "." in n}
+    )  # fmt: skip
+    return Incubator(path, index, records, namespaces, libraries)
 
 
 def _named_distributions(texts: dict[str, bytes]) -> Iterable[str]:

@@ -174,6 +174,7 @@ def render_check_sarif(report: DriftReport, violations: list[Violation]) -> str:
             "shortDescription": {"text": f"copy of a module that is {state.value} in master"},
         }
         for state in LifecycleState
+        if state is not LifecycleState.ACTIVE
     ]
     rules += [
         {

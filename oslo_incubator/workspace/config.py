@@ -205,7 +205,7 @@ def _check_module(name: str, path: Path, lineno: int | None) -> None:
 
 def _rewrite_mode(value: str | None, path: Path, line: int | None = None) -> RewriteMode:
     if value is None:
-        return RewriteMode.IMPORTS
+        return RewriteMode.CONVENTIONS
     try:
         return RewriteMode(value.strip().strip("\"'"))
     except ValueError:

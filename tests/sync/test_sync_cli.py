@@ -37,7 +37,7 @@ def test_sync_prints_a_json_document_with_its_schema(workspace: Workspace, tmp_p
     code, out, _ = run("sync", proj, "--incubator", workspace.incubator.path, "--format", "json")
     assert code == 0
     data = json.loads(out)
-    assert data["schema"] == "oslo-incubator.sync/1"
+    assert data["schema"] == "oslo-incubator.sync/2"
     assert data["status"] == "written"
     assert data["incubator"]["commit"] == workspace.v3
     assert data["written"] == [LOG, "openstack-common.lock"]
