@@ -91,7 +91,8 @@ def _sync_options(func: F) -> F:
         click.option(
             "--fail-on-obsolete",
             is_flag=True,
-            help="Exit 1, writing nothing, when a module asked for is obsolete in master.",
+            help="Exit 1, writing nothing, when a module asked for is retired in master "
+            "(deprecated, obsolete or deleted).",
         ),
         click.option("--generated-with", default=None, hidden=True),
         format_option("text", "json"),
