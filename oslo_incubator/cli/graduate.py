@@ -183,7 +183,8 @@ def run(
     In the incubator, a commit on a new branch (or with --in-place, on the current one)
     replaces each graduated file with a shim that re-exports the library and warns on
     import, and records the graduation in MAINTAINERS and obsolete.txt, so drift and
-    sync report the module as obsolete. `oslo-incubator migrate` then moves consumers.
+    sync give the module the life cycle obsolete. `oslo-incubator migrate` then moves
+    consumers.
 
     Exit status 2, nothing written, when the library would still import incubator
     modules that stay behind (graduate them too, or pass --allow-incubator-deps).

@@ -9,12 +9,14 @@ comes, in this order of precedence, from:
 1. **deletion**: master's HEAD no longer has the file (renames followed). The library
    is the one a record names for any path the file had, else the one the deleting
    commit's message names.
-2. **records**: the first ``obsolete.txt`` line, then MAINTAINERS entry, whose pattern
-   matches the file at HEAD. The commit that says so is the oldest commit since which
-   the records have said the same of that file.
+2. **records**: the most specific ``obsolete.txt`` line, else MAINTAINERS entry, whose
+   pattern matches the file at HEAD (see :func:`~oslo_incubator.analysis.records.record_of`),
+   when it says deprecated or obsolete. The commit that says so is the oldest commit
+   since which the records have said the same of that file.
 3. **a shim**: master's file only re-exports another package (see
    :func:`~oslo_incubator.analysis.records.shim_library`); the commit is the one that
    made the file what it is at HEAD.
+4. **records** again, when the rule of 2 says orphan or graduating.
 
 Otherwise the module is active. Library names are recognised by the namespaces that the
 incubator's own records and requirements files use (``oslo.config`` → ``oslo``), so no

@@ -172,8 +172,9 @@ class ModuleSync:
 
 @dataclass(frozen=True)
 class RetiredModule:
-    """A module asked for (or pulled in) that master's records retire: deprecated or
-    obsolete ones are copied with a warning, deleted ones are never copied."""
+    """A module asked for that master's records retire: deprecated or obsolete ones are
+    copied with a warning, deleted ones are never copied. (A retired dependency is
+    copied with a warning but not listed.)"""
 
     module: str
     lifecycle: Lifecycle
