@@ -19,6 +19,7 @@ for other text (shell scripts, ``.conf`` files), or ``update.py``'s rule set.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +31,9 @@ from oslo_incubator.analysis.normalise import rewrite_import_prefix
 from oslo_incubator.analysis.updatepy import RuleSet, apply_rule_set
 
 DEFAULT_ROOT = "openstack.common"
+#: Deeper syntax trees are not given to libcst: its parser takes seconds on them and its
+#: native code can overflow the stack; such a file gets the regular-expression rewrite.
+MAX_SYNTAX_DEPTH = 400
 
 
 @dataclass(frozen=True)
@@ -154,7 +158,7 @@ def rewrite_imports(text: str, base: str, root: str = DEFAULT_ROOT) -> RewriteOu
     if not needed:
         return RewriteOutcome(text, "libcst")
     try:
-        module = cst.parse_module(text)
+        module = parse_module(text)
     except (cst.ParserSyntaxError, RecursionError, ValueError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return RewriteOutcome(
@@ -205,6 +209,35 @@ def rewrite_text(
     if dest_path.endswith(".py"):
         return rewrite_imports(text, base, root)
     return RewriteOutcome(rewrite_import_prefix(text, base, root), "regex")
+
+
+def parse_module(text: str) -> cst.Module:
+    """``libcst.parse_module``, after a cheap check with :mod:`ast` that the text is not
+    nested too deeply for it (:data:`MAX_SYNTAX_DEPTH`).
+
+    Raises:
+        libcst.ParserSyntaxError: the text does not parse.
+        ValueError: it is nested too deeply (or ``ast`` itself gives up on it).
+    """
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        tree = None  # perhaps older syntax libcst still reads: let it say
+    except (RecursionError, MemoryError):
+        raise ValueError("nested too deeply to parse safely") from None
+    if tree is not None and _depth(tree) > MAX_SYNTAX_DEPTH:
+        raise ValueError(f"nested more than {MAX_SYNTAX_DEPTH} levels deep")
+    return cst.parse_module(text)
+
+
+def _depth(tree: ast.AST) -> int:
+    deepest = 0
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 def undo_rewrite(text: str, base: str, root: str = DEFAULT_ROOT) -> str:

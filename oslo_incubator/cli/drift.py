@@ -7,9 +7,11 @@ from pathlib import Path
 
 import click
 
+from oslo_incubator.analysis.names import check_package_root
 from oslo_incubator.cli._common import (
     EXIT_FINDINGS,
     cache_options,
+    checked,
     format_option,
     open_cache,
     progress_bar,
@@ -43,6 +45,7 @@ _incubator_option = click.option(
 )
 _root_option = click.option(
     "--package-root",
+    callback=checked(check_package_root),
     default=DEFAULT_PACKAGE_ROOT,
     show_default=True,
     help="Where master modules live in the incubator.",

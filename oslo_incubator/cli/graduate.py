@@ -6,8 +6,15 @@ from pathlib import Path
 
 import click
 
+from oslo_incubator.analysis.names import (
+    check_library_name,
+    check_package_name,
+    check_package_root,
+    check_version_text,
+)
 from oslo_incubator.cli._common import (
     cache_options,
+    checked,
     format_option,
     open_cache,
     progress_bar,
@@ -49,6 +56,7 @@ def graduate() -> None:
 )
 @click.option(
     "--package-root",
+    callback=checked(check_package_root),
     default=DEFAULT_PACKAGE_ROOT,
     show_default=True,
     help="Where master modules live in the incubator.",
@@ -92,10 +100,16 @@ def plan(
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="The incubator's git repository (work tree or bare); HEAD is graduated.",
 )
-@click.option("--library", required=True, help="The new library's name (oslo.serialization).")
+@click.option(
+    "--library",
+    required=True,
+    callback=checked(check_library_name),
+    help="The new library's name (oslo.serialization).",
+)
 @click.option(
     "--package",
     default=None,
+    callback=checked(check_package_name),
     help="Its import package (default: the library's name with '_' for '.': oslo_serialization).",
 )
 @click.argument("modules", nargs=-1, required=True)
@@ -136,15 +150,22 @@ def plan(
     help="'Name <email>' of the commits made (the library's code and packaging, the shims).",
 )
 @click.option("--summary", default=None, help="The library's one-line summary in setup.cfg.")
-@click.option("--deprecated-in", default=None, help="Version the shims' deprecation starts in.")
+@click.option(
+    "--deprecated-in",
+    default=None,
+    callback=checked(check_version_text),
+    help="Version the shims' deprecation starts in.",
+)
 @click.option(
     "--removal-version",
     default="?",
     show_default=True,
+    callback=checked(check_version_text),
     help="Version the shims go away in ('?': a future version).",
 )
 @click.option(
     "--package-root",
+    callback=checked(check_package_root),
     default=DEFAULT_PACKAGE_ROOT,
     show_default=True,
     help="Where master modules live in the incubator.",

@@ -6,16 +6,27 @@ from pathlib import Path
 
 import click
 
-from oslo_incubator.cli._common import format_option, reports_errors
+from oslo_incubator.analysis.names import (
+    check_library_name,
+    check_package_name,
+    check_requirement,
+)
+from oslo_incubator.cli._common import checked, format_option, reports_errors
 from oslo_incubator.model.graduate import MigrateOptions
 
 
 @click.command()
 @click.argument("project", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--library", required=True, help="The library the modules went to (oslo.foo).")
+@click.option(
+    "--library",
+    required=True,
+    callback=checked(check_library_name),
+    help="The library the modules went to (oslo.foo).",
+)
 @click.option(
     "--package",
     default=None,
+    callback=checked(check_package_name),
     help="Its import package (default: the library's name with '_' for '.': oslo_foo).",
 )
 @click.option(
@@ -41,6 +52,7 @@ from oslo_incubator.model.graduate import MigrateOptions
 @click.option(
     "--requirement",
     default=None,
+    callback=checked(check_requirement),
     help="The line added to requirements.txt (default: the library's name).",
 )
 @click.option("--dry-run", is_flag=True, help="Print the unified diff; write nothing.")

@@ -14,9 +14,11 @@ from typing import Any, TypeVar
 
 import click
 
+from oslo_incubator.analysis.names import check_base_package
 from oslo_incubator.cli._common import (
     EXIT_FINDINGS,
     cache_options,
+    checked,
     format_option,
     open_cache,
     reports_errors,
@@ -157,7 +159,12 @@ def sync(project: Path, modules: tuple[str, ...], config_file: Path | None, **kw
               help="The project's openstack-common.conf.")  # fmt: skip
 @click.option("--dest-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The project directory (default: the config file's directory).")  # fmt: skip
-@click.option("--base", default=None, help="The base package that holds openstack/common.")
+@click.option(
+    "--base",
+    default=None,
+    callback=checked(check_base_package),
+    help="The base package that holds openstack/common.",
+)
 @click.option("--modules", "module_list", default=None,
               help="Comma-separated modules to copy (replaces the configuration's).")  # fmt: skip
 @click.option("--module", "modules", multiple=True, help="A module to copy (repeatable).")

@@ -20,6 +20,7 @@ from oslo_incubator.history.git import (
     read_blobs,
     resolve_commit,
 )
+from oslo_incubator.model.errors import GitError
 from oslo_incubator.model.history import Commit, Version
 
 CACHE_SCHEMA = "oslo-incubator.history-index/1"
@@ -222,9 +223,16 @@ def build_index(
     touched no tracked file carry only their place in history (no date or subject).
 
     Raises:
-        GitError: ``repo`` is not a git repository or ``rev`` does not exist.
+        GitError: ``repo`` is not a git repository, ``rev`` does not exist, or the
+            repository is a shallow clone.
     """
     head = resolve_commit(repo, rev)
+    if git_text(repo, "rev-parse", "--is-shallow-repository").strip() == "true":
+        raise GitError(
+            "the incubator is a shallow clone: its history is cut off, so copies would "
+            "be reported unknown or deleted; fetch all of it (git fetch --unshallow)",
+            repo,
+        )
     prefixes = (package_root.strip("/") + "/", *COMPANION_PREFIXES)
     folders = [p.rstrip("/") for p in prefixes]
     log_args = ("-c", "core.quotePath=false", "log", "--raw", "--no-abbrev")

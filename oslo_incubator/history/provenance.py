@@ -88,7 +88,14 @@ def analyse_project(
     index = incubator.index
     companions = [p for p in index.lineage_of if p.startswith(COMPANION_PREFIXES)]
     located = locate_copies(project, config, companions)
-    contents = {c.copy_path: (project / c.copy_path).read_bytes() for c in located.copies}
+    skipped = list(located.skipped)
+    contents: dict[str, bytes] = {}
+    for c in located.copies:
+        try:
+            contents[c.copy_path] = (project / c.copy_path).read_bytes()
+        except OSError as exc:
+            skipped.append(f"{c.copy_path}: {exc.strerror or 'cannot be read'}")
+    located = replace(located, copies=tuple(c for c in located.copies if c.copy_path in contents))
     # A sync's lock file names each copy's master version exactly.
     lock = read_lock(project)
     locked = {c.copy_path: lock.entry(c.copy_path) if lock else None for c in located.copies}
@@ -128,6 +135,7 @@ def analyse_project(
         undeclared=located.undeclared,
         missing=located.missing,
         modules=roll_up(incubator, copies, located.missing),
+        skipped=tuple(skipped),
     )
 
 

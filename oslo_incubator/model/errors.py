@@ -51,3 +51,11 @@ class NotAProjectError(OsloIncubatorError):
 
 class IncubatorDependencyError(OsloIncubatorError):
     """A graduating library would still import incubator modules that stay behind."""
+
+
+class ProjectLockedError(OsloIncubatorError):
+    """Another process is writing to the project."""
+
+
+class ConcurrentChangeError(OsloIncubatorError):
+    """A file changed between the moment it was read and the moment it was to be written."""

@@ -37,12 +37,19 @@ from oslo_incubator.analysis.updatepy import (
     select_rule_set,
     with_restored,
 )
-from oslo_incubator.history.git import read_blobs, run_git
+from oslo_incubator.history.git import (
+    check_can_commit,
+    commit_paths,
+    dirty_paths,
+    git_text,
+    read_blobs,
+    run_git,
+)
 from oslo_incubator.history.incubator import Incubator
 from oslo_incubator.history.provenance import CopyAnalyser, analyse_project
 from oslo_incubator.model.config import ProjectConfig, RewriteMode
 from oslo_incubator.model.drift import CopyDrift, DriftStatus
-from oslo_incubator.model.errors import ConfigError, DirtyTreeError, GitError
+from oslo_incubator.model.errors import ConfigError, DirtyTreeError
 from oslo_incubator.model.history import Commit, Version
 from oslo_incubator.model.lifecycle import Lifecycle, LifecycleState
 from oslo_incubator.model.sync import (
@@ -71,9 +78,9 @@ from oslo_incubator.workspace.lockfile import (
 )
 from oslo_incubator.workspace.writer import (
     FileWrite,
+    Transaction,
     check_module_name,
     safe_destination,
-    write_all,
 )
 
 IMPORTS_REWRITE = "imports"
@@ -133,28 +140,40 @@ def sync_project(
             ``options.force``).
         GitError: committing failed.
     """
-    result = plan_sync(incubator, project, config, options, cache)
     if options.dry_run:
-        return result
-    writes = _writes(project, result)
-    if not writes:
-        return replace(result, refused="retired") if refused(result, options) else result
-    if not options.force:
-        dirty = _dirty(project, [p for p in writes if p != LOCK_NAME])
-        if dirty:
-            raise DirtyTreeError(
-                f"{len(dirty)} file(s) to be synced have uncommitted changes "
-                f"({', '.join(dirty[:3])}{', ...' if len(dirty) > 3 else ''}); "
-                "commit or stash them, or pass --force",
-                project / dirty[0],
-            )
-    if refused(result, options):
-        reason = "conflicts" if result.conflicts else "retired"
-        return replace(result, refused=reason)
+        return plan_sync(incubator, project, config, options, cache)
     if options.commit:
-        run_git(project, "rev-parse", "--is-inside-work-tree")  # fail before writing
-    written = write_all(project, writes)
-    committed = _commit(project, written, result.message) if options.commit else None
+        check_can_commit(project)  # fail before anything is written
+    committer = commit_paths if options.commit else None
+    # Read, plan and write under the project's lock: two syncs never interleave, and a
+    # file changed by anyone else meanwhile stops the write.
+    with Transaction(project, options.command, committer) as transaction:
+        result = plan_sync(incubator, project, config, options, cache)
+        recovered = transaction.recovered
+        if recovered.outcome is not None:
+            note = (
+                f"an interrupted write ({recovered.command or 'a command'}) was "
+                f"{recovered.outcome} first: {len(recovered.files)} file(s)"
+            )
+            result = replace(result, warnings=(note, *result.warnings))
+        writes = _writes(project, result)
+        if not writes:
+            return replace(result, refused="retired") if refused(result, options) else result
+        if not options.force:
+            dirty = dirty_paths(project, [p for p in writes if p != LOCK_NAME])
+            if dirty:
+                raise DirtyTreeError(
+                    f"{len(dirty)} file(s) to be synced have uncommitted changes "
+                    f"({', '.join(dirty[:3])}{', ...' if len(dirty) > 3 else ''}); "
+                    "commit or stash them, or pass --force",
+                    project / dirty[0],
+                )
+        if refused(result, options):
+            reason = "conflicts" if result.conflicts else "retired"
+            return replace(result, refused=reason)
+        message = result.message if options.commit else None
+        written = transaction.write(writes, message)
+    committed = git_text(project, "rev-parse", "HEAD").strip() if options.commit else None
     return replace(result, written=tuple(written), committed=committed)
 
 
@@ -808,34 +827,19 @@ class _Planner:
 
 def _writes(project: Path, result: SyncResult) -> dict[str, FileWrite]:
     writes = {
-        f.copy_path: FileWrite(f.new_text.encode("utf-8", "surrogateescape"), f.mode)
+        f.copy_path: FileWrite(
+            f.new_text.encode("utf-8", "surrogateescape"),
+            f.mode,
+            FileWrite.read_as(
+                None if f.old_text is None else f.old_text.encode("utf-8", "surrogateescape")
+            ),
+        )
         for f in result.changed
     }
     current = project / LOCK_NAME
     if result.lock is not None and (result.lock.entries or current.is_file()):
         text = render_lock(result.lock).encode("utf-8")
-        if not current.is_file() or current.read_bytes() != text:
-            writes[LOCK_NAME] = FileWrite(text, _REGULAR)
+        old = current.read_bytes() if current.is_file() else None
+        if old != text:
+            writes[LOCK_NAME] = FileWrite(text, _REGULAR, FileWrite.read_as(old))
     return writes
-
-
-def _dirty(project: Path, paths: Sequence[str]) -> list[str]:
-    """Paths with uncommitted changes, untracked files included; none outside git."""
-    if not paths:
-        return []
-    try:
-        out = run_git(
-            project, "status", "--porcelain", "-z", "--untracked-files=all", "--", *paths
-        )
-    except GitError:
-        return []  # not a git work tree: there is nothing to compare with
-    return sorted({entry[3:] for entry in out.decode("utf-8", "surrogateescape").split("\0")
-                   if len(entry) > 3})  # fmt: skip
-
-
-def _commit(project: Path, paths: Sequence[str], message: str) -> str:
-    run_git(project, "add", "--", *paths)
-    run_git(
-        project, "commit", "-q", "--no-verify", "-F", "-", "--", *paths, input=message.encode()
-    )
-    return run_git(project, "rev-parse", "HEAD").decode().strip()

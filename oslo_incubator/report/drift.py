@@ -66,6 +66,8 @@ def render_drift_text(report: DriftReport, verbose: bool = False) -> str:
         out.append(render_table(header, rows))
         if project.undeclared:
             out.append(f"  undeclared copies: {', '.join(project.undeclared)}")
+        for skipped in project.skipped:
+            out.append(f"  not read: {skipped}")
         if verbose:
             for copy in project.copies:
                 if copy.hunks:
@@ -237,6 +239,7 @@ def _project_json(project: ProjectDrift) -> dict[str, Any]:
         "copies": [_copy_json(c) for c in project.copies],
         "undeclared": list(project.undeclared),
         "missing": list(project.missing),
+        "skipped": list(project.skipped),
         "modules": [
             {
                 "module": m.module,
