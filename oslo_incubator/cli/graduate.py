@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from oslo_incubator.analysis.names import (
+from oslo_incubator.analysis.validation import (
     check_library_name,
     check_package_name,
     check_package_root,

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from oslo_incubator.analysis.names import check_base_package
+from oslo_incubator.analysis.validation import check_base_package
 from oslo_incubator.cli._common import (
     EXIT_FINDINGS,
     cache_options,

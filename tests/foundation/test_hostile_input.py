@@ -9,14 +9,14 @@ from builders import make_incubator, make_project
 from click.testing import CliRunner
 
 from oslo_incubator.analysis.moves import move_modules, move_modules_text
-from oslo_incubator.analysis.names import (
+from oslo_incubator.analysis.rewrite import rewrite_imports
+from oslo_incubator.analysis.validation import (
     check_library_name,
     check_package_name,
     check_package_root,
     check_requirement,
     check_version_text,
 )
-from oslo_incubator.analysis.rewrite import rewrite_imports
 from oslo_incubator.cli import main
 
 
