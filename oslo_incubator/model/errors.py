@@ -51,3 +51,8 @@ class NotAProjectError(OsloIncubatorError):
 
 class IncubatorDependencyError(OsloIncubatorError):
     """A graduating library would still import incubator modules that stay behind."""
+
+
+class PlanConstraintError(OsloIncubatorError):
+    """A graduation plan's constraints contradict each other (``--together`` and
+    ``--apart`` on one pair, or modules kept apart that imports force together)."""
