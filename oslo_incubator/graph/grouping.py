@@ -33,6 +33,7 @@ calls*), which constraint, import cycle or weighing kept them apart.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -432,27 +433,20 @@ class _Partition:
         self.degree[a] += self.degree.pop(b)
         return a
 
-    def _save(self) -> tuple[object, ...]:
-        return (
-            dict(self.members),
-            {g: list(r) for g, r in self.reasons.items()},
-            set(self.frozen),
-            dict(self.owner),
-            self.quotient.copy(),
-            {g: dict(w) for g, w in self.between.items()},
-            dict(self.degree),
-        )
+    def _save(self) -> _Partition:
+        """A copy of the groups to go back to (the graph and constraints shared)."""
+        saved = copy.copy(self)
+        saved.members = dict(self.members)
+        saved.reasons = {g: list(r) for g, r in self.reasons.items()}
+        saved.frozen = set(self.frozen)
+        saved.owner = dict(self.owner)
+        saved.quotient = self.quotient.copy()
+        saved.between = {g: dict(w) for g, w in self.between.items()}
+        saved.degree = dict(self.degree)
+        return saved
 
-    def _restore(self, saved: tuple[object, ...]) -> None:
-        (
-            self.members,
-            self.reasons,
-            self.frozen,
-            self.owner,
-            self.quotient,
-            self.between,
-            self.degree,
-        ) = saved  # type: ignore[assignment]
+    def _restore(self, saved: _Partition) -> None:
+        self.__dict__.update(saved.__dict__)
 
     # Reading
 

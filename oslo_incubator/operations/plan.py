@@ -127,11 +127,8 @@ def plan_graduation(
     master = read_master(incubator, package_root)
     graph, tests = incubator_graph(master, package_root, cache)
     requested = known_modules(graph, modules, package_root)
-    constraints = Constraints(
-        together=tuple(known_modules(graph, t, package_root) for t in together),
-        apart=tuple(known_modules(graph, a, package_root) for a in apart),
-        requested=requested,
-    )
+    together_sets = tuple(known_modules(graph, t, package_root) for t in together)
+    apart_sets = tuple(known_modules(graph, a, package_root) for a in apart)
     history = open_incubator(incubator, package_root, cache)
     usages = tuple(find_usage(p, graph, package_root, cache, progress) for p in projects)
     evidence = Evidence(
@@ -141,7 +138,7 @@ def plan_graduation(
     )
     bonds = weigh_evidence(graph, evidence)
     constraints = Constraints(
-        constraints.together, constraints.apart, requested, _recorded_intent(history, graph)
+        together_sets, apart_sets, requested, _recorded_intent(history, graph)
     )
     grouping = group_modules(graph, bonds, constraints, granularity)
     groups = list(grouping.groups)
@@ -295,13 +292,24 @@ def _import_sites(module: str, usages: Sequence[ProjectUsage]) -> int:
 
 
 def _recorded_intent(history: Incubator, graph: nx.DiGraph) -> dict[str, Intent]:
-    """Module → the library its records name (MAINTAINERS, obsolete.txt, a shim)."""
+    """Module → the library the records name for its files (MAINTAINERS, obsolete.txt,
+    a shim), and which record; when files name several, the one most of them name."""
+    root = history.index.package_root + "/"
+    # One git process for every master file a shim could be, not one per file.
+    history.index.texts(
+        b for p, b in sorted(history.index.head_tree.items()) if p.startswith(root)
+    )
     found = {}
     for module in sorted(graph):
-        lifecycle = history.module_lifecycle(module)
-        if lifecycle is not None and lifecycle.library:
-            record = lifecycle.source.value if lifecycle.source else "records"
-            found[module] = Intent(lifecycle.library, record)
+        named: dict[str, list[str]] = {}  # library → the record naming it, per file
+        for path in graph.nodes[module]["files"]:
+            lifecycle = history.lifecycle(path)
+            if lifecycle is not None and lifecycle.library:
+                source = lifecycle.source.value if lifecycle.source else "records"
+                named.setdefault(lifecycle.library, []).append(source)
+        if named:
+            library = min(named, key=lambda lib: (-len(named[lib]), lib))
+            found[module] = Intent(library, " and ".join(sorted(set(named[library]))))
     return found
 
 
