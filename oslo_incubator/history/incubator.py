@@ -188,6 +188,22 @@ class Incubator:
                 found[module] = lifecycle
         return found
 
+    def named_library(self, master_path: str) -> tuple[str, RecordSource] | None:
+        """The library master's records name for a file it has at HEAD, or that the file
+        re-exports as a shim, with the record that names it; ``None`` when none does.
+        The life cycle's library without the search for the commit that made it so."""
+        lineage = self.index.lineage(master_path)
+        head_path = None if lineage is None else self.index.head_path(lineage, master_path)
+        if lineage is None or head_path is None:
+            return None
+        record = record_of(head_path, self.records)
+        if record is not None and record.library:
+            return record.library, record.source
+        shim = self._shim(lineage, head_path)
+        if shim is not None and shim.library:
+            return shim.library, RecordSource.SHIM
+        return None
+
     # What else master's history and records say of its modules
 
     def module_changes(self) -> list[ModuleChange]:

@@ -303,13 +303,13 @@ def _recorded_intent(history: Incubator, graph: nx.DiGraph) -> dict[str, Intent]
     for module in sorted(graph):
         named: dict[str, list[str]] = {}  # library → the record naming it, per file
         for path in graph.nodes[module]["files"]:
-            lifecycle = history.lifecycle(path)
-            if lifecycle is not None and lifecycle.library:
-                source = lifecycle.source.value if lifecycle.source else "records"
-                named.setdefault(lifecycle.library, []).append(source)
+            found_for = history.named_library(path)
+            if found_for is not None:
+                library, source = found_for
+                named.setdefault(library, []).append(source.value)
         if named:
-            library = min(named, key=lambda lib: (-len(named[lib]), lib))
-            found[module] = Intent(library, " and ".join(sorted(set(named[library]))))
+            chosen = min(named, key=lambda lib: (-len(named[lib]), lib))
+            found[module] = Intent(chosen, " and ".join(sorted(set(named[chosen]))))
     return found
 
 

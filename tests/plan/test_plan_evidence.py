@@ -29,6 +29,7 @@ from oslo_incubator.graph.evidence import (
 from oslo_incubator.graph.modules import build_module_graph, resolve_requirements
 from oslo_incubator.history.incubator import open_incubator
 from oslo_incubator.model.history import ModuleChange
+from oslo_incubator.model.lifecycle import RecordSource
 from oslo_incubator.model.plan import Signal
 
 ROOT = "openstack/common"
@@ -312,3 +313,29 @@ def test_a_library_says_what_holds_it_together_in_numbers() -> None:
         "maintained by mikal (all)",
     )
     assert bonds.describe({"service"}, graph) == ()
+
+
+def test_records_and_shims_name_the_library_a_file_goes_to(tmp_path: Path) -> None:
+    inc = make_incubator(
+        tmp_path / "inc",
+        [
+            (
+                "Add modules",
+                {
+                    f"{ROOT}/log.py": "import warnings\nfrom oslo_log.log import *  # noqa\n",
+                    f"{ROOT}/rpc.py": "x = 1\n",
+                    f"{ROOT}/units.py": "x = 1\n",
+                    "obsolete.txt": f"{ROOT}/rpc.py oslo.messaging\n",
+                    "requirements.txt": "oslo.log\n",
+                },
+            )
+        ],
+    )
+    incubator = open_incubator(inc.path)
+    assert incubator.named_library(f"{ROOT}/rpc.py") == (
+        "oslo.messaging",
+        RecordSource.OBSOLETE_LIST,
+    )
+    assert incubator.named_library(f"{ROOT}/log.py") == ("oslo.log", RecordSource.SHIM)
+    assert incubator.named_library(f"{ROOT}/units.py") is None
+    assert incubator.named_library(f"{ROOT}/never.py") is None
