@@ -155,14 +155,15 @@ def test_options_are_checked_before_anything_is_written(
 
 
 @pytest.mark.parametrize(
-    "expression", ["+".join(["a"] * 3000), "f" + "()" * 3000, "a" + ".b" * 5000]
+    "expression",
+    ["+".join(["a"] * 3000), "f" + "()" * 3000, "a" + ".b" * 5000, "(" * 150 + "1" + ")" * 150],
 )
 def test_very_deep_expressions_get_the_text_rewrite_quickly(expression: str) -> None:
     text = f"from openstack.common import log\nx = {expression}\n"
     outcome = rewrite_imports(text, "nova")
     assert outcome.method == "regex" and outcome.warning
     assert "from nova.openstack.common import log" in outcome.text
-    with pytest.raises(ValueError, match="nested"):
+    with pytest.raises(ValueError, match="nested|longer"):
         move_modules(text, {"openstack.common.log": "oslo_log.log"}, "nova.x", False)
     moved = move_modules_text(text, {"openstack.common.log": "oslo_log.log"}, "nova.x", False)
     assert moved.text.startswith("from oslo_log import log")
