@@ -51,6 +51,7 @@ from oslo_incubator.model.debt import (
     UseKind,
 )
 from oslo_incubator.model.errors import GitError, NotAProjectError, OsloIncubatorError
+from oslo_incubator.workspace.config import load_project_config
 from oslo_incubator.workspace.files import project_python_files
 
 Progress = Callable[[str, int, int], None]
@@ -113,13 +114,17 @@ def scan_debt(
     index = DeprecationIndex(deprecations, outlines)
     found = _find_uses(sources, index, {(s.project, s.path) for s in skipped})
     versions = {s.name: _project_version(s) for s in sources}
+    series_of = {s.name: load_project_config(s.root).release_series for s in sources}
     items = []
     for number, (file, dep) in enumerate(located):
         version = versions[file.project]
         if dep.removal_problem is not None:
             removal = Removal(RemovalStatus.UNKNOWN, dep.removal_problem)
         else:
-            removal = Removal(*assess_removal(dep.removal_version, version.version, chosen))
+            series = series_of[file.project]
+            removal = Removal(
+                *assess_removal(dep.removal_version, version.version, chosen, series)
+            )
         certain = tuple(u for u in found.get(number, ()) if u.confidence is Confidence.CERTAIN)
         possible = tuple(u for u in found.get(number, ()) if u.confidence is Confidence.POSSIBLE)
         items.append(DebtItem(file.project, file.path, dep, removal, certain, possible))

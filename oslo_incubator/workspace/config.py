@@ -3,8 +3,10 @@
 ``openstack-common.conf`` is read as it exists in the wild: an ini file with a
 ``[DEFAULT]`` section (sometimes missing), repeated ``module=`` lines, the older
 ``modules=a,b,c`` list (possibly continued on indented lines), ``base=``, ``script=``,
-comments and blank lines. The same settings may live in ``[tool.oslo-incubator]`` of
-``pyproject.toml``; when both exist the conf file wins, as update.py read only it.
+comments and blank lines, and ``release-series = Hibiscus, Ivy`` (OpenStack series
+newer than the toolkit knows, for the ``debt`` scan). The same settings may live in
+``[tool.oslo-incubator]`` of ``pyproject.toml``; when both exist the conf file wins,
+as update.py read only it.
 """
 
 from __future__ import annotations
@@ -119,6 +121,7 @@ def parse_common_conf(text: str, path: Path = Path(CONF_NAME)) -> ProjectConfig:
         incubator=Path(extra["incubator"]) if extra.get("incubator") else None,
         package_root=extra.get("package_root", DEFAULT_PACKAGE_ROOT).strip("/"),
         rewrite=rewrite,
+        release_series=_names_list(extra.get("release_series", "")),
         module_lines=dict(modules),
     )
 
@@ -153,6 +156,7 @@ def parse_pyproject(text: str, path: Path = Path(PYPROJECT_NAME)) -> ProjectConf
         incubator=(path.parent / incubator) if incubator else None,
         package_root=(root or DEFAULT_PACKAGE_ROOT).strip("/"),
         rewrite=_rewrite_mode(_toml_str(table, "rewrite", path, line), path, line),
+        release_series=tuple(_toml_list(table, "release-series", path, line)),
         module_lines={m: line or 0 for m in modules},
     )
 
@@ -196,6 +200,11 @@ def _add_values(
         elif not _SCRIPT_RE.match(item) or ".." in item.split("/") or item.startswith("/"):
             raise ConfigError(f"invalid script path {item!r}", path, lineno)
         target.setdefault(item, lineno)
+
+
+def _names_list(value: str) -> tuple[str, ...]:
+    """``a, b,c`` as ``("a", "b", "c")`` (an ini value listing names)."""
+    return tuple(name.strip() for name in value.split(",") if name.strip())
 
 
 def _check_module(name: str, path: Path, lineno: int | None) -> None:
