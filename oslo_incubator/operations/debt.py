@@ -10,23 +10,28 @@ for references, so a large tree with little debt is scanned at the cost of one p
 from __future__ import annotations
 
 import ast
+import contextlib
+import gc
+import hashlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from oslo_incubator.analysis.deprecations import (
     DeprecationIndex,
     ModuleOutline,
     Reference,
-    find_deprecations,
+    describe_module,
     find_mentions,
     find_references,
     may_declare,
     module_for_path,
-    outline_module,
 )
 from oslo_incubator.analysis.normalise import decode
+from oslo_incubator.analysis.python2 import as_python3
+from oslo_incubator.analysis.receivers import ClassFacts, freeze
 from oslo_incubator.analysis.versions import (
     Release,
     assess_removal,
@@ -38,6 +43,7 @@ from oslo_incubator.analysis.versions import (
     version_from_tag,
 )
 from oslo_incubator.history.git import run_git
+from oslo_incubator.model.codec import from_jsonable, to_jsonable
 from oslo_incubator.model.debt import (
     Confidence,
     DebtItem,
@@ -51,12 +57,16 @@ from oslo_incubator.model.debt import (
     UseKind,
 )
 from oslo_incubator.model.errors import GitError, NotAProjectError, OsloIncubatorError
+from oslo_incubator.workspace.cache import Cache
 from oslo_incubator.workspace.config import load_project_config
 from oslo_incubator.workspace.files import project_python_files
 
 Progress = Callable[[str, int, int], None]
 
 # Directories that hold no project source of their own (tool caches, build output).
+
+# Bump when what is cached per file changes, so older entries are not reused.
+ANALYSIS_VERSION = "debt/2"
 
 # Up to this many deprecated names, files are pre-filtered with substring tests.
 _FEW_WORDS = 32
@@ -73,6 +83,7 @@ def scan_debt(
     projects: Sequence[Path],
     release: str | None = None,
     progress: Progress | None = None,
+    cache: Cache | None = None,
 ) -> DebtReport:
     """Scan ``projects`` together for deprecations, their uses, and overdue removals.
 
@@ -83,6 +94,9 @@ def scan_debt(
             ``'M'``, ``'2023.1'``), for release-named removal versions when a project's
             version does not name its series.
         progress: called with (project name, files done, files in all) while parsing.
+        cache: keeps what each file declares and states (and its references, per set
+            of deprecated names) by content, so an unchanged tree is only read and
+            hashed again.
 
     Returns:
         The report; items in project order, then by file and line.
@@ -98,21 +112,19 @@ def scan_debt(
     located: list[tuple[_File, Deprecation]] = []
     outlines: list[ModuleOutline] = []
     skipped: list[SkippedFile] = []
-    for source in sources:
-        for done, file in enumerate(source.files, start=1):
-            tree = _parse(file, skipped)
-            if tree is not None:
-                outlines.append(outline_module(tree, file.module, file.is_package))
-                if may_declare(file.text):
-                    located += [
-                        (file, d)
-                        for d in find_deprecations(tree, file.module, file.is_package, file.walrus)
-                    ]
-            if progress is not None:
-                progress(source.name, done, len(source.files))
-    deprecations = [d for _, d in located]
-    index = DeprecationIndex(deprecations, outlines)
-    found = _find_uses(sources, index, {(s.project, s.path) for s in skipped})
+    with _collector_paused():
+        for source in sources:
+            described = _describe_project(source, cache, progress)
+            for file, facts in zip(source.files, described, strict=True):
+                if facts.error is not None:
+                    line, reason = facts.error
+                    skipped.append(SkippedFile(file.project, file.path, line, reason))
+                    continue
+                outlines.append(facts.outline)
+                located += [(file, d) for d in facts.deprecations]
+        deprecations = [d for _, d in located]
+        index = DeprecationIndex(deprecations, outlines)
+        found = _find_uses(sources, index, {(s.project, s.path) for s in skipped}, cache)
     versions = {s.name: _project_version(s) for s in sources}
     series_of = {s.name: load_project_config(s.root).release_series for s in sources}
     items = []
@@ -215,18 +227,87 @@ def _read_project(root: Path, name: str) -> _Project:
     return _Project(name, root, tuple(files))
 
 
-def _parse(file: _File, skipped: list[SkippedFile]) -> ast.Module | None:
+@dataclass(frozen=True)
+class _Facts:
+    """What one file declares and states, or why it could not be read (line, reason)."""
+
+    deprecations: tuple[Deprecation, ...] = ()
+    outline: ModuleOutline = ModuleOutline()
+    error: tuple[int | None, str] | None = None
+
+
+def _describe_project(
+    project: _Project, cache: Cache | None, progress: Progress | None
+) -> list[_Facts]:
+    """The facts of each file of ``project``, from the cache where its content is known."""
+    keys = [_cache_key(file) for file in project.files]
+    cached = cache.get_many("debt-facts", keys) if cache is not None else {}
+    fresh: dict[str, Any] = {}
+    described = []
+    for done, (file, key) in enumerate(zip(project.files, keys, strict=True), start=1):
+        if key in cached:
+            facts = _facts_from_json(cached[key])
+        else:
+            facts = _describe(file)
+            fresh[key] = _facts_json(facts)
+        described.append(facts)
+        if progress is not None and (done % 50 == 0 or done == len(project.files)):
+            progress(project.name, done, len(project.files))
+    if cache is not None and fresh:
+        cache.put_many("debt-facts", fresh)
+    return described
+
+
+def _describe(file: _File) -> _Facts:
+    tree, error = _parse_tree(file)
+    if tree is None:
+        return _Facts(error=error)
+    found, outline = describe_module(
+        tree, file.module, file.is_package, file.walrus, may_declare(file.text)
+    )
+    return _Facts(tuple(found), outline)
+
+
+def _parse_tree(file: _File) -> tuple[ast.Module | None, tuple[int | None, str] | None]:
+    """The file's syntax tree (Python 2 spellings read as their Python 3 equivalents,
+    lines unchanged), or the error of the original text."""
     try:
-        return ast.parse(file.data, file.path)
+        return ast.parse(file.data, file.path), None
     except SyntaxError as exc:
-        skipped.append(SkippedFile(file.project, file.path, exc.lineno, exc.msg))
+        error: tuple[int | None, str] = (exc.lineno, exc.msg)
     except ValueError as exc:  # null bytes, or an encoding the coding cookie cannot decode
-        skipped.append(SkippedFile(file.project, file.path, None, str(exc)))
-    return None
+        return None, (None, str(exc))
+    try:
+        return ast.parse(as_python3(file.text), file.path), None
+    except (SyntaxError, ValueError):
+        return None, error
+
+
+def _cache_key(file: _File, *more: str) -> str:
+    digest = hashlib.sha1(file.data).hexdigest()
+    parts = (ANALYSIS_VERSION, file.module, str(file.is_package), digest, *more)
+    return hashlib.sha1("\0".join(parts).encode()).hexdigest()
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: the scan keeps every module's facts alive
+    while it parses thousands of files, and each full collection would walk them all
+    again (it more than doubled a cold scan). The scan makes no cycles to collect."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _find_uses(
-    sources: Sequence[_Project], index: DeprecationIndex, unparsed: set[tuple[str, str]]
+    sources: Sequence[_Project],
+    index: DeprecationIndex,
+    unparsed: set[tuple[str, str]],
+    cache: Cache | None,
 ) -> dict[int, list[Use]]:
     """Uses of each deprecation (by its position in ``index``), certain and possible."""
     found: dict[int, list[Use]] = {}
@@ -235,27 +316,36 @@ def _find_uses(
         return found
     mentions = _mention_test(interest.words)
     text_words = index.words()
-    for source in sources:
-        for file in source.files:
-            if not mentions(file.text):
-                continue
-            references: list[Reference]
-            if (file.project, file.path) in unparsed:
-                references = [
-                    Reference(None, word, line, UseKind.TEXT, file.module)
-                    for word, line in find_mentions(file.text, text_words)
-                ]
-            else:
-                tree = ast.parse(file.data, file.path)
-                references = find_references(
-                    tree, file.module, file.is_package, interest, file.walrus
-                )
-            for ref in references:
-                for match in index.match(ref):
-                    use = Use(
-                        file.project, file.path, ref.line, match.kind, ref.scope, match.confidence
-                    )
-                    found.setdefault(match.index, []).append(use)
+    wanted = sorted(interest.words) + ["|"] + sorted(interest.members)
+    asked = hashlib.sha1("\0".join(wanted).encode()).hexdigest()
+    files = [f for source in sources for f in source.files if mentions(f.text)]
+    keys = {id(f): _cache_key(f, asked) for f in files}
+    cached = cache.get_many("debt-references", keys.values()) if cache is not None else {}
+    fresh: dict[str, Any] = {}
+    for file in files:
+        references: list[Reference]
+        key = keys[id(file)]
+        if (file.project, file.path) in unparsed:
+            references = [
+                Reference(None, word, line, UseKind.TEXT, file.module)
+                for word, line in find_mentions(file.text, text_words)
+            ]
+        elif key in cached:
+            references = [_reference_from_json(r) for r in cached[key]]
+        else:
+            tree = _parse_tree(file)[0]
+            assert tree is not None  # it parsed when it was described
+            references = find_references(tree, file.module, file.is_package, interest, file.walrus)
+            fresh[key] = [_reference_json(r) for r in references]
+        for ref in references:
+            for match in index.match(ref):
+                use = Use(
+                    file.project, file.path, ref.line, match.kind, ref.scope,
+                    match.confidence, match.reason,
+                )  # fmt: skip
+                found.setdefault(match.index, []).append(use)
+    if cache is not None and fresh:
+        cache.put_many("debt-references", fresh)
     return found
 
 
@@ -276,3 +366,56 @@ def _project_version(project: _Project) -> ProjectVersion:
     return ProjectVersion(
         project.name, str(project.root), version, source, release.name if release else None
     )
+
+
+# Private: the JSON shapes of cached facts and references (compact lists, read fast)
+
+
+def _facts_json(facts: _Facts) -> Any:
+    if facts.error is not None:
+        return {"error": list(facts.error)}
+    outline = facts.outline
+    return {
+        "deprecations": [to_jsonable(d) for d in facts.deprecations],
+        "module": outline.module,
+        "aliases": [list(a) for a in outline.aliases],
+        "returns": [list(r) for r in outline.returns],
+        "variables": [list(v) for v in outline.variables],
+        "classes": [
+            [c.name, list(c.bases), sorted(c.members), sorted(c.properties),
+             [list(a) for a in c.attributes], c.dynamic, c.unresolved_bases]
+            for c in outline.classes
+        ],
+    }  # fmt: skip
+
+
+def _facts_from_json(data: Any) -> _Facts:
+    if "error" in data:
+        line, reason = data["error"]
+        return _Facts(error=(line, reason))
+    classes = tuple(
+        ClassFacts(name, tuple(bases), frozenset(members), frozenset(properties),
+                   tuple((attr, freeze(term)) for attr, term in attributes), dynamic,
+                   unresolved)
+        for name, bases, members, properties, attributes, dynamic, unresolved in data["classes"]
+    )  # fmt: skip
+    outline = ModuleOutline(
+        classes=classes,
+        aliases=tuple((name, dotted) for name, dotted in data["aliases"]),
+        returns=tuple((name, freeze(term)) for name, term in data["returns"]),
+        variables=tuple((name, freeze(term)) for name, term in data["variables"]),
+        module=data["module"],
+    )
+    deprecations = tuple(from_jsonable(Deprecation, d) for d in data["deprecations"])
+    return _Facts(deprecations, outline)
+
+
+def _reference_json(ref: Reference) -> list[Any]:
+    return [ref.target, ref.attr, ref.line, ref.kind.value, ref.scope, list(ref.keywords),
+            ref.star_kwargs, ref.via_instance, ref.receiver]  # fmt: skip
+
+
+def _reference_from_json(data: list[Any]) -> Reference:
+    target, attr, line, kind, scope, keywords, star, via_instance, receiver = data
+    return Reference(target, attr, line, UseKind(kind), scope, tuple(keywords), star,
+                     via_instance, freeze(receiver))  # fmt: skip

@@ -151,7 +151,7 @@ def test_methods_resolve_through_the_class_an_instance_self_and_subclasses() -> 
     ]
 
 
-def test_reassigned_or_parameter_names_are_not_inferred() -> None:
+def test_a_name_assigned_twice_may_hold_either_value() -> None:
     assert uses(
         """
         from lib.api import Base
@@ -161,7 +161,7 @@ def test_reassigned_or_parameter_names_are_not_inferred() -> None:
             b = flag
             b.old_method()
         """
-    ) == [("lib.api.Base.old_method", 7, UseKind.CALL, P, "app.main.main")]
+    ) == [("lib.api.Base.old_method", 7, UseKind.CALL, C, "app.main.main")]
 
 
 def test_properties_are_used_by_attribute_access() -> None:

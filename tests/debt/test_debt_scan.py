@@ -248,27 +248,41 @@ def test_release_named_removal_with_a_semantic_version_needs_the_release_option(
     assert scan_debt([root], release="L").items[0].removal.status is RemovalStatus.PENDING
 
 
-def test_python2_files_are_skipped_with_reason_and_their_mentions_are_possible(
+def test_python2_files_are_read_as_python3_keeping_their_lines(tmp_path: Path) -> None:
+    root = liba(tmp_path)
+    py2 = (
+        "from liba import api\n\ndef f():\n    print 'x'\n    try:\n        api.old_func()\n"
+        "    except ValueError, e:\n        raise KeyError, 'gone'\n"
+    )
+    write(root, {"liba/py2.py": py2})
+    report = scan_debt([root])
+    assert report.skipped == ()
+    assert Use("liba", "liba/py2.py", 6, UseKind.CALL, "liba.py2.f") in (
+        by_name(report)["liba.api.old_func"].uses
+    )
+
+
+def test_files_that_do_not_parse_are_skipped_with_reason_and_their_mentions_are_possible(
     tmp_path: Path,
 ) -> None:
     root = liba(tmp_path)
     write(
         root,
         {
-            "liba/py2.py": "from liba import api\n\ndef f():\n    print 'x'\n    api.old_func()\n",
+            "liba/broken.py": "from liba import api\n\ndef f(:\n    api.old_func()\n",
             "liba/nulls.py": "x = 1\0\n",
         },
     )
     report = scan_debt([root])
     assert report.files_scanned == 4
     assert report.skipped == (
+        SkippedFile("liba", "liba/broken.py", 3, "invalid syntax"),
         SkippedFile("liba", "liba/nulls.py", None, "source code string cannot contain null bytes"),
-        SkippedFile("liba", "liba/py2.py", 4,
-                    "Missing parentheses in call to 'print'. Did you mean print(...)?"),
     )  # fmt: skip
     assert by_name(report)["liba.api.old_func"].possible_uses == (
-        Use("liba", "liba/py2.py", 5, UseKind.TEXT, "liba.py2", Confidence.POSSIBLE),
-    )
+        Use("liba", "liba/broken.py", 4, UseKind.TEXT, "liba.broken", Confidence.POSSIBLE,
+            "the file does not parse"),
+    )  # fmt: skip
 
 
 def test_unresolved_method_calls_are_possible_uses_kept_apart(tmp_path: Path) -> None:
