@@ -127,6 +127,9 @@ class Reference:
     of its object, for :class:`DeprecationIndex` to evaluate with every module's
     facts). ``via_instance`` marks a target reached through an instance (``self.x``,
     ``Klass().x``): its first part is a class only if the scan knows that class.
+    ``receiver_uses`` (for an unresolved attribute of a function's local name) lists
+    what else the function does with that name: attributes it reads, ``[]``
+    (subscripts it), ``in`` (tests membership), ``iter`` (iterates it).
     """
 
     target: str | None
@@ -138,6 +141,8 @@ class Reference:
     star_kwargs: bool = False
     via_instance: bool = False
     receiver: Term | None = None  # for an unresolved attribute: what its object is made of
+    positional: int = 0  # a call's positional arguments (-1: it unpacks *args)
+    receiver_uses: tuple[str, ...] = ()  # how the same local name is used around it
 
 
 @dataclass(frozen=True)
@@ -151,6 +156,31 @@ class Interest:
     def wants(self, target: str) -> bool:
         """Whether a resolved ``target`` mentions an interesting name."""
         return any(part in self.words for part in target.split("."))
+
+
+@dataclass(frozen=True)
+class Signature:
+    """What calls a function accepts (``self``/``cls`` of a method left out): at least
+    ``required`` positional arguments, at most ``maximum`` (``-1``: any, ``*args``),
+    keywords ``names`` (any with ``**kwargs``: ``any_keyword``)."""
+
+    required: int
+    maximum: int
+    names: tuple[str, ...]
+    any_keyword: bool
+
+    def refuses(self, positional: int, keywords: Sequence[str], unpacks: bool) -> bool:
+        """Whether a call with these arguments would raise :class:`TypeError`
+        (``positional`` is ``-1`` when the call unpacks ``*args``; ``unpacks`` when it
+        unpacks ``**kwargs``)."""
+        if positional < 0 or unpacks:
+            return positional >= 0 and 0 <= self.maximum < positional
+        if 0 <= self.maximum < positional:
+            return True
+        if not self.any_keyword and any(k not in self.names for k in keywords):
+            return True
+        filled = positional + sum(1 for k in keywords if k in self.names[positional:])
+        return filled < self.required
 
 
 #: A class as far as one module tells (kept under its old name for callers).
@@ -169,6 +199,7 @@ class ModuleOutline:
     returns: tuple[tuple[str, Term], ...] = ()
     variables: tuple[tuple[str, Term], ...] = ()
     module: str = ""
+    signatures: tuple[tuple[str, Signature], ...] = ()  # of decorated functions and methods
 
 
 @dataclass(frozen=True)
@@ -298,8 +329,10 @@ class DeprecationIndex:
         self._aliases: dict[str, str] = {}
         returns: dict[str, Term] = {}
         variables: dict[str, Term] = {}
+        self._signatures: dict[str, Signature] = {}
         modules = set()
         for outline in outlines:
+            self._signatures.update(outline.signatures)
             for cls in outline.classes:
                 self._classes.setdefault(cls.name, cls)
             for name, dotted in outline.aliases:
@@ -319,6 +352,7 @@ class DeprecationIndex:
             if dep.kind is not DeprecatedKind.FEATURE and parent in self._classes:
                 self._members.setdefault(last, []).append(i)
         self.member_names = frozenset(self._members)
+        self._children: dict[str, list[str]] | None = None
 
     def interest(self) -> Interest:
         """What a reference scan must keep to match these deprecations."""
@@ -456,6 +490,58 @@ class DeprecationIndex:
             return self._match_unresolved(ref, reasons[0])
         return []
 
+    def _impossible(self, dep: Deprecation, ref: Reference) -> bool:
+        """Whether ``ref`` cannot be a use of the member ``dep`` whatever its object:
+        a call the member's signature refuses, or a local name also used in ways no
+        class that inherits the member supports (``client.get(k, default)`` is no
+        ``HTTPClient.get(url)``; nor is ``options.get(k)`` where ``options[k]`` is read
+        too and no such class has ``__getitem__``). A type checker would reject the
+        line or the function if the object were one of those classes."""
+        signature = self._signatures.get(dep.target)
+        if signature is not None and ref.kind is UseKind.CALL:
+            if signature.refuses(ref.positional, ref.keywords, ref.star_kwargs):
+                return True
+        if not ref.receiver_uses:
+            return False
+        owner, _, member = dep.target.rpartition(".")
+        return not any(
+            self._supports(cls, ref.receiver_uses) for cls in self._heirs(owner, member)
+        )
+
+    def _heirs(self, owner: str, member: str) -> list[str]:
+        """``owner`` and the scanned classes that inherit its ``member`` from it."""
+        if self._children is None:
+            self._children = {}
+            for facts in self._classes.values():
+                for base in facts.bases:
+                    self._children.setdefault(self._canonical(base), []).append(facts.name)
+        found: list[str] = []
+        todo = [owner]
+        while todo:
+            name = todo.pop()
+            if name in found:
+                continue
+            found.append(name)
+            todo += [
+                c for c in self._children.get(name, ()) if member not in self._classes[c].members
+            ]
+        return found
+
+    def _supports(self, cls: str, uses: Sequence[str]) -> bool:
+        """Whether instances of ``cls`` support every one of ``uses`` (true when the
+        scan cannot tell: a base outside the scan, ``__getattr__``)."""
+        names: set[str] = set()
+        for current in self.facts.mro(cls):
+            facts = self._classes.get(current)
+            if facts is None or facts.dynamic or facts.unresolved_bases:
+                return True
+            names |= facts.members | {attr for attr, _ in facts.attributes}
+        needs = {"[]": ("__getitem__",), "in": ("__contains__", "__iter__", "__getitem__"),
+                 "iter": ("__iter__", "__getitem__")}  # fmt: skip
+        return all(
+            any(n in names for n in needs[use]) if use in needs else use in names for use in uses
+        )
+
     def _match_unresolved(self, ref: Reference, reason: str) -> list[Match]:
         found = []
         for index in self._members.get(ref.attr, ()):
@@ -465,6 +551,8 @@ class DeprecationIndex:
                 DeprecatedKind.PROPERTY,
                 DeprecatedKind.KWARG,
             ):
+                continue
+            if self._impossible(dep, ref):
                 continue
             match = self._accept(index, ref, True, Confidence.POSSIBLE)
             if match is not None:
@@ -729,6 +817,7 @@ class _Scope:
     direct_calls: set[int] = field(default_factory=set)  # ids of call statements of the body
     returns: list[Term] | None = None  # a function's returned terms (None: annotated)
     terms: dict[str, Term] = field(default_factory=dict)  # names' terms, once computed
+    usage: dict[str, set[str]] | None = None  # what the body does with each name
     generator: bool = False  # a function that yields
 
 
@@ -746,6 +835,7 @@ class _Walker(ast.NodeVisitor):
         self._facts_only = facts and interest is None and not declare
         self.facts = facts  # collect what the module states about types (ModuleOutline)
         self._returns: dict[str, Term] = {}
+        self._signatures: dict[str, Signature] = {}
         self._variables: dict[str, list[Term]] = {}
         self._attributes: dict[str, dict[str, list[Term]]] = {}
         self._properties: dict[str, set[str]] = {}
@@ -891,7 +981,12 @@ class _Walker(ast.NodeVisitor):
             (name, receivers.union(terms)) for name, terms in sorted(self._variables.items())
         )
         return ModuleOutline(
-            classes, aliases, tuple(sorted(self._returns.items())), variables, self.module
+            classes,
+            aliases,
+            tuple(sorted(self._returns.items())),
+            variables,
+            self.module,
+            tuple(sorted(self._signatures.items())),
         )
 
     def _term(self, expr: ast.expr, upto: int | None = None) -> Term:
@@ -1068,6 +1163,16 @@ class _Walker(ast.NodeVisitor):
         if scope is not None:
             scope.generator = True
 
+    def _uses_of(self, name: str) -> tuple[str, ...]:
+        """What the innermost function does with its local ``name`` (see
+        :attr:`Reference.receiver_uses`); nothing for names of outer scopes."""
+        scope = self._function_scope()
+        if scope is None or name not in scope.bindings.names or scope.node is None:
+            return ()
+        if scope.usage is None:
+            scope.usage = _name_usage(scope.node)
+        return tuple(sorted(scope.usage.get(name, ())))
+
     def _function_scope(self) -> _Scope | None:
         for scope in reversed(self.scopes):
             if scope.kind == "function":
@@ -1108,6 +1213,8 @@ class _Walker(ast.NodeVisitor):
             if node.returns is None
             else self._annotation_term(node.returns, len(self.scopes) - 1)
         )
+        if self.facts and node.decorator_list:
+            self._signatures[dotted] = _signature(node, parent.kind == "class", decorators)
         self._push_function(node, dotted)
         scope = self.scopes[-1]
         scope.returns = [] if returns is None else None
@@ -1237,7 +1344,10 @@ class _Walker(ast.NodeVisitor):
             self._visit_beneath(func)
         else:
             if isinstance(func, ast.Attribute):
-                self._record_unresolved(func, UseKind.CALL, keywords, star)
+                positional = (
+                    -1 if any(isinstance(a, ast.Starred) for a in node.args) else len(node.args)
+                )
+                self._record_unresolved(func, UseKind.CALL, keywords, star, positional)
                 self.visit(func.value)
             else:
                 self.visit(func)
@@ -1300,13 +1410,24 @@ class _Walker(ast.NodeVisitor):
         kind: UseKind,
         keywords: tuple[str, ...] = (),
         star: bool = False,
+        positional: int = 0,
     ) -> None:
         if self.interest is None or node.attr not in self.interest.members:
             return
         receiver = self._term(node.value)
+        uses = self._uses_of(node.value.id) if isinstance(node.value, ast.Name) else ()
         self.references.append(
             Reference(
-                None, node.attr, node.lineno, kind, self.where, keywords, star, receiver=receiver
+                None,
+                node.attr,
+                node.lineno,
+                kind,
+                self.where,
+                keywords,
+                star,
+                receiver=receiver,
+                positional=positional,
+                receiver_uses=uses,
             )  # fmt: skip
         )
 
@@ -1591,6 +1712,45 @@ def classify_api(dotted: str) -> tuple[DeprecationSource, str] | None:
     if dotted == "versionutils.deprecated" or dotted.endswith(".versionutils.deprecated"):
         return DeprecationSource.VERSIONUTILS, "versionutils.deprecated"
     return None
+
+
+def _signature(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, in_class: bool, decorators: set[str]
+) -> Signature:
+    """The calls ``node`` accepts (its first parameter is bound in a class unless it is
+    a static method)."""
+    args = node.args
+    positional = [*args.posonlyargs, *args.args]
+    if in_class and "staticmethod" not in decorators and positional:
+        positional = positional[1:]
+    required = len(positional) - len(args.defaults)
+    names = [a.arg for a in positional[len(args.posonlyargs) :]] if positional else []
+    names += [a.arg for a in args.kwonlyargs]
+    return Signature(
+        max(required, 0),
+        -1 if args.vararg is not None else len(positional),
+        tuple(names),
+        args.kwarg is not None,
+    )
+
+
+def _name_usage(function: ast.AST) -> dict[str, set[str]]:
+    """For each name in a function's body: the attributes read from it, and ``[]``,
+    ``in``, ``iter`` when it is subscripted, tested for membership or iterated."""
+    usage: dict[str, set[str]] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            usage.setdefault(node.value.id, set()).add(node.attr)
+        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+            usage.setdefault(node.value.id, set()).add("[]")
+        elif isinstance(node, ast.Compare):
+            for op, right in zip(node.ops, node.comparators, strict=True):
+                if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, ast.Name):
+                    usage.setdefault(right.id, set()).add("in")
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            if isinstance(node.iter, ast.Name):
+                usage.setdefault(node.iter.id, set()).add("iter")
+    return usage
 
 
 def _bound_term(bound: _Bound) -> Term:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import gc
 import hashlib
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from oslo_incubator.analysis.deprecations import (
     DeprecationIndex,
     ModuleOutline,
     Reference,
+    Signature,
     describe_module,
     find_mentions,
     find_references,
@@ -66,7 +68,7 @@ Progress = Callable[[str, int, int], None]
 # Directories that hold no project source of their own (tool caches, build output).
 
 # Bump when what is cached per file changes, so older entries are not reused.
-ANALYSIS_VERSION = "debt/2"
+ANALYSIS_VERSION = "debt/4"
 
 # Up to this many deprecated names, files are pre-filtered with substring tests.
 _FEW_WORDS = 32
@@ -113,18 +115,32 @@ def scan_debt(
     outlines: list[ModuleOutline] = []
     skipped: list[SkippedFile] = []
     with _collector_paused():
-        for source in sources:
-            described = _describe_project(source, cache, progress)
-            for file, facts in zip(source.files, described, strict=True):
+        described = [_describe_project(source, cache, progress) for source in sources]
+        for source, facts_of in zip(sources, described, strict=True):
+            for file, facts in zip(source.files, facts_of, strict=True):
                 if facts.error is not None:
                     line, reason = facts.error
                     skipped.append(SkippedFile(file.project, file.path, line, reason))
                     continue
-                outlines.append(facts.outline)
                 located += [(file, d) for d in facts.deprecations]
-        deprecations = [d for _, d in located]
-        index = DeprecationIndex(deprecations, outlines)
-        found = _find_uses(sources, index, {(s.project, s.path) for s in skipped}, cache)
+        # Every use depends on every file: a scan of unchanged trees finds them cached
+        # under the digest of all the files' keys, and reads no file's facts.
+        everything = hashlib.sha1(
+            "\0".join(f"{f.project}/{f.path}:{f.key}" for s in sources for f in s.files).encode()
+        ).hexdigest()
+        found = _cached_uses(cache, everything, sources)
+        if found is None:
+            outlines = [
+                facts.outline
+                for source, facts_of in zip(sources, described, strict=True)
+                for facts in _outlines(source, facts_of, cache)
+                if facts.outline is not None
+            ]
+            deprecations = [d for _, d in located]
+            index = DeprecationIndex(deprecations, outlines)
+            found = _find_uses(sources, index, {(s.project, s.path) for s in skipped}, cache)
+            if cache is not None:
+                cache.put("debt-uses", everything, _uses_json(found))
     versions = {s.name: _project_version(s) for s in sources}
     series_of = {s.name: load_project_config(s.root).release_series for s in sources}
     items = []
@@ -180,7 +196,18 @@ class _File:
     module: str
     is_package: bool
     data: bytes
-    text: str
+
+    @functools.cached_property
+    def text(self) -> str:
+        """The decoded text (only decoded when needed: a warm scan never does)."""
+        return decode(self.data)
+
+    @functools.cached_property
+    def key(self) -> str:
+        """The file's cache key: its content, its module name and the analysis."""
+        digest = hashlib.sha1(self.data).hexdigest()
+        parts = (ANALYSIS_VERSION, self.module, str(self.is_package), digest)
+        return hashlib.sha1("\0".join(parts).encode()).hexdigest()
 
     @property
     def walrus(self) -> bool:
@@ -223,7 +250,7 @@ def _read_project(root: Path, name: str) -> _Project:
     for path in paths:
         module, is_package = module_for_path(path, packages)
         data = (root / path).read_bytes()
-        files.append(_File(name, path, module or name, is_package, data, decode(data)))
+        files.append(_File(name, path, module or name, is_package, data))
     return _Project(name, root, tuple(files))
 
 
@@ -232,30 +259,78 @@ class _Facts:
     """What one file declares and states, or why it could not be read (line, reason)."""
 
     deprecations: tuple[Deprecation, ...] = ()
-    outline: ModuleOutline = ModuleOutline()
+    outline: ModuleOutline | None = None  # None: in the cache, not read yet
     error: tuple[int | None, str] | None = None
 
 
 def _describe_project(
     project: _Project, cache: Cache | None, progress: Progress | None
 ) -> list[_Facts]:
-    """The facts of each file of ``project``, from the cache where its content is known."""
-    keys = [_cache_key(file) for file in project.files]
-    cached = cache.get_many("debt-facts", keys) if cache is not None else {}
-    fresh: dict[str, Any] = {}
+    """What each file of ``project`` declares (or why it does not parse), from the cache
+    where its content is known. Facts described afresh carry their outline; cached
+    ones leave it to :func:`_outlines`, which reads it only when it is needed."""
+    keys = [file.key for file in project.files]
+    cached = cache.get_many("debt-declared", keys) if cache is not None else {}
+    declared: dict[str, Any] = {}
+    outlines: dict[str, Any] = {}
     described = []
     for done, (file, key) in enumerate(zip(project.files, keys, strict=True), start=1):
         if key in cached:
-            facts = _facts_from_json(cached[key])
+            facts = _declared_from_json(cached[key])
         else:
             facts = _describe(file)
-            fresh[key] = _facts_json(facts)
+            declared[key] = _declared_json(facts)
+            outlines[key] = _outline_json(facts.outline)
         described.append(facts)
         if progress is not None and (done % 50 == 0 or done == len(project.files)):
             progress(project.name, done, len(project.files))
-    if cache is not None and fresh:
-        cache.put_many("debt-facts", fresh)
+    if cache is not None and declared:
+        cache.put_many("debt-declared", declared)
+        cache.put_many("debt-outline", outlines)
     return described
+
+
+def _outlines(project: _Project, described: list[_Facts], cache: Cache | None) -> list[_Facts]:
+    """``described`` with the outline of every parsed file, read from the cache for
+    those described in an earlier run."""
+    wanted = [
+        f.key for f, facts in zip(project.files, described, strict=True) if facts.outline is None
+    ]
+    cached = cache.get_many("debt-outline", wanted) if cache is not None and wanted else {}
+    complete = []
+    for file, facts in zip(project.files, described, strict=True):
+        if facts.outline is None and facts.error is None:
+            data = cached.get(file.key)
+            outline = _outline_from_json(data) if data is not None else _describe(file).outline
+            facts = replace(facts, outline=outline)
+        if facts.error is None:
+            complete.append(facts)
+    return complete
+
+
+def _cached_uses(
+    cache: Cache | None, everything: str, sources: Sequence[_Project]
+) -> dict[int, list[Use]] | None:
+    data = cache.get("debt-uses", everything) if cache is not None else None
+    if data is None:
+        return None
+    found: dict[int, list[Use]] = {}
+    for index, uses in data.items():
+        found[int(index)] = [
+            Use(project, path, line, UseKind(kind), scope, Confidence(confidence), reason)
+            for project, path, line, kind, scope, confidence, reason in uses
+        ]
+    return found
+
+
+def _uses_json(found: dict[int, list[Use]]) -> dict[str, Any]:
+    return {
+        str(index): [
+            [u.project, u.path, u.line, u.kind.value, u.scope, u.confidence.value, u.reason]
+            for u in uses
+        ]
+        for index, uses in found.items()
+    }
 
 
 def _describe(file: _File) -> _Facts:
@@ -284,9 +359,7 @@ def _parse_tree(file: _File) -> tuple[ast.Module | None, tuple[int | None, str] 
 
 
 def _cache_key(file: _File, *more: str) -> str:
-    digest = hashlib.sha1(file.data).hexdigest()
-    parts = (ANALYSIS_VERSION, file.module, str(file.is_package), digest, *more)
-    return hashlib.sha1("\0".join(parts).encode()).hexdigest()
+    return hashlib.sha1("\0".join((file.key, *more)).encode()).hexdigest() if more else file.key
 
 
 @contextlib.contextmanager
@@ -371,16 +444,31 @@ def _project_version(project: _Project) -> ProjectVersion:
 # Private: the JSON shapes of cached facts and references (compact lists, read fast)
 
 
-def _facts_json(facts: _Facts) -> Any:
+def _declared_json(facts: _Facts) -> Any:
     if facts.error is not None:
         return {"error": list(facts.error)}
-    outline = facts.outline
+    return {"deprecations": [to_jsonable(d) for d in facts.deprecations]}
+
+
+def _declared_from_json(data: Any) -> _Facts:
+    if "error" in data:
+        line, reason = data["error"]
+        return _Facts(error=(line, reason))
+    return _Facts(tuple(from_jsonable(Deprecation, d) for d in data["deprecations"]))
+
+
+def _outline_json(outline: ModuleOutline | None) -> Any:
+    if outline is None:
+        return None
     return {
-        "deprecations": [to_jsonable(d) for d in facts.deprecations],
         "module": outline.module,
         "aliases": [list(a) for a in outline.aliases],
         "returns": [list(r) for r in outline.returns],
         "variables": [list(v) for v in outline.variables],
+        "signatures": [
+            [name, sig.required, sig.maximum, list(sig.names), sig.any_keyword]
+            for name, sig in outline.signatures
+        ],
         "classes": [
             [c.name, list(c.bases), sorted(c.members), sorted(c.properties),
              [list(a) for a in c.attributes], c.dynamic, c.unresolved_bases]
@@ -389,33 +477,35 @@ def _facts_json(facts: _Facts) -> Any:
     }  # fmt: skip
 
 
-def _facts_from_json(data: Any) -> _Facts:
-    if "error" in data:
-        line, reason = data["error"]
-        return _Facts(error=(line, reason))
+def _outline_from_json(data: Any) -> ModuleOutline:
     classes = tuple(
         ClassFacts(name, tuple(bases), frozenset(members), frozenset(properties),
                    tuple((attr, freeze(term)) for attr, term in attributes), dynamic,
                    unresolved)
         for name, bases, members, properties, attributes, dynamic, unresolved in data["classes"]
     )  # fmt: skip
-    outline = ModuleOutline(
+    return ModuleOutline(
         classes=classes,
         aliases=tuple((name, dotted) for name, dotted in data["aliases"]),
         returns=tuple((name, freeze(term)) for name, term in data["returns"]),
         variables=tuple((name, freeze(term)) for name, term in data["variables"]),
         module=data["module"],
+        signatures=tuple(
+            (name, Signature(required, maximum, tuple(names), any_keyword))
+            for name, required, maximum, names, any_keyword in data["signatures"]
+        ),
     )
-    deprecations = tuple(from_jsonable(Deprecation, d) for d in data["deprecations"])
-    return _Facts(deprecations, outline)
 
 
 def _reference_json(ref: Reference) -> list[Any]:
     return [ref.target, ref.attr, ref.line, ref.kind.value, ref.scope, list(ref.keywords),
-            ref.star_kwargs, ref.via_instance, ref.receiver]  # fmt: skip
+            ref.star_kwargs, ref.via_instance, ref.receiver, ref.positional,
+            list(ref.receiver_uses)]  # fmt: skip
 
 
 def _reference_from_json(data: list[Any]) -> Reference:
-    target, attr, line, kind, scope, keywords, star, via_instance, receiver = data
+    target, attr, line, kind, scope, keywords, star, via_instance, receiver, positional, uses = (
+        data
+    )
     return Reference(target, attr, line, UseKind(kind), scope, tuple(keywords), star,
-                     via_instance, freeze(receiver))  # fmt: skip
+                     via_instance, freeze(receiver), positional, tuple(uses))  # fmt: skip

@@ -22,7 +22,9 @@ from oslo_incubator.model.debt import (
     UseKind,
 )
 from oslo_incubator.model.errors import NotAProjectError, OsloIncubatorError
+from oslo_incubator.operations import debt as debt_operation
 from oslo_incubator.operations.debt import discover_version, scan_debt
+from oslo_incubator.workspace.cache import Cache
 
 LIBA_API = """\
 from debtcollector import removals
@@ -438,3 +440,30 @@ def test_moved_shims_are_used_through_their_old_names_across_projects(tmp_path: 
         ("lib.shim.get_thing", "lib.core.fetch_thing", [("app", 2, UseKind.CALL)]),
         ("lib.shim.Thing", "lib.core.Item", [("app", 3, UseKind.INSTANTIATION)]),
     ]
+
+
+def test_a_second_scan_of_unchanged_trees_only_reads_and_hashes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = Cache(tmp_path / "cache")
+    roots = [liba(tmp_path), appb(tmp_path)]
+    first = scan_debt(roots, cache=cache)
+
+    def no_parsing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a warm scan parsed a file")
+
+    monkeypatch.setattr(debt_operation.ast, "parse", no_parsing)
+    monkeypatch.setattr(debt_operation, "decode", no_parsing)
+    assert scan_debt(roots, cache=cache) == first
+
+
+def test_a_changed_file_is_described_again_and_the_others_come_from_the_cache(
+    tmp_path: Path,
+) -> None:
+    cache = Cache(tmp_path / "cache")
+    roots = [liba(tmp_path), appb(tmp_path)]
+    scan_debt(roots, cache=cache)
+    write(roots[1], {"appb/main.py": "from liba import api\n\napi.old_func()\napi.old_func()\n"})
+    warm = scan_debt(roots, cache=cache)
+    assert warm == scan_debt(roots)
+    assert [u.line for u in by_name(warm)["liba.api.old_func"].uses] == [3, 4]
