@@ -388,11 +388,14 @@ class DeprecationIndex:
             ]
             if found:
                 return _unique(found)
+        owner, _, attr = self._canonical(ref.target).rpartition(".")
         if ref.via_instance:
-            cls, _, attr = ref.target.rpartition(".")
+            cls = ref.target.rpartition(".")[0]
             if cls not in self._classes and self._canonical(cls) not in self._classes:
                 receiver = receivers.call(receivers.name(cls))
                 return self._match_receiver(replace(ref, attr=attr), receiver)
+        elif owner in self.facts.variables:  # ``client = Client()`` at module level
+            return self._match_receiver(replace(ref, attr=attr), receivers.name(owner))
         return []
 
     # Private

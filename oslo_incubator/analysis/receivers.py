@@ -42,8 +42,8 @@ class Value:
     """One thing a term may evaluate to.
 
     ``kind`` is ``"instance"`` (of class ``name``), ``"object"`` (the module, class or
-    function ``name``), ``"other"`` (known and untracked) or ``"unknown"`` (``name``
-    says why).
+    function ``name``), ``"partial"`` (a ``functools.partial``; ``name`` keys what it
+    calls), ``"other"`` (known and untracked) or ``"unknown"`` (``name`` says why).
     """
 
     kind: str
@@ -136,6 +136,7 @@ class TypeFacts:
         # Each entry keeps its term alive, so no other term can take its id.
         self._memo: dict[int, tuple[Term, frozenset[Value]]] = {}
         self._active: set[int] = set()
+        self._partials: dict[str, Term] = {}  # what each partial object calls
         self._attributes = {
             cls.name: {attr: term for attr, term in cls.attributes} for cls in classes.values()
         }
@@ -194,7 +195,9 @@ class TypeFacts:
                 return [OTHER]
             return [Value("instance", self.canonical(base)) for base in facts.bases] or [OTHER]
         if tag == "p":
-            return [Value("object", "functools.partial")]
+            key = str(id(term))
+            self._partials[key] = term[1]
+            return [Value("partial", key)]
         if tag == "b":
             return [OTHER]
         if tag == "u":
@@ -227,12 +230,12 @@ class TypeFacts:
             return [OTHER]
         if value.kind == "instance":
             return self._attribute_then_call(value, "__call__", depth)
+        if value.kind == "partial":
+            return self.evaluate(call(self._partials[value.name]), depth)
         if value.name in self.classes:
             return [Value("instance", value.name)]
         if value.name in self.returns:
             return self.evaluate(self.returns[value.name], depth)
-        if value.name == "functools.partial":
-            return [Value("unknown", "the result of a functools.partial object")]
         return [OTHER]
 
     def _attribute_then_call(self, value: Value, attr: str, depth: int) -> list[Value]:
@@ -245,6 +248,8 @@ class TypeFacts:
     def _attribute(self, value: Value, attr: str, depth: int) -> Iterable[Value]:
         if value.kind in ("unknown", "other"):
             return [value]
+        if value.kind == "partial":
+            return [OTHER]  # func, args, keywords of the partial object
         if value.kind == "instance":
             return self._class_member(value.name, attr, depth, instance=True)
         if value.name in self.classes:

@@ -68,7 +68,7 @@ Progress = Callable[[str, int, int], None]
 # Directories that hold no project source of their own (tool caches, build output).
 
 # Bump when what is cached per file changes, so older entries are not reused.
-ANALYSIS_VERSION = "debt/4"
+ANALYSIS_VERSION = "debt/5"
 
 # Up to this many deprecated names, files are pre-filtered with substring tests.
 _FEW_WORDS = 32
