@@ -200,6 +200,7 @@ class ModuleOutline:
     variables: tuple[tuple[str, Term], ...] = ()
     module: str = ""
     signatures: tuple[tuple[str, Signature], ...] = ()  # of decorated functions and methods
+    stars: tuple[str, ...] = ()  # modules it re-exports with ``from module import *``
 
 
 @dataclass(frozen=True)
@@ -330,9 +331,13 @@ class DeprecationIndex:
         returns: dict[str, Term] = {}
         variables: dict[str, Term] = {}
         self._signatures: dict[str, Signature] = {}
+        self._stars: dict[str, tuple[str, ...]] = {}
+        self._returns, self._variables = returns, variables
         modules = set()
         for outline in outlines:
             self._signatures.update(outline.signatures)
+            if outline.stars:
+                self._stars[outline.module] = outline.stars
             for cls in outline.classes:
                 self._classes.setdefault(cls.name, cls)
             for name, dotted in outline.aliases:
@@ -381,9 +386,13 @@ class DeprecationIndex:
                 return self._match_unresolved(ref, "the object of the attribute is not known")
             return self._match_receiver(ref, ref.receiver)
         for target in dict.fromkeys([ref.target, self._canonical(ref.target)]):
+            # Reached through an instance (``thing = Old(); thing.run()``, ``a =
+            # deprecated_func(); a.name``), only the member itself can be deprecated:
+            # the call or instantiation that made the object is its use, counted there.
             found = [
                 match
                 for index, exact in self._candidates(target)
+                if exact or not ref.via_instance
                 if (match := self._accept(index, ref, exact, Confidence.CERTAIN)) is not None
             ]
             if found:
@@ -404,13 +413,30 @@ class DeprecationIndex:
         for _ in range(8):  # re-exports chain rarely, and cycles must end
             parts = target.split(".")
             for end in range(len(parts), 0, -1):
-                alias = self._aliases.get(".".join(parts[:end]))
+                alias = self._aliases.get(".".join(parts[:end])) or self._starred(parts, end)
                 if alias is not None:
                     target = ".".join([alias, *parts[end:]])
                     break
             else:
                 return target
         return target
+
+    def _starred(self, parts: list[str], end: int) -> str | None:
+        """Where ``package.name`` comes from when ``package`` re-exports it with
+        ``from package.module import *`` (the first such module that defines it)."""
+        if end < 2:
+            return None
+        for source in self._stars.get(".".join(parts[: end - 1]), ()):
+            candidate = f"{source}.{parts[end - 1]}"
+            if (
+                candidate in self._by_target
+                or candidate in self._classes
+                or candidate in self._returns
+                or candidate in self._variables
+                or candidate in self._aliases
+            ):
+                return candidate
+        return None
 
     def _candidates(self, target: str) -> Iterator[tuple[int, bool]]:
         """Deprecations whose target is ``target`` or a prefix of it (with whether it is
@@ -990,6 +1016,7 @@ class _Walker(ast.NodeVisitor):
             variables,
             self.module,
             tuple(sorted(self._signatures.items())),
+            tuple(bindings.stars),
         )
 
     def _term(self, expr: ast.expr, upto: int | None = None) -> Term:

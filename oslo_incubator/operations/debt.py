@@ -68,7 +68,7 @@ Progress = Callable[[str, int, int], None]
 # Directories that hold no project source of their own (tool caches, build output).
 
 # Bump when what is cached per file changes, so older entries are not reused.
-ANALYSIS_VERSION = "debt/5"
+ANALYSIS_VERSION = "debt/7"
 
 # Up to this many deprecated names, files are pre-filtered with substring tests.
 _FEW_WORDS = 32
@@ -469,6 +469,7 @@ def _outline_json(outline: ModuleOutline | None) -> Any:
             [name, sig.required, sig.maximum, list(sig.names), sig.any_keyword]
             for name, sig in outline.signatures
         ],
+        "stars": list(outline.stars),
         "classes": [
             [c.name, list(c.bases), sorted(c.members), sorted(c.properties),
              [list(a) for a in c.attributes], c.dynamic, c.unresolved_bases]
@@ -494,6 +495,7 @@ def _outline_from_json(data: Any) -> ModuleOutline:
             (name, Signature(required, maximum, tuple(names), any_keyword))
             for name, required, maximum, names, any_keyword in data["signatures"]
         ),
+        stars=tuple(data["stars"]),
     )
 
 

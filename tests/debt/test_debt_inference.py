@@ -304,3 +304,9 @@ def test_keyword_deprecations_are_matched_through_inferred_receivers() -> None:
             "    other.create('x', 'p', 'q', 'r')\n",
         )
     ) == [(4, C, None), (5, P, "parameter 'other' of app.main.f is not annotated")]
+
+
+def test_names_a_package_re_exports_with_a_star_import_reach_their_definition() -> None:
+    package = ("lib", "from lib.http import *  # noqa\n")
+    client = ("app.main", "import lib\n\nlib.Client().get('/')\nlib.make_client().get('/')\n")
+    assert uses(package, client) == [(3, C, None), (4, C, None)]

@@ -289,3 +289,19 @@ def test_property_setter_and_deleter_are_part_of_the_property_not_uses() -> None
     refs = find_references(tree, "lib.ship", False, index.interest())
     assert [d.name for d in deprecations] == ["lib.ship.Ship.hull"]
     assert [m for ref in refs for m in index.match(ref)] == []
+
+
+def test_using_the_result_of_a_deprecated_call_is_not_another_use() -> None:
+    assert uses(
+        """
+        from lib.api import OldClass
+
+        def main():
+            thing = OldClass()
+            thing.helper()
+            return thing.LIMIT
+        """
+    ) == [
+        ("lib.api.OldClass", 2, UseKind.IMPORT, C, "app.main"),
+        ("lib.api.OldClass", 5, UseKind.INSTANTIATION, C, "app.main.main"),
+    ]
