@@ -348,9 +348,8 @@ class DeprecationIndex:
                 variables.setdefault(name, term)
             if outline.module:
                 modules.add(outline.module)
-        self.facts = TypeFacts(
-            self._classes, returns, variables, frozenset(modules), self._canonical
-        )
+        self._modules = frozenset(modules)
+        self.facts = TypeFacts(self._classes, returns, variables, self._modules, self._canonical)
         self._members: dict[str, list[int]] = {}
         for i, dep in enumerate(deprecations):
             parent, _, last = dep.target.rpartition(".")
@@ -424,19 +423,22 @@ class DeprecationIndex:
     def _starred(self, parts: list[str], end: int) -> str | None:
         """Where ``package.name`` comes from when ``package`` re-exports it with
         ``from package.module import *`` (the first such module that defines it)."""
-        if end < 2:
-            return None
+        name = ".".join(parts[:end])
+        if end < 2 or name in self._modules or self._defined(name):
+            return None  # a module or name of its own, not a re-export
         for source in self._stars.get(".".join(parts[: end - 1]), ()):
             candidate = f"{source}.{parts[end - 1]}"
-            if (
-                candidate in self._by_target
-                or candidate in self._classes
-                or candidate in self._returns
-                or candidate in self._variables
-                or candidate in self._aliases
-            ):
+            if self._defined(candidate) or candidate in self._aliases:
                 return candidate
         return None
+
+    def _defined(self, name: str) -> bool:
+        return (
+            name in self._by_target
+            or name in self._classes
+            or name in self._returns
+            or name in self._variables
+        )
 
     def _candidates(self, target: str) -> Iterator[tuple[int, bool]]:
         """Deprecations whose target is ``target`` or a prefix of it (with whether it is

@@ -67,8 +67,9 @@ Progress = Callable[[str, int, int], None]
 
 # Directories that hold no project source of their own (tool caches, build output).
 
-# Bump when what is cached per file changes, so older entries are not reused.
-ANALYSIS_VERSION = "debt/7"
+# Bump when what is cached per file, or how uses are matched, changes: older entries
+# (a whole scan's uses among them) must not be reused.
+ANALYSIS_VERSION = "debt/8"
 
 # Up to this many deprecated names, files are pre-filtered with substring tests.
 _FEW_WORDS = 32

@@ -310,3 +310,10 @@ def test_names_a_package_re_exports_with_a_star_import_reach_their_definition() 
     package = ("lib", "from lib.http import *  # noqa\n")
     client = ("app.main", "import lib\n\nlib.Client().get('/')\nlib.make_client().get('/')\n")
     assert uses(package, client) == [(3, C, None), (4, C, None)]
+
+
+def test_a_star_re_export_does_not_redirect_a_module_of_the_package() -> None:
+    package = ("lib", "from lib.other import *  # noqa\nfrom lib.http import *  # noqa\n")
+    other = ("lib.other", "from lib import http\n")
+    client = ("app.main", "import lib.http\n\nlib.http.Client().get('/')\n")
+    assert uses(package, other, client) == [(3, C, None)]
