@@ -773,6 +773,10 @@ class _Bindings:
         if isinstance(target, ast.Name):
             self._local(target.id, dotted, in_function, value, source)
         elif isinstance(target, (ast.Tuple, ast.List)):
+            if isinstance(source, (ast.Tuple, ast.List)) and _pairs_up(target, source):
+                for element, value in zip(target.elts, source.elts, strict=True):
+                    self._targets(element, dotted, in_function, None, value)
+                return
             unpacked = receivers.unknown("unpacked from a sequence")
             for element in target.elts:
                 self._targets(element, dotted, in_function, None,
@@ -1172,6 +1176,15 @@ class _Walker(ast.NodeVisitor):
             for element in target.elts:
                 self._note_assignment(element, receivers.unknown("unpacked from a sequence"))
 
+    def _note_assignments(self, target: ast.expr, value: ast.expr) -> None:
+        """:meth:`_note_assignment` of ``target = value``, pairing ``a, b = x, y``."""
+        if isinstance(value, (ast.Tuple, ast.List)) and _pairs_up(target, value):
+            assert isinstance(target, (ast.Tuple, ast.List))
+            for element, item in zip(target.elts, value.elts, strict=True):
+                self._note_assignments(element, item)
+        else:
+            self._note_assignment(target, self._term(value))
+
     def visit_Return(self, node: ast.Return) -> None:
         if self.facts:
             scope = self._function_scope()
@@ -1357,9 +1370,8 @@ class _Walker(ast.NodeVisitor):
             if self.declare:
                 self._declare_assignment(node.targets[0].id, node.value, node)
         if self.facts:
-            term = self._term(node.value)
             for target in node.targets:
-                self._note_assignment(target, term)
+                self._note_assignments(target, node.value)
         self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> None:
@@ -1763,6 +1775,16 @@ def _signature(
         -1 if args.vararg is not None else len(positional),
         tuple(names),
         args.kwarg is not None,
+    )
+
+
+def _pairs_up(target: ast.expr, value: object) -> bool:
+    """Whether ``target = value`` unpacks a display element by element (``a, b = x, y``)."""
+    return (
+        isinstance(target, (ast.Tuple, ast.List))
+        and isinstance(value, (ast.Tuple, ast.List))
+        and len(target.elts) == len(value.elts)
+        and not any(isinstance(e, ast.Starred) for e in [*target.elts, *value.elts])
     )
 
 

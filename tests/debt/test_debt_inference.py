@@ -317,3 +317,8 @@ def test_a_star_re_export_does_not_redirect_a_module_of_the_package() -> None:
     other = ("lib.other", "from lib import http\n")
     client = ("app.main", "import lib.http\n\nlib.http.Client().get('/')\n")
     assert uses(package, other, client) == [(3, C, None)]
+
+
+def test_a_tuple_unpacked_from_a_display_pairs_its_elements() -> None:
+    client = "from lib.http import Client\n\ndef f():\n    c, d = Client(), {}\n    c.get('/')\n    d.get('k')\n"
+    assert uses(("app.main", client)) == [(5, C, None)]
