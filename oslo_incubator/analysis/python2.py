@@ -1,7 +1,7 @@
 """Python 2 source made parseable by Python 3's ``ast``, for read-only analysis.
 
 Real copies from 2014–2015 are often Python 2 only (``except Error, e:``, ``0L``,
-``print x``). Scans that only *read* code can still learn from them: this rewrites
+``print x``), or use ``async`` as a name as Python 3.6 allowed. Scans that only *read* code can still learn from them: this rewrites
 the handful of Python 2 spellings line by line, keeping every line where it was, so
 what an analysis finds in the result points at the right line of the original. The
 result is never written back and never run.
@@ -29,7 +29,10 @@ _FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"`([^`\n]+)`"), r"repr(\1)"),
     # a <> b
     (re.compile(r"<>"), "!="),
-)
+    # async and await as names (legal before Python 3.7: oslo.db's enginefacade.async)
+    (re.compile(r"\b(async|await)\b(?![ \t]+(?:def|with|for)\b)(?=[ \t]*(?:[(.:=,)\]]|$))", re.M),
+     r"\1_"),
+)  # fmt: skip
 
 
 # raise Error, "message"[, traceback]: the first comma outside brackets ends the type.

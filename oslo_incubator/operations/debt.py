@@ -70,7 +70,7 @@ Progress = Callable[[str, int, int], None]
 
 # Bump when what is cached per file, or how uses are matched, changes: older entries
 # (a whole scan's uses among them) must not be reused.
-ANALYSIS_VERSION = "debt/9"
+ANALYSIS_VERSION = "debt/10"
 
 # Up to this many deprecated names, files are pre-filtered with substring tests.
 _FEW_WORDS = 32
