@@ -1,8 +1,9 @@
 """Python 2 source made parseable by Python 3's ``ast``, for read-only analysis.
 
 Real copies from 2014–2015 are often Python 2 only (``except Error, e:``, ``0L``,
-``print x``), or use ``async`` as a name as Python 3.6 allowed. Scans that only *read* code can still learn from them: this rewrites
-the handful of Python 2 spellings line by line, keeping every line where it was, so
+``print x``), or use ``async`` as a name as Python 3.6 allowed. Scans that only
+*read* code can still learn from them: this rewrites the handful of such spellings
+line by line, keeping every line where it was, so
 what an analysis finds in the result points at the right line of the original. The
 result is never written back and never run.
 """
