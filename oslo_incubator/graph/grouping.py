@@ -390,9 +390,14 @@ class _Partition:
                     return f"--apart {min(x, y)},{max(x, y)}"
         named_a = self._intents(a)
         named_b = self._intents(b)
-        if named_a and named_b and set(named_a.values()) != set(named_b.values()):
-            x, lib_x = sorted(named_a.items())[0]
-            y, lib_y = next((m, lib) for m, lib in sorted(named_b.items()) if lib != lib_x)
+        differing = [
+            (x, lib_x, y, lib_y)
+            for x, lib_x in sorted(named_a.items())
+            for y, lib_y in sorted(named_b.items())
+            if lib_x != lib_y
+        ]
+        if differing:
+            x, lib_x, y, lib_y = differing[0]
             return (
                 f"records name different libraries: {x} → {lib_x} "
                 f"({self.constraints.intent[x].record}), {y} → {lib_y} "
