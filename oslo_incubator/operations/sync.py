@@ -434,7 +434,7 @@ class _Planner:
                 copy_path = self._destination(path)
                 # The root __init__.py belongs to no module in particular (as in drift).
                 is_root_init = path == f"{self.root}/__init__.py"
-                if is_root_init and not self.copy_root_init:
+                if is_root_init and not self._copies_root_init(need.module):
                     continue
                 owner = ROOT_INIT_MODULE if is_root_init else need.module
                 planned.setdefault(copy_path, _Planned(owner, FileKind.MODULE, copy_path, path))
@@ -452,6 +452,14 @@ class _Planner:
         for item in planned.values():
             safe_destination(self.project, item.copy_path)
         return list(planned.values())
+
+    def _copies_root_init(self, module: str) -> bool:
+        """Whether syncing ``module`` copies master's root ``__init__.py``. update.py
+        did so only for a top-level module (its ``_copy_module`` copies the parents'
+        ``__init__.py`` of a dotted one instead), and before February 2014 never."""
+        if self.mode is RewriteMode.UPDATE_PY:
+            return self.copy_root_init and "." not in module
+        return True
 
     def _destination(self, master_path: str) -> str:
         if master_path.startswith(self.root + "/"):
