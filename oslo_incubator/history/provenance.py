@@ -39,7 +39,12 @@ from pathlib import Path
 from oslo_incubator.analysis.dependencies import dependency_closure
 from oslo_incubator.analysis.diff import changed_line_count, changed_lines_lower_bound, diff_hunks
 from oslo_incubator.analysis.normalise import decode, fold, fold_quirks, is_trivial, quirk_equal
-from oslo_incubator.analysis.provenance import backport_origin, change_delta, stripped_lines
+from oslo_incubator.analysis.provenance import (
+    backport_origin,
+    change_delta,
+    is_significant,
+    stripped_lines,
+)
 from oslo_incubator.analysis.rewrite import undo_rewrite
 from oslo_incubator.history.incubator import Incubator
 from oslo_incubator.history.index import COMPANION_PREFIXES
@@ -531,7 +536,7 @@ def _unexplained(hunks: Sequence[Hunk]) -> int:
         for hunk in hunks
         if hunk.backported_from is None
         for line in hunk.added
-        if any(ch.isalnum() for ch in line)
+        if is_significant(line)
     )
 
 
