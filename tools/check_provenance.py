@@ -54,11 +54,13 @@ from pathlib import Path
 from replay_syncs import SUBJECT_RE, incubator_candidates
 
 from oslo_incubator.analysis.normalise import decode, fold, fold_quirks, quirk_equal
+from oslo_incubator.analysis.rewrite import rewrite_text
+from oslo_incubator.analysis.updatepy import with_restored
 from oslo_incubator.history.git import git_text, read_blobs
 from oslo_incubator.history.incubator import Incubator, open_incubator
 from oslo_incubator.history.provenance import analyse_project
 from oslo_incubator.model.drift import CopyDrift, DriftStatus
-from oslo_incubator.model.sync import LocalChanges, SyncOptions
+from oslo_incubator.model.sync import FileSync, SyncOptions
 from oslo_incubator.operations.sync import plan_sync
 from oslo_incubator.workspace.cache import Cache
 from oslo_incubator.workspace.config import load_project_config
@@ -163,12 +165,6 @@ def count_sync(incubator: Incubator, project: Path, cache: Cache | None) -> Sync
     status = {c.copy_path: c.status for c in drift.copies}
     result = plan_sync(incubator, project, config, SyncOptions(dry_run=True), cache)
     seconds = time.monotonic() - started
-    # The same plan without the guard for current copies (drop skips it): does the
-    # rewrite the project's convention chose reproduce them, or only the guard?
-    unguarded = plan_sync(
-        incubator, project, config, SyncOptions(dry_run=True, local_changes=LocalChanges.DROP),
-        cache,
-    )  # fmt: skip
     current = [p for p, s in status.items() if s is DriftStatus.CURRENT]
     changed = {f.copy_path: f for f in result.changed}
     kept, lost, quirks = 0, [], []
@@ -181,7 +177,8 @@ def count_sync(incubator: Incubator, project: Path, cache: Cache | None) -> Sync
         else:
             kept += 1
     planned = {f.copy_path for f in result.files}
-    rewritten = {f.copy_path for f in unguarded.changed}
+    guarded = [f.copy_path for f in result.files if f.copy_path in current
+               and not _reproduces(incubator, f, base)]  # fmt: skip
     return SyncCount(
         project=project.name,
         copies=len(status),
@@ -193,7 +190,7 @@ def count_sync(incubator: Incubator, project: Path, cache: Cache | None) -> Sync
         conventions_lost=lost,
         quirk_fixed=quirks,
         current_synced=sum(1 for p in current if p in planned),
-        guarded=sorted(p for p in current if p in rewritten),
+        guarded=sorted(guarded),
         seconds=round(seconds, 1),
     )
 
@@ -262,6 +259,20 @@ def render_sync(counts: list[SyncCount]) -> str:
 
 def _short(path: str) -> str:
     return path.replace("/openstack/common/", "/o/c/")[-44:]
+
+
+def _reproduces(incubator: Incubator, item: FileSync, base: str) -> bool:
+    """Whether the rewrite sync chose for a file turns master's text into the file as
+    it is (for a current copy: whether anything but the guard keeps it unchanged)."""
+    if item.master_path is None or item.old_text is None:
+        return True
+    eras = {rules.name: rules for _, rules in incubator.rewrite_eras}
+    rules = eras.get(item.rewrite)
+    if rules is not None:
+        rules = with_restored(rules, incubator.libraries)  # as sync writes new text
+    data = incubator.index.read_at_head(item.master_path) or b""
+    text = rewrite_text(decode(data), base, item.copy_path, rules, incubator.root_module).text
+    return text == item.old_text
 
 
 def _conventions(old: str, new: str, base: str) -> str:
