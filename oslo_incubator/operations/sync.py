@@ -565,9 +565,12 @@ class _Planner:
         if old_text == theirs:
             return replace(sync, action=FileAction.UNCHANGED)
         drop = self.options.local_changes is LocalChanges.DROP
-        if not drop and self._is_current(item.copy_path):
-            # What drift calls current, sync leaves alone: master has nothing new for
-            # it, and any difference is how the project's copy was written.
+        # What drift calls current, sync leaves alone: master has nothing new for it,
+        # and any difference is how the project's copy was written. Only dropping local
+        # changes with a rewrite named outright (update.py's own behaviour, replayed)
+        # rewrites it.
+        rewrite_named = self.mode is not RewriteMode.CONVENTIONS
+        if not (drop and rewrite_named) and self._is_current(item.copy_path):
             return replace(sync, action=FileAction.UNCHANGED, new_text=old_text)
         found = self._base_of(item, old_bytes or b"")
         base_commit = found.base_commit
