@@ -53,10 +53,11 @@ class Workspace:
         return code, json.loads(out)
 
 
-def build_keystone(tmp_path: Path) -> Workspace:
-    """An incubator that graduated log and rpc, and keystone with its copies."""
+def build_keystone(root: Path, incubator: str = "inc", project: str = "keystone") -> Workspace:
+    """An incubator that graduated log and rpc, and keystone with its copies, in the
+    directories ``incubator`` and ``project`` under ``root``."""
     inc = make_incubator(
-        tmp_path / "inc",
+        root / incubator,
         [
             (
                 "Add modules",
@@ -70,8 +71,8 @@ def build_keystone(tmp_path: Path) -> Workspace:
             ("Graduate log and rpc", {"obsolete.txt": OBSOLETE}),
         ],
     )
-    project = make_project(
-        tmp_path / "keystone",
+    repo = make_project(
+        root / project,
         "keystone",
         {
             "log.py": LOG,
@@ -81,7 +82,7 @@ def build_keystone(tmp_path: Path) -> Workspace:
         },
         extra={"keystone/common/__init__.py": "", "keystone/common/config.py": CONFIG_PY},
     )
-    return Workspace(inc.path, project)
+    return Workspace(inc.path, repo)
 
 
 Row = tuple[str, str | None, int | None, str, str | None]
