@@ -79,3 +79,14 @@ def test_a_string_table_in_a_python_2_file_is_still_a_string(keystone: Workspace
         ("drift/graduated-string", 3),
         ("drift/graduated-string", 6),
     ]
+
+
+def test_every_rule_is_documented_where_its_help_uri_points() -> None:
+    from pathlib import Path
+
+    from oslo_incubator.model.check import RULES
+
+    text = (Path(__file__).resolve().parents[2] / "doc/source/check.rst").read_text()
+    for rule in RULES.values():
+        assert f".. _{rule.anchor}:" in text, rule.id
+        assert rule.help_uri.endswith(f"check.html#{rule.anchor}")
