@@ -19,10 +19,11 @@ from oslo_incubator.cli._common import (
     reports_errors,
 )
 from oslo_incubator.history.incubator import open_incubator
+from oslo_incubator.model.check import Baseline, Level, Waiver
 from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.model.drift import GRADUATED_IMPORT_RULE, DriftReport, DriftStatus, Policy
 from oslo_incubator.model.lifecycle import LifecycleState
-from oslo_incubator.operations.drift import analyse_drift, check_policy
+from oslo_incubator.operations.drift import analyse_drift, check_policy, judge_findings
 from oslo_incubator.report.drift import (
     render_check_json,
     render_check_junit,
@@ -31,12 +32,12 @@ from oslo_incubator.report.drift import (
     render_drift_json,
     render_drift_text,
 )
+from oslo_incubator.workspace.baseline import read_baseline, render_baseline
 from oslo_incubator.workspace.config import load_project_config, resolve_incubator
 
 _project_argument = click.argument(
     "projects",
     nargs=-1,
-    required=True,
     type=click.Path(exists=True, file_okay=False, path_type=Path),
 )
 _incubator_option = click.option(
@@ -66,6 +67,7 @@ def _run(
     cache_dir: Path | None,
     no_cache: bool,
 ) -> DriftReport:
+    projects = projects or (Path("."),)
     path = _incubator(incubator, projects)
     with open_cache(cache_dir, no_cache) as cache, progress_bar("drift") as progress:
         inc = open_incubator(path, package_root, cache)
@@ -89,7 +91,7 @@ def drift(
     no_cache: bool,
     projects: tuple[Path, ...],
 ) -> None:
-    """Show where every copied module of PROJECTS stands against the incubator.
+    """Show where every copied module of PROJECTS (default: .) stands against the incubator.
 
     For each copy, its content status: current (equals master), behind (equals an
     older master version; shows the base commit and the master commits missed),
@@ -161,6 +163,34 @@ def _policy(value: str, max_behind: int | None) -> Policy:
     default=None,
     help="Fail copies more than N master commits behind.",
 )
+@click.option(
+    "--fail-level",
+    type=click.Choice([level.value for level in Level]),
+    default=Level.ERROR.value,
+    show_default=True,
+    help="The lowest level that fails: findings of a rule at 'warning' level (strings "
+    "naming a graduated module) fail only with warning (or note).",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A baseline file: the findings it records are reported but do not fail.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Record every finding not ignored inline or by the configuration in this "
+    "baseline file (then the check passes); may be the --baseline file.",
+)
+@click.option(
+    "--since",
+    metavar="REV",
+    default=None,
+    help="Fail only on what changed since the commit REV of the projects' git: copies "
+    "whose files changed, and import lines added or modified (the work tree counts).",
+)
 @format_option("text", "json", "junit", "sarif")
 @click.option(
     "-o",
@@ -177,38 +207,57 @@ def check(
     package_root: str,
     fail_on: str,
     max_behind: int | None,
+    fail_level: str,
+    baseline: Path | None,
+    write_baseline: Path | None,
+    since: str | None,
     output_format: str,
     output: Path | None,
     cache_dir: Path | None,
     no_cache: bool,
     projects: tuple[Path, ...],
 ) -> None:
-    """Fail (exit 1) when copies of PROJECTS break the drift policy; for CI.
+    """Fail (exit 1) when copies of PROJECTS (default: .) break the drift policy; for CI.
 
     The default policy fails diverged and missing copies, copies of modules master
     deleted, and any import in the projects' own code of a module master says
-    graduated (rule drift/graduated-import, with file and line). A module that master
-    still has is never failed for its life cycle unless asked (--fail-on deprecated,
-    obsolete ...): a deprecated module can be fully current. Add --max-behind N to
-    bound how far a copy may lag. SARIF results point at the copy files so
-    code-scanning UIs show them inline.
+    graduated (rule drift/graduated-import, with file and line). A string naming such
+    a module (drift/graduated-string) is a warning: reported, failed only with
+    --fail-level warning. A module that master still has is never failed for its life
+    cycle unless asked (--fail-on deprecated, obsolete ...): a deprecated module can be
+    fully current. Add --max-behind N to bound how far a copy may lag.
+
+    A finding does not fail when an "# oslo-incubator: ignore[RULE]" comment is on its
+    line, when check_ignore in the project's configuration covers it, when the
+    --baseline file records it, or, with --since REV, when the change since REV did not
+    introduce it. SARIF results point at the copy files (or lines) so code-scanning UIs
+    show them inline.
     """
     policy = _policy(fail_on, max_behind)
+    level = Level(fail_level)
+    accepted = read_baseline(baseline) if baseline is not None else None
+    projects = projects or (Path("."),)
     path = _incubator(incubator, projects)
     with open_cache(cache_dir, no_cache) as cache, progress_bar("drift") as progress:
         inc = open_incubator(path, package_root, cache)
         report = analyse_drift(inc, projects, cache, progress)
     violations = check_policy(report, policy, inc)
+    result = judge_findings(report, violations, level, accepted, since)
+    if write_baseline is not None:
+        recorded = [f for f in result.findings if f.waiver not in (Waiver.INLINE, Waiver.CONFIG)]
+        write_baseline.write_text(render_baseline(recorded), encoding="utf-8")
+        accepted = Baseline(frozenset(f.fingerprint for f in recorded), str(write_baseline))
+        result = judge_findings(report, violations, level, accepted, since)
     renderer = {
         "text": render_check_text,
         "json": render_check_json,
         "junit": render_check_junit,
         "sarif": render_check_sarif,
     }[output_format]
-    text = renderer(report, violations)
+    text = renderer(report, result)
     if output is not None:
         output.write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
-    if violations:
+    if result.failed:
         sys.exit(EXIT_FINDINGS)

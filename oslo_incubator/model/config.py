@@ -18,6 +18,17 @@ class RewriteMode(enum.Enum):
 
 
 @dataclass(frozen=True)
+class CheckIgnore:
+    """A ``check`` rule ignored by the configuration: ``rule`` is an id or a glob
+    (``drift/graduated-*``, ``*``); ``paths`` are globs relative to the project (none:
+    everywhere); ``line`` is where the configuration says so."""
+
+    rule: str
+    paths: tuple[str, ...] = ()
+    line: int | None = None
+
+
+@dataclass(frozen=True)
 class ProjectConfig:
     """What a project declares about its copies.
 
@@ -36,6 +47,7 @@ class ProjectConfig:
     package_root: str = DEFAULT_PACKAGE_ROOT
     rewrite: RewriteMode = RewriteMode.CONVENTIONS
     release_series: tuple[str, ...] = ()
+    check_ignores: tuple[CheckIgnore, ...] = ()
     module_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     @property

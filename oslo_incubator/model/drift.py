@@ -26,8 +26,14 @@ class DriftStatus(enum.Enum):
 
 
 #: The check rule for an import, in a project's own code, of a module master says
-#: graduated (the other rules are ``drift/<status>`` and ``lifecycle/<state>``).
+#: graduated (the other rules are ``drift/<status>`` and ``lifecycle/<state>``; all are
+#: described in :mod:`oslo_incubator.model.check`).
 GRADUATED_IMPORT_RULE = "drift/graduated-import"
+#: The same module named in a string literal rather than imported (a ``mock.patch``
+#: target, a logger list, a driver-alias table): reviewed, not failed by default.
+GRADUATED_STRING_RULE = "drift/graduated-string"
+#: A copy more master commits behind than ``--max-behind`` allows.
+MAX_BEHIND_RULE = "drift/max-behind"
 
 
 def lifecycle_rule(state: LifecycleState) -> str:
@@ -166,11 +172,12 @@ class Violation:
     line: int | None = None  # for a rule about one line (an import of a graduated module)
     rule: str | None = None  # the check rule when not drift/<status>
     lifecycle: Lifecycle = ACTIVE
+    text: str | None = None  # the text of ``line``: its fingerprint and inline ignores
 
     @property
     def rule_id(self) -> str:
-        """The check rule broken: ``drift/<status>``, ``lifecycle/<state>`` or
-        ``drift/graduated-import``."""
+        """The check rule broken: ``drift/<status>``, ``lifecycle/<state>``,
+        ``drift/max-behind``, ``drift/graduated-import`` or ``drift/graduated-string``."""
         if self.rule:
             return self.rule
         return f"drift/{self.status.value}" if self.status else "drift/unknown"

@@ -1,8 +1,9 @@
 """Drift: where every copied module of each project stands against master.
 
 Public use cases: :func:`analyse_drift` (a whole report), :func:`check_policy` (the CI
-gate over it) and :func:`graduated_imports` (the lint rule against imports of graduated
-modules). Where each copy came from is decided by the provenance engine
+gate over it), :func:`graduated_imports` (the lint rule against imports of graduated
+modules) and :func:`judge_findings` (levels, ignores, baseline and ``--since``: which
+findings fail). Where each copy came from is decided by the provenance engine
 (:mod:`oslo_incubator.history.provenance`), which sync and scan share.
 """
 
@@ -12,12 +13,37 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from oslo_incubator.analysis.imports import expand_from_import, find_imports, innermost_module
+from oslo_incubator.analysis.findings import (
+    fingerprint,
+    inline_ignores,
+    normalise_line,
+    path_matches,
+    rule_matches,
+)
+from oslo_incubator.analysis.imports import (
+    ImportKind,
+    expand_from_import,
+    find_imports,
+    innermost_module,
+)
 from oslo_incubator.analysis.normalise import decode
+from oslo_incubator.history.changes import changes_since
 from oslo_incubator.history.incubator import Incubator
 from oslo_incubator.history.provenance import analyse_project
+from oslo_incubator.model.check import (
+    RULES,
+    Baseline,
+    CheckResult,
+    Finding,
+    Level,
+    ProjectChanges,
+    Waiver,
+)
+from oslo_incubator.model.config import ProjectConfig
 from oslo_incubator.model.drift import (
     GRADUATED_IMPORT_RULE,
+    GRADUATED_STRING_RULE,
+    MAX_BEHIND_RULE,
     CopyDrift,
     DriftReport,
     DriftStatus,
@@ -115,14 +141,17 @@ def check_policy(
 
 
 def graduated_imports(incubator: Incubator, project: ProjectDrift) -> list[Violation]:
-    """Imports of ``<base>.<root>.<module>`` (or ``mock.patch`` strings naming one) in a
-    project's own code, where master says the module is obsolete, or deleted for a
-    library.
+    """Imports of ``<base>.<root>.<module>`` in a project's own code, where master says
+    the module is obsolete, or deleted for a library; and string literals spelling
+    such a module's path.
 
     After a migration to a library nothing should import the old path again; this is
-    the lint rule that keeps it so (rule ``drift/graduated-import``). Files outside the
-    copy directory are read (virtualenvs, ``.tox`` and build folders skipped); only
-    those that name a flagged module are parsed.
+    the lint rule that keeps it so (rule ``drift/graduated-import``). A string naming
+    the path is its own rule (``drift/graduated-string``): a ``mock.patch`` target, but
+    also a logger list or a driver-alias table whose keys are configuration values,
+    which must be reviewed rather than rewritten. Files outside the copy directory are
+    read (virtualenvs, ``.tox`` and build folders skipped); only those that name a
+    flagged module are parsed.
     """
     if not project.base:
         return []
@@ -147,30 +176,87 @@ def graduated_imports(incubator: Incubator, project: ProjectDrift) -> list[Viola
         parts = rel[:-3].split("/")
         is_package = parts[-1] == "__init__"
         dotted = ".".join(parts[:-1] if is_package else parts)
-        seen: set[tuple[int, str]] = set()
+        lines = text.splitlines()
+        seen: set[tuple[int, str, str]] = set()
         for site in find_imports(text, dotted, is_package, [prefix]):
+            string = site.kind is ImportKind.WEAK
+            rule = GRADUATED_STRING_RULE if string else GRADUATED_IMPORT_RULE
             for name in expand_from_import(site) if site.names else [site.module]:
                 if not name.startswith(prefix + "."):
                     continue
                 module = innermost_module(name[len(prefix) + 1 :], flagged)
-                if module is None or (site.line, module) in seen:
+                if module is None or (site.line, module, rule) in seen:
                     continue
-                seen.add((site.line, module))
+                seen.add((site.line, module, rule))
                 lifecycle = flagged[module]
+                verb = "names" if string else "imports"
+                where = " in a string" if string else ""
                 violations.append(
                     Violation(
                         project.name,
                         module,
                         rel,
                         None,
-                        f"{rel}:{site.line}: imports {prefix}.{module}, "
+                        f"{rel}:{site.line}: {verb} {prefix}.{module}{where}, "
                         f"{lifecycle.describe()} in master",
                         line=site.line,
-                        rule=GRADUATED_IMPORT_RULE,
+                        rule=rule,
                         lifecycle=lifecycle,
+                        text=lines[site.line - 1] if site.line <= len(lines) else "",
                     )
                 )
     return violations
+
+
+def judge_findings(
+    report: DriftReport,
+    violations: Sequence[Violation],
+    fail_level: Level = Level.ERROR,
+    baseline: Baseline | None = None,
+    since: str | None = None,
+) -> CheckResult:
+    """Judge every violation of ``report``: its rule's level, its fingerprint, whether
+    something waives it, and whether it fails the check.
+
+    A finding is waived, first match wins, by an ``# oslo-incubator: ignore[...]``
+    comment on its line, by a ``check_ignore`` of its project's configuration, by its
+    fingerprint in ``baseline``, or, with ``since`` (a commit of the projects' git),
+    when the change since then did not introduce it: a copy finding counts only when
+    the copy's file changed, a line finding only when its line was added or modified,
+    a missing module only when the configuration changed or a copy was deleted. A
+    finding fails when nothing waives it and its level reaches ``fail_level``.
+
+    Raises:
+        ConfigError: a project's configuration is malformed.
+        GitError: with ``since``, a project is not in a git work tree or the commit is
+            unknown there.
+    """
+    projects = {p.name: p for p in report.projects}
+    configs = {p.name: load_project_config(Path(p.path)) for p in report.projects}
+    changes = (
+        {p.name: changes_since(Path(p.path), since) for p in report.projects} if since else {}
+    )
+    prints = _fingerprints(violations, projects)
+    findings = []
+    for violation, print_ in zip(violations, prints, strict=True):
+        level = RULES[violation.rule_id].level
+        waiver = _waiver(
+            violation,
+            print_,
+            configs[violation.project],
+            baseline,
+            changes.get(violation.project),
+            projects[violation.project],
+        )
+        findings.append(
+            Finding(violation, level, print_, waiver, waiver is None and level.reaches(fail_level))
+        )
+    return CheckResult(
+        tuple(findings),
+        fail_level,
+        next(iter(changes.values())).since if changes else since,
+        baseline.source if baseline else None,
+    )
 
 
 # Private
@@ -200,7 +286,7 @@ def _violation_message(
         return (
             f"{copy.copy_path} is {copy.commits_behind} master commits behind "
             f"(at most {policy.max_behind} allowed)",
-            "drift/max-behind",
+            MAX_BEHIND_RULE,
         )
     return None
 
@@ -214,6 +300,89 @@ def _missing_message(module: ModuleDrift, policy: Policy) -> tuple[str, str | No
             lifecycle_rule(module.lifecycle.state),
         )
     return None
+
+
+def _fingerprints(violations: Sequence[Violation], projects: dict[str, ProjectDrift]) -> list[str]:
+    """Each violation's fingerprint: rule, project, path, module and what the finding
+    is about (a line's normalised text; a diverged copy's local changes), and an
+    occurrence number among equals; never a line number, so moving code keeps it."""
+    seen: dict[tuple[str, ...], int] = {}
+    prints = []
+    for violation in violations:
+        if violation.text is not None:
+            detail = normalise_line(violation.text)
+        elif violation.status is DriftStatus.DIVERGED and violation.rule is None:
+            detail = _local_changes(projects[violation.project], violation.path)
+        else:
+            detail = ""
+        key = (
+            violation.rule_id,
+            violation.project,
+            violation.path or "",
+            violation.module,
+            detail,
+        )
+        occurrence = seen.get(key, 0)
+        seen[key] = occurrence + 1
+        prints.append(fingerprint(*key, str(occurrence)))
+    return prints
+
+
+def _local_changes(project: ProjectDrift, path: str | None) -> str:
+    """A diverged copy's local changes as fingerprints see them: the lines removed and
+    added, whitespace collapsed, wherever they sit (so a sync that moves them keeps
+    the fingerprint and a new local change makes a new one)."""
+    for copy in project.copies:
+        if copy.copy_path == path:
+            return "\n".join(
+                f"{sign}{normalise_line(line)}"
+                for hunk in copy.hunks
+                for sign, lines in (("-", hunk.removed), ("+", hunk.added))
+                for line in lines
+            )
+    return ""
+
+
+def _waiver(
+    violation: Violation,
+    print_: str,
+    config: ProjectConfig,
+    baseline: Baseline | None,
+    changes: ProjectChanges | None,
+    project: ProjectDrift,
+) -> Waiver | None:
+    if violation.text is not None:
+        patterns = inline_ignores(violation.text)
+        if patterns is not None and rule_matches(violation.rule_id, patterns):
+            return Waiver.INLINE
+    for ignore in config.check_ignores:
+        if rule_matches(violation.rule_id, [ignore.rule]) and (
+            not ignore.paths or (violation.path and path_matches(violation.path, ignore.paths))
+        ):
+            return Waiver.CONFIG
+    if baseline is not None and print_ in baseline.fingerprints:
+        return Waiver.BASELINE
+    if changes is not None and not _introduced(violation, changes, config, project):
+        return Waiver.UNCHANGED
+    return None
+
+
+def _introduced(
+    violation: Violation, changes: ProjectChanges, config: ProjectConfig, project: ProjectDrift
+) -> bool:
+    """Whether the change since ``changes.since`` brought ``violation`` in."""
+    if violation.path is None:  # a declared module without a copy
+        root = Path(project.path).resolve()
+        source = config.source.resolve() if config.source else None
+        if source is not None and source.is_relative_to(root):
+            if changes.is_new_file(source.relative_to(root).as_posix()):
+                return True
+        base = (project.base or "").replace(".", "/")
+        stem = f"{base}/{config.package_root}/{violation.module.replace('.', '/')}"
+        return any(p == f"{stem}.py" or p.startswith(f"{stem}/") for p in changes.changed)
+    if violation.line is not None:
+        return changes.is_new_line(violation.path, violation.line)
+    return changes.is_new_file(violation.path)
 
 
 def _count(n: int, noun: str) -> str:

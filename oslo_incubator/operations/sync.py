@@ -17,6 +17,7 @@ local changes.
 from __future__ import annotations
 
 import shlex
+import textwrap
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -191,51 +192,52 @@ def commit_message(
     command: str,
     retired: Sequence[RetiredModule] = (),
 ) -> str:
-    """The commit message of a sync, shaped like nova's "Sync ... from oslo-incubator".
+    """The commit message of a sync, shaped like nova's "Sync ... from oslo-incubator"
+    and fit for Gerrit review under OpenStack's conventions.
 
-    It names the modules synced and the master commit (short sha and date), lists per
-    module the master commits picked up (oldest first), the local changes kept and
-    those dropped because master now has them, and ends with the command line.
+    The subject names the modules synced when that fits in 50 characters (else their
+    number); a blank line; a body wrapped at 72 columns (only an unbreakable token, a
+    long path or the command line, may run past it) naming the master commit (short sha
+    and date), listing per module the master commits picked up (oldest first), the local
+    changes kept and those dropped because master now has them, and ending with the
+    command line. A commit-msg hook (Gerrit's Change-Id) appends its trailer after it.
     """
     changed = [m for m in modules if any(f.changes_project for f in m.files)]
     names = [m.module for m in changed]
-    if not names:
-        subject = "Sync with oslo-incubator (no changes)"
-    elif len(names) <= 3:
-        subject = f"Sync {', '.join(names)} from oslo-incubator"
-    else:
-        subject = "Sync with latest oslo-incubator"
     date = master.date[:10]
-    lines = [subject, "", f"Sync from oslo-incubator at {master.sha[:7]} ({date}):", ""]
+    lines = [_subject(names), "", f"Sync from oslo-incubator at {master.sha[:7]} ({date}):", ""]
     for module in changed:
         note = ""
         if module.required_by:
             note = f" (needed by {', '.join(module.required_by)})"
         if all(f.action is FileAction.CREATE for f in module.files if f.changes_project):
             note = " (new)" + note
-        lines.append(f"  {module.module}{note}")
+        lines += _wrapped(f"{module.module}{note}", "  ", "    ")
     picked = [m for m in changed if m.picked_up]
     if picked:
         lines += ["", "Changes include:"]
         for module in picked:
             lines.append(f"{module.module}:")
-            lines += [f"  {c.sha[:7]} {c.subject}" for c in module.picked_up]
+            for commit in module.picked_up:
+                lines += _wrapped(f"{commit.sha[:7]} {commit.subject}", "  ", " " * 10)
     changes = [(f, c) for m in changed for f in m.files for c in f.local_changes]
     kept = [(f, c) for f, c in changes if c.kept]
     in_master = [(f, c) for f, c in changes if not c.kept and not c.dropped]
     dropped = [(f, c) for f, c in changes if c.dropped]
     if kept:
         lines += ["", "Local changes kept:"]
-        lines += [f"  {f.copy_path} line {c.base_start}" for f, c in kept]
+        for f, c in kept:
+            lines += _wrapped(f"{f.copy_path} line {c.base_start}", "  ", "    ")
     if in_master:
         lines += ["", "Local changes dropped because master now has them:"]
         for f, c in in_master:
             origin = f" (from {c.backported_from[:7]})" if c.backported_from else ""
-            lines.append(f"  {f.copy_path} line {c.base_start}{origin}")
+            lines += _wrapped(f"{f.copy_path} line {c.base_start}{origin}", "  ", "    ")
     if dropped:
         lines += ["", "Local changes dropped, master's text taken (--local-changes drop):"]
         for f, c in dropped:
-            lines.append(f"  {f.copy_path} line {c.base_start}: -{len(c.removed)} +{len(c.added)}")
+            text = f"{f.copy_path} line {c.base_start}: -{len(c.removed)} +{len(c.added)}"
+            lines += _wrapped(text, "  ", "    ")
     conflicted = [f.copy_path for m in changed for f in m.files if f.conflicts]
     if conflicted:
         lines += ["", "Conflicts left with markers:"] + [f"  {p}" for p in conflicted]
@@ -244,13 +246,24 @@ def commit_message(
         lines += ["", "Not synced, deleted in master:"]
         for item in gone:
             library = item.lifecycle.library
-            lines.append(f"  {item.module}" + (f", replaced by {library}" if library else ""))
+            text = item.module + (f", replaced by {library}" if library else "")
+            lines += _wrapped(text, "  ", "    ")
     kept_on = [r for r in retired if r.copied and any(m.module == r.module for m in changed)]
     if kept_on:
         lines += ["", "Synced, though master retires them:"]
-        lines += [f"  {r.module}: {r.lifecycle.describe()}" for r in kept_on]
-    lines += ["", f"Generated with: {command}"]
+        for r in kept_on:
+            lines += _wrapped(f"{r.module}: {r.lifecycle.describe()}", "  ", "    ")
+    generated = f"Generated with: {command}"
+    # The command line is one unbreakable token: on a line of its own when too long.
+    lines += ["", generated] if len(generated) <= BODY_WIDTH else ["", "Generated with:", command]
     return "\n".join(lines) + "\n"
+
+
+#: OpenStack's commit message conventions: a subject of at most 50 characters where
+#: possible (72 at most), a body wrapped at 72.
+SUBJECT_GOAL = 50
+SUBJECT_MAX = 72
+BODY_WIDTH = 72
 
 
 def command_line(args: Sequence[str], program: str = "oslo-incubator") -> str:
@@ -259,6 +272,32 @@ def command_line(args: Sequence[str], program: str = "oslo-incubator") -> str:
 
 
 # Private
+
+
+def _subject(names: Sequence[str]) -> str:
+    """The first line: the modules by name when that fits :data:`SUBJECT_GOAL`, else
+    their number; a lone module keeps its name up to :data:`SUBJECT_MAX`."""
+    if not names:
+        return "Sync with oslo-incubator (no changes)"
+    named = f"Sync {', '.join(names)} from oslo-incubator"
+    if len(named) <= SUBJECT_GOAL or (len(names) == 1 and len(named) <= SUBJECT_MAX):
+        return named
+    if len(names) == 1:
+        return "Sync a module from oslo-incubator"
+    return f"Sync {len(names)} modules from oslo-incubator"
+
+
+def _wrapped(text: str, indent: str, hanging: str) -> list[str]:
+    """``text`` wrapped at :data:`BODY_WIDTH` after ``indent``, continuation lines after
+    ``hanging``; words are never broken (a long path stays whole)."""
+    return textwrap.wrap(
+        text,
+        width=BODY_WIDTH,
+        initial_indent=indent,
+        subsequent_indent=hanging,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [indent.rstrip()]
 
 
 @dataclass(frozen=True)

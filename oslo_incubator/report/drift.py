@@ -8,22 +8,24 @@ import textwrap
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from oslo_incubator.model.check import RULES, CheckResult, Finding, Level, Rule, Waiver
 from oslo_incubator.model.drift import (
-    GRADUATED_IMPORT_RULE,
     CopyDrift,
     DriftReport,
     DriftStatus,
     ProjectDrift,
-    Violation,
-    lifecycle_rule,
 )
 from oslo_incubator.model.lifecycle import Lifecycle, LifecycleState
 from oslo_incubator.report.table import render_table
 
 DRIFT_SCHEMA = "oslo-incubator.drift/2"
-CHECK_SCHEMA = "oslo-incubator.check/2"
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+CHECK_SCHEMA = "oslo-incubator.check/3"
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 TOOL_URI = "https://opendev.org/openstack/oslo-incubator"
+#: The key of a result's fingerprint in SARIF ``partialFingerprints``.
+FINGERPRINT_KEY = "oslo-incubator/finding/v1"
 
 
 def drift_to_json(report: DriftReport) -> dict[str, Any]:
@@ -91,125 +93,171 @@ def render_drift_text(report: DriftReport, verbose: bool = False) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_check_text(report: DriftReport, violations: list[Violation]) -> str:
-    """The policy result for people: one line per violation and a verdict."""
-    lines = [f"{v.project}: {v.message}" for v in violations]
+def render_check_text(report: DriftReport, result: CheckResult) -> str:
+    """The check result for people: one line per finding that counts (those that fail,
+    and those below the fail level), rule in brackets, then the verdict with what was
+    not counted."""
+    lines = [
+        f"{f.violation.project}: {f.level.value}: {f.violation.message} [{f.violation.rule_id}]"
+        for f in result.findings
+        if f.waiver is None
+    ]
     copies = sum(len(p.copies) for p in report.projects)
-    verdict = "FAILED" if violations else "passed"
-    lines.append(f"check {verdict}: {len(violations)} problem(s) in {copies} copies")
+    failing = len(result.failing)
+    verdict = "FAILED" if result.failed else "passed"
+    summary = f"check {verdict}: {failing} problem(s) in {copies} copies"
+    below = [f for f in result.findings if f.waiver is None and not f.fails]
+    notes = []
+    for level in Level:
+        n = sum(1 for f in below if f.level is level)
+        if n:
+            plural = "s" if n != 1 else ""
+            notes.append(f"{n} {level.value}{plural} below --fail-level {result.fail_level.value}")
+    waived = []
+    for waiver in Waiver:
+        n = result.waived(waiver)
+        if n:
+            since = f" {result.since[:8]}" if waiver is Waiver.UNCHANGED and result.since else ""
+            waived.append(f"{n} {_WAIVER_TEXT[waiver]}{since}")
+    if waived:
+        notes.append("not counted: " + ", ".join(waived))
+    if notes:
+        summary += f" ({'; '.join(notes)})"
+    lines.append(summary)
     return "\n".join(lines) + "\n"
 
 
-def render_check_json(report: DriftReport, violations: list[Violation]) -> str:
-    """The check result for machines, with the full drift report inside."""
+def render_check_json(report: DriftReport, result: CheckResult) -> str:
+    """The check result for machines (``oslo-incubator.check/3``): every finding as
+    judged, the rules they break, and the full drift report."""
+    used = dict.fromkeys(f.violation.rule_id for f in result.findings)
     doc = {
         "schema": CHECK_SCHEMA,
-        "passed": not violations,
-        "violations": [
+        "passed": not result.failed,
+        "fail_level": result.fail_level.value,
+        "since": result.since,
+        "baseline": result.baseline,
+        "counts": {
+            "failing": len(result.failing),
+            **{
+                level.value: sum(1 for f in result.findings if f.level is level) for level in Level
+            },
+            "waived": {w.value: result.waived(w) for w in Waiver},
+        },
+        "findings": [
             {
-                "project": v.project,
-                "module": v.module,
-                "path": v.path,
-                "status": v.status.value if v.status else None,
-                "lifecycle": _lifecycle_json(v.lifecycle),
-                "message": v.message,
-                "line": v.line,
-                "rule": v.rule_id,
+                "project": f.violation.project,
+                "module": f.violation.module,
+                "path": f.violation.path,
+                "status": f.violation.status.value if f.violation.status else None,
+                "lifecycle": _lifecycle_json(f.violation.lifecycle),
+                "message": f.violation.message,
+                "line": f.violation.line,
+                "rule": f.violation.rule_id,
+                "level": f.level.value,
+                "fingerprint": f.fingerprint,
+                "waiver": f.waiver.value if f.waiver else None,
+                "fails": f.fails,
             }
-            for v in violations
+            for f in result.findings
         ],
+        "rules": [_rule_json(RULES[rule_id]) for rule_id in used],
         "drift": drift_to_json(report),
     }
     return json.dumps(doc, indent=2) + "\n"
 
 
-def render_check_junit(report: DriftReport, violations: list[Violation]) -> str:
-    """JUnit XML: a test suite per project, a test case per copy and missing module."""
-    # Violations about a line of the project's own code (not a copy) get their own cases.
-    lines = [v for v in violations if v.rule == GRADUATED_IMPORT_RULE]
-    failed = {(v.project, v.path or v.module): v for v in violations if v not in lines}
+def render_check_junit(report: DriftReport, result: CheckResult) -> str:
+    """JUnit XML: a test suite per project, a test case per copy and missing module,
+    and one per finding about a line of the project's own code. A failing finding is a
+    ``failure`` (its ``type`` the rule id); one that does not fail (below the fail
+    level, or waived) is a ``skipped`` case saying why."""
+    # Findings about a line of the project's own code (not a copy) get their own cases.
+    own_lines = [f for f in result.findings if f.violation.line is not None]
+    by_case = {
+        (f.violation.project, f.violation.path or f.violation.module): f
+        for f in result.findings
+        if f.violation.line is None
+    }
     suites = ET.Element("testsuites", name="oslo-incubator check")
     for project in report.projects:
         cases = [(c.copy_path, c.module) for c in project.copies] + [
             (m, m) for m in project.missing
         ]
-        failures = [
-            failed[(project.name, key)] for key, _ in cases if (project.name, key) in failed
+        own = [f for f in own_lines if f.violation.project == project.name]
+        judged = [
+            by_case[(project.name, key)] for key, _ in cases if (project.name, key) in by_case
         ]
-        own = [v for v in lines if v.project == project.name]
+        judged += own
         suite = ET.SubElement(
             suites,
             "testsuite",
             name=project.name,
             tests=str(len(cases) + len(own)),
-            failures=str(len(failures) + len(own)),
+            failures=str(sum(1 for f in judged if f.fails)),
             errors="0",
+            skipped=str(sum(1 for f in judged if not f.fails)),
         )
         for key, module in cases:
             case = ET.SubElement(suite, "testcase", classname=f"{project.name}.{module}", name=key)
-            violation = failed.get((project.name, key))
-            if violation is not None:
-                failure = ET.SubElement(case, "failure", type=violation.rule_id)
-                failure.set("message", violation.message)
-                failure.text = violation.message
-        for violation in own:
-            name = f"{violation.path}:{violation.line}"
-            case = ET.SubElement(suite, "testcase", classname=f"{project.name}.{violation.module}",
-                                 name=name)  # fmt: skip
-            failure = ET.SubElement(case, "failure", type=violation.rule_id)
-            failure.set("message", violation.message)
-            failure.text = violation.message
+            finding = by_case.get((project.name, key))
+            if finding is not None:
+                _junit_outcome(case, finding)
+        for finding in own:
+            v = finding.violation
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=f"{project.name}.{v.module}",
+                name=f"{v.path}:{v.line}",
+            )
+            _junit_outcome(case, finding)
     ET.indent(suites)
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
     )
 
 
-def render_check_sarif(report: DriftReport, violations: list[Violation]) -> str:
-    """SARIF 2.1.0: one result per violation, located at the copy file in its project."""
+def render_check_sarif(report: DriftReport, result: CheckResult) -> str:
+    """SARIF 2.1.0: every rule with its level and help, one result per finding, located
+    at the copy file (or the line) in its project, with a fingerprint that survives line
+    moves. Waived findings are there too: ignored ones with a ``suppressions`` entry
+    (``inSource`` for a comment, ``external`` for the configuration), baselined or
+    unchanged ones with ``baselineState`` ``unchanged`` (the others ``new`` when a
+    baseline or ``--since`` was used)."""
     projects = {p.name: p for p in report.projects}
-    rules = [
-        {"id": f"drift/{s.value}", "shortDescription": {"text": f"copy is {s.value}"}}
-        for s in DriftStatus
-    ]
-    rules += [
-        {
-            "id": lifecycle_rule(state),
-            "shortDescription": {"text": f"copy of a module that is {state.value} in master"},
-        }
-        for state in LifecycleState
-        if state is not LifecycleState.ACTIVE
-    ]
-    rules += [
-        {
-            "id": "drift/max-behind",
-            "shortDescription": {"text": "copy is more master commits behind than allowed"},
-        },
-        {
-            "id": GRADUATED_IMPORT_RULE,
-            "shortDescription": {"text": "import of a module master says graduated"},
-        },
-    ]
+    rules = list(RULES.values())
+    index = {r.id: i for i, r in enumerate(rules)}
+    compared = result.baseline is not None or result.since is not None
     results = []
-    for v in violations:
+    for finding in result.findings:
+        v = finding.violation
         project = projects[v.project]
         location_path = v.path or "openstack-common.conf"
         region_line = v.line or _first_hunk_line(project, v.path)
-        results.append(
-            {
-                "ruleId": v.rule_id,
-                "level": "error",
-                "message": {"text": v.message},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": location_path, "uriBaseId": v.project},
-                            "region": {"startLine": region_line},
-                        }
+        item: dict[str, Any] = {
+            "ruleId": v.rule_id,
+            "ruleIndex": index[v.rule_id],
+            "level": finding.level.value,
+            "message": {"text": v.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": location_path, "uriBaseId": v.project},
+                        "region": {"startLine": region_line},
                     }
-                ],
-            }
-        )
+                }
+            ],
+            "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
+        }
+        if finding.waiver is Waiver.INLINE:
+            item["suppressions"] = [{"kind": "inSource"}]
+        elif finding.waiver is Waiver.CONFIG:
+            item["suppressions"] = [{"kind": "external"}]
+        if compared:
+            unchanged = finding.waiver in (Waiver.BASELINE, Waiver.UNCHANGED)
+            item["baselineState"] = "unchanged" if unchanged else "new"
+        results.append(item)
     doc = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -219,9 +267,10 @@ def render_check_sarif(report: DriftReport, violations: list[Violation]) -> str:
                     "driver": {
                         "name": "oslo-incubator",
                         "informationUri": TOOL_URI,
-                        "rules": rules,
+                        "rules": [_sarif_rule(r) for r in rules],
                     }
                 },
+                "invocations": [{"executionSuccessful": True}],
                 "originalUriBaseIds": {p.name: {"uri": _dir_uri(p.path)} for p in report.projects},
                 "results": results,
             }
@@ -333,6 +382,50 @@ def _lifecycle_cell(lifecycle: Lifecycle) -> str:
 
 def _indent(text: str, prefix: str) -> str:
     return "\n".join(prefix + line for line in text.rstrip("\n").splitlines())
+
+
+_WAIVER_TEXT = {
+    Waiver.INLINE: "ignored inline",
+    Waiver.CONFIG: "ignored by the configuration",
+    Waiver.BASELINE: "in the baseline",
+    Waiver.UNCHANGED: "unchanged since",
+}
+
+
+def _rule_json(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "level": rule.level.value,
+        "summary": rule.summary,
+        "help": rule.help,
+        "help_uri": rule.help_uri,
+    }
+
+
+def _sarif_rule(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.help},
+        "help": {"text": rule.help, "markdown": f"{rule.help}\n\n[{rule.id}]({rule.help_uri})"},
+        "helpUri": rule.help_uri,
+        "defaultConfiguration": {"level": rule.level.value},
+    }
+
+
+def _junit_outcome(case: ET.Element, finding: Finding) -> None:
+    v = finding.violation
+    if finding.fails:
+        failure = ET.SubElement(case, "failure", type=v.rule_id)
+        failure.set("message", v.message)
+        failure.text = f"{v.message}\n{finding.rule.help}"
+        return
+    why = (
+        f"waived ({_WAIVER_TEXT[finding.waiver]})"
+        if finding.waiver
+        else f"{finding.level.value}, below the fail level"
+    )
+    ET.SubElement(case, "skipped", message=f"{v.rule_id}: {why}: {v.message}")
 
 
 def _first_hunk_line(project: ProjectDrift, path: str | None) -> int:

@@ -17,7 +17,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT, ProjectConfig, RewriteMode
+from oslo_incubator.analysis.findings import rule_matches
+from oslo_incubator.model.check import RULES
+from oslo_incubator.model.config import (
+    DEFAULT_PACKAGE_ROOT,
+    CheckIgnore,
+    ProjectConfig,
+    RewriteMode,
+)
 from oslo_incubator.model.errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -93,6 +100,7 @@ def parse_common_conf(text: str, path: Path = Path(CONF_NAME)) -> ProjectConfig:
     scripts: dict[str, int] = {}
     base: str | None = None
     extra: dict[str, str] = {}
+    ignores: list[CheckIgnore] = []
     last_key: str | None = None
     section_seen = False
     for lineno, raw in enumerate(text.splitlines(), start=1):
@@ -121,6 +129,8 @@ def parse_common_conf(text: str, path: Path = Path(CONF_NAME)) -> ProjectConfig:
         last_key = key if key in ("module", "modules", "script", "scripts") else None
         if key in ("module", "modules", "script", "scripts"):
             _add_values(key, value, lineno, path, modules, scripts)
+        elif key == "check_ignore":
+            ignores.append(parse_check_ignore(value, path, lineno))
         elif key == "base":
             if not _MODULE_RE.match(value.replace("/", ".")):
                 raise ConfigError(f"invalid base {value!r}: expected a package name", path, lineno)
@@ -140,6 +150,7 @@ def parse_common_conf(text: str, path: Path = Path(CONF_NAME)) -> ProjectConfig:
         package_root=_package_root(extra.get("package_root"), path, None),
         rewrite=rewrite,
         release_series=_names_list(extra.get("release_series", "")),
+        check_ignores=tuple(ignores),
         module_lines=dict(modules),
     )
 
@@ -177,8 +188,22 @@ def parse_pyproject(text: str, path: Path = Path(PYPROJECT_NAME)) -> ProjectConf
         package_root=_package_root(root, path, line),
         rewrite=_rewrite_mode(_toml_str(table, "rewrite", path, line), path, line),
         release_series=tuple(_toml_list(table, "release-series", path, line)),
+        check_ignores=_toml_ignores(table, path, line),
         module_lines={m: line or 0 for m in modules},
     )
+
+
+def parse_check_ignore(value: str, path: Path, line: int | None) -> CheckIgnore:
+    """Read ``<rule> [<path glob> ...]``, as ``check_ignore =`` in
+    ``openstack-common.conf`` (or a string in ``check-ignore`` of pyproject.toml) says it.
+
+    Raises:
+        ConfigError: no rule, or a rule pattern that matches no rule of ``check``.
+    """
+    words = value.split()
+    if not words:
+        raise ConfigError("check_ignore needs a rule id (and optionally path globs)", path, line)
+    return _check_ignore(words[0], tuple(words[1:]), path, line)
 
 
 ENV_INCUBATOR = "OSLO_INCUBATOR"
@@ -311,6 +336,46 @@ def _toml_str(table: dict[str, Any], key: str, path: Path, line: int | None) -> 
     if not isinstance(value, str):
         raise ConfigError(f"'{key}' must be a string", path, line)
     return value
+
+
+def _check_ignore(rule: str, paths: tuple[str, ...], path: Path, line: int | None) -> CheckIgnore:
+    if not _rule_matches_any(rule):
+        known = ", ".join(RULES)
+        raise ConfigError(f"check_ignore: {rule!r} matches no rule (rules: {known})", path, line)
+    if any(p.startswith("/") or ".." in p.split("/") for p in paths):
+        raise ConfigError("check_ignore: path globs are relative to the project", path, line)
+    return CheckIgnore(rule, paths, line)
+
+
+def _rule_matches_any(pattern: str) -> bool:
+    """Whether ``pattern`` (an id or a glob) names at least one rule of ``check``."""
+    return any(rule_matches(rule_id, [pattern]) for rule_id in RULES)
+
+
+def _toml_ignores(table: dict[str, Any], path: Path, line: int | None) -> tuple[CheckIgnore, ...]:
+    value = table.get("check-ignore", table.get("check_ignore", []))
+    if not isinstance(value, list):
+        raise ConfigError("'check-ignore' must be a list", path, line)
+    found = []
+    for item in value:
+        if isinstance(item, str):
+            found.append(parse_check_ignore(item, path, line))
+            continue
+        rule = item.get("rule") if isinstance(item, dict) else None
+        paths = item.get("paths", []) if isinstance(item, dict) else None
+        if (
+            not isinstance(rule, str)
+            or not isinstance(paths, list)
+            or not all(isinstance(p, str) for p in paths)
+        ):
+            raise ConfigError(
+                "'check-ignore' entries are \"<rule> <glob>...\" strings or "
+                '{rule = "...", paths = [...]} tables',
+                path,
+                line,
+            )
+        found.append(_check_ignore(rule, tuple(paths), path, line))
+    return tuple(found)
 
 
 def _toml_list(table: dict[str, Any], key: str, path: Path, line: int | None) -> list[str]:

@@ -43,7 +43,7 @@ def migrated(incubator: Path, consumer: Path, tmp_path: Path) -> Path:
     return consumer
 
 
-def test_imports_and_patch_strings_of_graduated_modules_are_violations(
+def test_imports_and_patch_strings_of_graduated_modules_are_violations_of_two_rules(
     incubator: Path, migrated: Path
 ) -> None:
     inc = open_incubator(incubator)
@@ -51,12 +51,17 @@ def test_imports_and_patch_strings_of_graduated_modules_are_violations(
     violations = check_policy(report, Policy(), inc)
     assert [(v.module, v.path, v.line, v.status, v.rule) for v in violations] == [
         ("jsonutils", "nova/straggler.py", 1, None, "drift/graduated-import"),
-        ("timeutils", "nova/straggler.py", 4, None, "drift/graduated-import"),
+        ("timeutils", "nova/straggler.py", 4, None, "drift/graduated-string"),
     ]
     assert violations[0].message == (
         "nova/straggler.py:1: imports nova.openstack.common.jsonutils, obsolete "
         "(replaced by oslo.foo) in master"
     )
+    assert violations[1].message == (
+        "nova/straggler.py:4: names nova.openstack.common.timeutils in a string, obsolete "
+        "(replaced by oslo.foo) in master"
+    )
+    assert violations[1].text == "@mock.patch('nova.openstack.common.timeutils.utcnow')"
 
 
 def test_without_the_incubator_or_without_graduated_imports_in_the_policy_nothing_is_flagged(
@@ -85,13 +90,14 @@ def test_a_migrated_project_passes_until_someone_imports_the_old_path(
     assert [
         (
             r["ruleId"],
+            r["level"],
             r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
             r["locations"][0]["physicalLocation"]["region"]["startLine"],
         )
         for r in run["results"]
     ] == [
-        ("drift/graduated-import", "nova/straggler.py", 1),
-        ("drift/graduated-import", "nova/straggler.py", 4),
+        ("drift/graduated-import", "error", "nova/straggler.py", 1),
+        ("drift/graduated-string", "warning", "nova/straggler.py", 4),
     ]
     junit = runner.invoke(
         main, ["check", "--incubator", str(incubator), "--format", "junit", str(migrated)]

@@ -44,8 +44,9 @@ def test_sync_prints_a_json_document_with_its_schema(workspace: Workspace, tmp_p
     assert data["written"] == [LOG, "openstack-common.lock"]
     (log,) = [m for m in data["modules"] if m["module"] == "log"]
     assert [c["sha"] for c in log["picked_up"]] == [workspace.v2, workspace.v3]
+    # The command line, too long for one line of 72 with its label, stands alone.
     assert data["message"].endswith(
-        f"Generated with: oslo-incubator sync --incubator {workspace.incubator.path} "
+        f"Generated with:\noslo-incubator sync --incubator {workspace.incubator.path} "
         f"--format json {proj}\n"
     )
 
