@@ -16,6 +16,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 # PEP 508's name: letters and digits, with '.', '_' and '-' inside.
 _DISTRIBUTION = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
 _VERSION_TEXT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+*?_ -]{0,63}$|^\?$")
+_WEB_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$")
 
 
 def check_library_name(name: str) -> str:
@@ -83,6 +84,25 @@ def check_base_package(base: str) -> str:
     if not all(p.isidentifier() and not keyword.iskeyword(p) for p in parts):
         raise ValueError(f"{base!r} is not a package name")
     return base
+
+
+def commit_url_template(url: str) -> str:
+    """The incubator's web address as a template for links to its commits: a template
+    with ``{sha}`` is kept (``https://example.org/c/{sha}``); an address without one is
+    a repository page, to which ``/commit/{sha}`` is added (how GitHub, GitLab, Gitea
+    and opendev spell a commit's page).
+
+    Raises:
+        ValueError: not an http(s) address on one line, or braces other than ``{sha}``.
+    """
+    text = url.strip()
+    if not _WEB_URL.match(text):
+        raise ValueError(f"{url!r} is not an http:// or https:// address")
+    if text.replace("{sha}", "").count("{") or text.replace("{sha}", "").count("}"):
+        raise ValueError(f"{url!r}: the only placeholder is {{sha}}")
+    if "{sha}" in text:
+        return text
+    return text.rstrip("/") + "/commit/{sha}"
 
 
 def check_package_root(root: str) -> str:

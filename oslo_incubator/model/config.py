@@ -44,6 +44,9 @@ class ProjectConfig:
     modules: tuple[str, ...] = ()
     scripts: tuple[str, ...] = ()
     incubator: Path | None = None
+    # The incubator's web address, a template with {sha} for its commit pages
+    # (``incubator-url`` in the file; see analysis.validation.commit_url_template).
+    incubator_url: str | None = None
     package_root: str = DEFAULT_PACKAGE_ROOT
     rewrite: RewriteMode = RewriteMode.CONVENTIONS
     release_series: tuple[str, ...] = ()

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from oslo_incubator.analysis.findings import rule_matches
+from oslo_incubator.analysis.validation import commit_url_template
 from oslo_incubator.model.check import RULES
 from oslo_incubator.model.config import (
     DEFAULT_PACKAGE_ROOT,
@@ -100,6 +101,7 @@ def parse_common_conf(text: str, path: Path = Path(CONF_NAME)) -> ProjectConfig:
     scripts: dict[str, int] = {}
     base: str | None = None
     extra: dict[str, str] = {}
+    extra_lines: dict[str, int] = {}
     ignores: list[CheckIgnore] = []
     last_key: str | None = None
     section_seen = False
@@ -139,6 +141,7 @@ def parse_common_conf(text: str, path: Path = Path(CONF_NAME)) -> ProjectConfig:
             base = value.replace("/", ".")
         else:
             extra[key] = value
+            extra_lines[key] = lineno
     rewrite = _rewrite_mode(extra.get("rewrite"), path)
     return ProjectConfig(
         source=path,
@@ -147,6 +150,9 @@ def parse_common_conf(text: str, path: Path = Path(CONF_NAME)) -> ProjectConfig:
         scripts=tuple(scripts),
         # Named relative to the project, as the configuration file sits at its root.
         incubator=(path.parent / extra["incubator"]) if extra.get("incubator") else None,
+        incubator_url=_incubator_url(
+            extra.get("incubator_url"), path, extra_lines.get("incubator_url")
+        ),
         package_root=_package_root(extra.get("package_root"), path, None),
         rewrite=rewrite,
         release_series=_names_list(extra.get("release_series", "")),
@@ -185,6 +191,12 @@ def parse_pyproject(text: str, path: Path = Path(PYPROJECT_NAME)) -> ProjectConf
         modules=tuple(dict.fromkeys(modules)),
         scripts=tuple(dict.fromkeys(scripts)),
         incubator=(path.parent / incubator) if incubator else None,
+        incubator_url=_incubator_url(
+            _toml_str(table, "incubator-url", path, line)
+            or _toml_str(table, "incubator_url", path, line),
+            path,
+            line,
+        ),
         package_root=_package_root(root, path, line),
         rewrite=_rewrite_mode(_toml_str(table, "rewrite", path, line), path, line),
         release_series=tuple(_toml_list(table, "release-series", path, line)),
@@ -234,6 +246,36 @@ def resolve_incubator(
         "openstack-common.conf ([DEFAULT]) or incubator = in [tool.oslo-incubator] of "
         "pyproject.toml"
     )
+
+
+ENV_INCUBATOR_URL = "OSLO_INCUBATOR_URL"
+
+
+def resolve_incubator_url(
+    option: str | None, configs: Sequence[ProjectConfig], environ: Mapping[str, str]
+) -> str | None:
+    """The template for links to the incubator's commits (``{sha}`` in it): the option,
+    else ``$OSLO_INCUBATOR_URL``, else the ``incubator-url`` setting of the projects'
+    configurations (which must agree); ``None`` when none says.
+
+    Raises:
+        ConfigError: the option or variable is not a web address, or the projects name
+            different addresses.
+    """
+    given = option or environ.get(ENV_INCUBATOR_URL)
+    if given:
+        try:
+            return commit_url_template(given)
+        except ValueError as exc:
+            where = "--incubator-url" if option else f"${ENV_INCUBATOR_URL}"
+            raise ConfigError(f"{where}: {exc}") from None
+    named = {c.incubator_url: c for c in configs if c.incubator_url}
+    if len(named) > 1:
+        places = ", ".join(f"{c.source}: {url}" for url, c in sorted(named.items()))
+        raise ConfigError(
+            f"the projects name different incubator URLs ({places}); pass --incubator-url"
+        )
+    return next(iter(named), None)
 
 
 def guess_base(project: Path, package_root: str = DEFAULT_PACKAGE_ROOT) -> str | None:
@@ -291,6 +333,15 @@ def _package_root(value: str | None, path: Path, line: int | None) -> str:
             f"invalid package root {value!r}: expected package names joined by '/'", path, line
         )
     return root
+
+
+def _incubator_url(value: str | None, path: Path, line: int | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return commit_url_template(value.strip().strip("\"'"))
+    except ValueError as exc:
+        raise ConfigError(f"incubator-url: {exc}", path, line) from None
 
 
 def _names_list(value: str) -> tuple[str, ...]:
