@@ -41,6 +41,10 @@ COMMANDS = {
         "oslo_incubator.cli.recover:recover",
         "Finish or undo a write a killed command left in a project.",
     ),
+    "report": (
+        "oslo_incubator.cli.report:report",
+        "A static HTML site of the fleet: drift, copies, families, plan, debt.",
+    ),
     "demo": (
         "oslo_incubator.cli.demo:demo",
         "Run drift, check and a sync dry run on a sample workspace.",
