@@ -28,6 +28,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from oslo_incubator.analysis.normalise import rewrite_import_prefix
+from oslo_incubator.analysis.syntax import parse_python
 from oslo_incubator.analysis.updatepy import RuleSet, apply_rule_set
 
 DEFAULT_ROOT = "openstack.common"
@@ -220,7 +221,7 @@ def parse_module(text: str) -> cst.Module:
         ValueError: it is nested too deeply (or ``ast`` itself gives up on it).
     """
     try:
-        tree = ast.parse(text)
+        tree = parse_python(text)
     except SyntaxError:
         tree = None  # perhaps older syntax libcst still reads: let it say
     except (RecursionError, MemoryError):

@@ -23,7 +23,6 @@ file has no code either, it is current with no base (match ``trivial``).
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import importlib.metadata
 from collections import Counter
@@ -35,6 +34,7 @@ from pathlib import Path
 from oslo_incubator.analysis.diff import changed_line_count, changed_lines_lower_bound, diff_hunks
 from oslo_incubator.analysis.normalise import decode, fold, fold_quirks, is_trivial, quirk_equal
 from oslo_incubator.analysis.provenance import backport_origin, change_delta, stripped_lines
+from oslo_incubator.analysis.syntax import parse_python
 from oslo_incubator.history.incubator import Incubator
 from oslo_incubator.history.index import COMPANION_PREFIXES
 from oslo_incubator.model.codec import from_jsonable, to_jsonable
@@ -448,7 +448,7 @@ def _parses(path: str, text: str) -> bool | None:
     if not path.endswith(".py"):
         return None
     try:
-        ast.parse(text)
+        parse_python(text, path)
     except (SyntaxError, ValueError):
         return False
     return True

@@ -27,6 +27,7 @@ from oslo_incubator.analysis.deprecations import (
     outline_module,
 )
 from oslo_incubator.analysis.normalise import decode
+from oslo_incubator.analysis.syntax import parse_python
 from oslo_incubator.analysis.versions import (
     Release,
     assess_removal,
@@ -212,7 +213,7 @@ def _read_project(root: Path, name: str) -> _Project:
 
 def _parse(file: _File, skipped: list[SkippedFile]) -> ast.Module | None:
     try:
-        return ast.parse(file.data, file.path)
+        return parse_python(file.data, file.path)
     except SyntaxError as exc:
         skipped.append(SkippedFile(file.project, file.path, exc.lineno, exc.msg))
     except ValueError as exc:  # null bytes, or an encoding the coding cookie cannot decode
@@ -241,7 +242,7 @@ def _find_uses(
                     for word, line in find_mentions(file.text, text_words)
                 ]
             else:
-                tree = ast.parse(file.data, file.path)
+                tree = parse_python(file.data, file.path)
                 references = find_references(
                     tree, file.module, file.is_package, interest, file.walrus
                 )
