@@ -26,14 +26,16 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
+from oslo_incubator.analysis.dependencies import dependency_closure
 from oslo_incubator.analysis.diff import changed_line_count, changed_lines_lower_bound, diff_hunks
 from oslo_incubator.analysis.normalise import decode, fold, fold_quirks, is_trivial, quirk_equal
 from oslo_incubator.analysis.provenance import backport_origin, change_delta, stripped_lines
+from oslo_incubator.analysis.rewrite import undo_rewrite
 from oslo_incubator.analysis.syntax import parse_python
 from oslo_incubator.history.incubator import Incubator
 from oslo_incubator.history.index import COMPANION_PREFIXES
@@ -127,12 +129,18 @@ def analyse_project(
             progress(project.name, done, len(located.copies))
     if cache is not None and fresh:
         cache.put_many("drift-copy", fresh)
+    pulled = _pulled_in(located.copies, contents, config, incubator.index.package_root)
     return ProjectDrift(
         name=project.resolve().name,
         path=str(project),
         base=config.base,
         copies=tuple(copies),
-        undeclared=located.undeclared,
+        undeclared=tuple(
+            c.copy_path for c in located.copies if not c.declared and c.module not in pulled
+        ),
+        pulled_in=tuple(
+            c.copy_path for c in located.copies if not c.declared and c.module in pulled
+        ),
         missing=located.missing,
         modules=roll_up(incubator, copies, located.missing),
         skipped=tuple(skipped),
@@ -437,6 +445,27 @@ def _result_key(
         ).encode()
     )
     return digest.hexdigest()
+
+
+def _pulled_in(
+    copies: Sequence[CopyLocation], contents: Mapping[str, bytes], config: ProjectConfig,
+    package_root: str,
+) -> set[str]:  # fmt: skip
+    """Modules the declared copies import, transitively: update.py and sync copy them
+    along, so their copies are dependencies, not undeclared."""
+    files: dict[str, list[str]] = {}
+    texts: dict[str, str] = {}
+    root_module = package_root.replace("/", ".")
+    for copy in copies:
+        files.setdefault(copy.module, []).append(copy.master_path)
+        if copy.master_path.endswith(".py"):
+            text = decode(contents[copy.copy_path])
+            texts[copy.master_path] = undo_rewrite(text, config.base or "", root_module)
+    declared = [m for m in config.modules if m in files]
+    needs = dependency_closure(
+        declared, lambda m: files.get(m, []), texts, package_root, frozenset(files)
+    )
+    return {n.module for n in needs if n.required_by}
 
 
 def _files_lifecycle(files: Sequence[CopyDrift]) -> Lifecycle:

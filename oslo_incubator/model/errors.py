@@ -59,3 +59,8 @@ class ProjectLockedError(OsloIncubatorError):
 
 class ConcurrentChangeError(OsloIncubatorError):
     """A file changed between the moment it was read and the moment it was to be written."""
+
+
+class PlanConstraintError(OsloIncubatorError):
+    """A graduation plan's constraints contradict each other (``--together`` and
+    ``--apart`` on one pair, or modules kept apart that imports force together)."""

@@ -9,14 +9,14 @@ from builders import make_incubator, make_project
 from click.testing import CliRunner
 
 from oslo_incubator.analysis.moves import move_modules, move_modules_text
-from oslo_incubator.analysis.names import (
+from oslo_incubator.analysis.rewrite import rewrite_imports
+from oslo_incubator.analysis.validation import (
     check_library_name,
     check_package_name,
     check_package_root,
     check_requirement,
     check_version_text,
 )
-from oslo_incubator.analysis.rewrite import rewrite_imports
 from oslo_incubator.cli import main
 
 
@@ -155,14 +155,15 @@ def test_options_are_checked_before_anything_is_written(
 
 
 @pytest.mark.parametrize(
-    "expression", ["+".join(["a"] * 3000), "f" + "()" * 3000, "a" + ".b" * 5000]
+    "expression",
+    ["+".join(["a"] * 3000), "f" + "()" * 3000, "a" + ".b" * 5000, "(" * 150 + "1" + ")" * 150],
 )
 def test_very_deep_expressions_get_the_text_rewrite_quickly(expression: str) -> None:
     text = f"from openstack.common import log\nx = {expression}\n"
     outcome = rewrite_imports(text, "nova")
     assert outcome.method == "regex" and outcome.warning
     assert "from nova.openstack.common import log" in outcome.text
-    with pytest.raises(ValueError, match="nested"):
+    with pytest.raises(ValueError, match="nested|longer"):
         move_modules(text, {"openstack.common.log": "oslo_log.log"}, "nova.x", False)
     moved = move_modules_text(text, {"openstack.common.log": "oslo_log.log"}, "nova.x", False)
     assert moved.text.startswith("from oslo_log import log")
