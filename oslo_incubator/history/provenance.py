@@ -27,7 +27,6 @@ file has no code either, it is current with no base (match ``trivial``).
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import importlib.metadata
 from collections import Counter
@@ -46,6 +45,7 @@ from oslo_incubator.analysis.provenance import (
     stripped_lines,
 )
 from oslo_incubator.analysis.rewrite import undo_rewrite
+from oslo_incubator.analysis.syntax import parse_python
 from oslo_incubator.history.incubator import Incubator
 from oslo_incubator.history.index import COMPANION_PREFIXES
 from oslo_incubator.model.codec import from_jsonable, to_jsonable
@@ -544,7 +544,7 @@ def _parses(path: str, text: str) -> bool | None:
     if not path.endswith(".py"):
         return None
     try:
-        ast.parse(text)
+        parse_python(text, path)
     except (SyntaxError, ValueError):
         return False
     return True

@@ -29,6 +29,7 @@ from oslo_incubator.analysis.imports import (
     resolve_relative,
 )
 from oslo_incubator.analysis.normalise import decode
+from oslo_incubator.analysis.syntax import parse_python
 from oslo_incubator.graph.evidence import WEIGHTS, Bonds, Evidence, weigh_evidence
 from oslo_incubator.graph.grouping import (
     CLOSE_CALLS_PER_LIBRARY,
@@ -649,7 +650,7 @@ def _scan_source(source: str, module: str, is_package: bool, prefix: str) -> dic
     """One file's imports of incubator modules and the dotted names it uses (JSON-able:
     it is cached)."""
     try:
-        tree = ast.parse(source)
+        tree = parse_python(source, module)
         package = module if is_package else module.rpartition(".")[0]
         scanner = _UsageScanner(package, prefix)
         scanner.visit(tree)
