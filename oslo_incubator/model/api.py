@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -87,9 +87,10 @@ class Symbol:
     parameters: tuple[Parameter, ...] | None = None
     body: str = ""
     value: str | None = None
-    refers: tuple[str, ...] = ()
+    # Working data of the comparison, left out of reports (and of equality).
+    refers: tuple[str, ...] = field(default=(), compare=False, repr=False)
     bases: tuple[str, ...] = ()
-    text: str = ""  # the code as written, for matching renamed bodies
+    text: str = field(default="", compare=False, repr=False)  # to match renamed bodies
 
     def signature(self) -> str:
         """``name(a, b=1, *args)``, or the bare name when it is not called."""

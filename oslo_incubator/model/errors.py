@@ -59,3 +59,8 @@ class ProjectLockedError(OsloIncubatorError):
 
 class ConcurrentChangeError(OsloIncubatorError):
     """A file changed between the moment it was read and the moment it was to be written."""
+
+
+class EnvironmentToolError(OsloIncubatorError):
+    """An outside tool a proof needs (an interpreter, venv or virtualenv, pip) is
+    missing or failed."""
