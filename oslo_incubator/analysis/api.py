@@ -45,13 +45,14 @@ def read_api(source: str) -> ModuleApi:
     except (SyntaxError, ValueError, RecursionError):
         return ModuleApi({}, None, parsed=False)
     symbols: dict[str, Symbol] = {}
+    lines = source.splitlines()
     exported = _exported(tree)
     module_code: list[ast.stmt] = []
     for stmt in tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            symbols[stmt.name] = _function(stmt, stmt.name, SymbolKind.FUNCTION, exported)
+            symbols[stmt.name] = _function(stmt, stmt.name, SymbolKind.FUNCTION, exported, lines)
         elif isinstance(stmt, ast.ClassDef):
-            for symbol in _class(stmt, exported):
+            for symbol in _class(stmt, exported, lines):
                 symbols[symbol.name] = symbol
         elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
             for symbol in _aliases(stmt, exported):
@@ -67,10 +68,10 @@ def read_api(source: str) -> ModuleApi:
         elif not _is_docstring(stmt):
             module_code.append(stmt)
     if module_code:
-        text = "\n".join(ast.unparse(s) for s in module_code)
+        dump = "\n".join(ast.dump(s, include_attributes=False) for s in module_code)
         symbols[MODULE_CODE] = Symbol(
             MODULE_CODE, SymbolKind.MODULE, module_code[0].lineno, False,
-            body=_digest(text), refers=_refers(module_code), text=text,
+            body=_digest(dump), refers=_refers(module_code), text=_source(lines, module_code),
         )  # fmt: skip
     return ModuleApi(symbols, exported)
 
@@ -219,6 +220,14 @@ def _without_docstring(body: Sequence[ast.stmt]) -> list[ast.stmt]:
     return list(body[1:]) if body and _is_docstring(body[0]) else list(body)
 
 
+def _source(lines: Sequence[str], nodes: Sequence[ast.stmt]) -> str:
+    """The source lines of ``nodes`` (a body, in order), for matching renamed bodies."""
+    if not nodes:
+        return ""
+    end = nodes[-1].end_lineno or nodes[-1].lineno
+    return "\n".join(line.strip() for line in lines[nodes[0].lineno - 1 : end])
+
+
 def _digest(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
@@ -276,13 +285,14 @@ def _function(
     name: str,
     kind: SymbolKind,
     exported: tuple[str, ...] | None,
+    lines: Sequence[str],
 ) -> Symbol:
     decorators = _decorators(node)
     drop_first = kind is SymbolKind.METHOD and "staticmethod" not in decorators
     body = _without_docstring(node.body)
     dump = "\n".join(ast.dump(s, include_attributes=False) for s in body)
     dump += "".join(ast.dump(d, include_attributes=False) for d in node.decorator_list)
-    text = "\n".join(ast.unparse(s) for s in body)
+    text = _source(lines, body)
     parameters = None if "property" in decorators else _parameters(node.args, drop_first)
     return Symbol(
         name, kind, node.lineno, _is_public(name, exported), parameters, _digest(dump),
@@ -290,12 +300,16 @@ def _function(
     )  # fmt: skip
 
 
-def _class(node: ast.ClassDef, exported: tuple[str, ...] | None) -> list[Symbol]:
+def _class(
+    node: ast.ClassDef, exported: tuple[str, ...] | None, lines: Sequence[str]
+) -> list[Symbol]:
     members: list[Symbol] = []
     init: Symbol | None = None
     for stmt in node.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            member = _function(stmt, f"{node.name}.{stmt.name}", SymbolKind.METHOD, exported)
+            member = _function(
+                stmt, f"{node.name}.{stmt.name}", SymbolKind.METHOD, exported, lines
+            )
             members.append(member)
             if stmt.name == "__init__":
                 init = member
@@ -322,7 +336,7 @@ def _class(node: ast.ClassDef, exported: tuple[str, ...] | None) -> list[Symbol]
     symbol = Symbol(
         node.name, SymbolKind.CLASS, node.lineno, _is_public(node.name, exported), parameters,
         _digest("|".join(bases) + dump), refers=(), bases=bases,
-        text="\n".join(ast.unparse(s) for s in _without_docstring(node.body)),
+        text=_source(lines, _without_docstring(node.body)),
     )  # fmt: skip
     return [symbol, *members]
 
@@ -403,16 +417,27 @@ def _similarity(a: str, b: str) -> float:
 def _changed(before: Symbol, after: Symbol) -> ApiChange | None:
     public = before.public or after.public
     if before.kind is not after.kind:
+        if after.kind is SymbolKind.ALIAS:
+            # Moved elsewhere and re-exported here: uses go on working.
+            reason = f"now re-exported from {after.value}"
+            return ApiChange(before.name, ChangeKind.BODY, (reason,), before, after, public)
         reason = f"was a {before.kind.value}, now a {after.kind.value}"
         return ApiChange(before.name, ChangeKind.INCOMPATIBLE, (reason,), before, after, public)
     reasons: list[str] = []
     compatible: list[str] = []
-    if before.parameters is not None or after.parameters is not None:
-        reasons, compatible = _signature_changes(before.parameters or (), after.parameters or ())
-        if before.parameters is None or after.parameters is None:
-            reasons.append(
-                "became a property" if after.parameters is None else "no longer a property"
-            )
+    if before.parameters is not None and after.parameters is not None:
+        reasons, compatible = _signature_changes(before.parameters, after.parameters)
+    elif before.kind is SymbolKind.CLASS and before.parameters != after.parameters:
+        # A class without __init__ of its own takes what its base takes (unknown here).
+        if after.parameters is None:
+            compatible.append("its own __init__ removed (its base's applies)")
+        elif any(p.required for p in after.parameters):
+            required = ", ".join(repr(p.name) for p in after.parameters if p.required)
+            reasons.append(f"__init__ added, requiring {required}")
+        else:
+            compatible.append("__init__ added, requiring no argument")
+    elif before.parameters != after.parameters:
+        reasons.append("became a property" if after.parameters is None else "no longer a property")
     removed_bases = [b for b in before.bases if b not in after.bases]
     if removed_bases:
         reasons.append(f"no longer derives from {', '.join(removed_bases)}")

@@ -176,16 +176,15 @@ def scan_package_usage(
     ``prefix`` is how the project spells ``root_module`` (``nova.openstack.common`` for
     ``openstack.common``; a library's own package for a library); ``exclude`` is a
     folder of the project not read (its copies). With ``only`` (module → names in it,
-    or ``None`` for any), a file is read only when it spells the last part of one of
-    those modules' names (an import of ``lockutils`` spells ``lockutils``) and, when
-    names are given, the last part of one of them: a file that spells none cannot use
-    them. What the files left unread use is not reported.
+    or ``None`` for any), a file is read only when it spells one of those modules
+    as an import would (``db.sqlalchemy``, or ``db import sqlalchemy``) and, when names
+    are given, the last part of one of them as a word: a file that spells none cannot
+    use them. What the files left unread use is not reported.
     """
     files = list(project_python_files(project, exclude=exclude))
     words = None
     if only is not None:
-        words = [(module.rpartition(".")[2].encode(), _word_pattern(names))
-                 for module, names in only.items()]  # fmt: skip
+        words = [(_module_markers(module), _word_pattern(names)) for module, names in only.items()]
     scans = _scan_files(project, files, prefix, root_module, cache, progress, words)
     locator = Locator(modules, prefix, root_module)
     imports: dict[str, list[ImportLine]] = {}
@@ -275,7 +274,7 @@ def _scan_files(
     root_module: str,
     cache: Cache | None,
     progress: Progress | None,
-    words: Sequence[tuple[bytes, re.Pattern[bytes] | None]] | None = None,
+    words: Sequence[tuple[tuple[bytes, ...], re.Pattern[bytes] | None]] | None = None,
 ) -> list[FileUsage]:
     markers = root_markers(root_module)
 
@@ -283,7 +282,7 @@ def _scan_files(
         if not any(marker in data for marker in markers):
             return False
         return words is None or any(
-            module in data and (names is None or names.search(data) is not None)
+            any(m in data for m in module) and (names is None or names.search(data) is not None)
             for module, names in words
         )
 
@@ -351,6 +350,14 @@ def _scan_chunk(
         dotted, is_package = dotted_module_of(rel)
         found.append((index, scan_usage(decode(data), dotted, is_package, prefix)))
     return found
+
+
+def _module_markers(module: str) -> tuple[bytes, ...]:
+    """What any import of ``module`` (or a string path into it) spells: its dotted name
+    (``db.sqlalchemy``), or ``db import sqlalchemy``; a library's own package (module
+    ``""``) is spelled by the package name the caller passes instead."""
+    parent, _, last = module.rpartition(".")
+    return (module.encode(), *([f"{parent} import {last}".encode()] if parent else []))
 
 
 def _word_pattern(names: Collection[str] | None) -> re.Pattern[bytes] | None:

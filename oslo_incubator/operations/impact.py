@@ -276,15 +276,15 @@ def _wanted(
     modules: Sequence[ModuleChange], package: str = ""
 ) -> dict[str, Collection[str] | None]:
     """For the usage scan: per module, the names whose uses matter (``None``: any use,
-    when the module went, could not be read, or changed code that runs at import)."""
+    when the module went or could not be read)."""
     wanted: dict[str, Collection[str] | None] = {}
     for module in modules:
         name = module.module or package
         names = {c.name for c in module.changes if c.kind is not ChangeKind.ADDED}
-        if module.removed or not module.parsed or MODULE_CODE in names:
+        if module.removed or not module.parsed:
             wanted[name] = None
         else:
-            wanted[name] = names
+            wanted[name] = names - {MODULE_CODE}
     return wanted
 
 
@@ -471,6 +471,12 @@ def _project_impact(
         for line in scan.imports.get(module, ())
     )
     copies = _copies(drift) if drift is not None else ()
+    at_import = [
+        m.module
+        for m in modules
+        if any(c.name == MODULE_CODE for c in m.changes)
+        and (scan.imports.get(m.module) or any(u.module == m.module for u in scan.uses))
+    ]
     verdict = max((s.verdict for s in sites), key=VERDICT_SEVERITY.__getitem__,
                   default=Verdict.UNTOUCHED)  # fmt: skip
     return ProjectImpact(
@@ -480,7 +486,8 @@ def _project_impact(
         copies=copies,
         imports=tuple(sorted(imports, key=lambda i: (i.path, i.line))),
         sites=tuple(sites),
-        reasons=_reasons(sites, copies, imports),
+        reasons=_reasons(sites, copies, imports)
+        + tuple(f"{m}: module-level code changed (it runs at import)" for m in at_import),
         text_scanned=scan.text_scanned,
     )
 
@@ -513,10 +520,8 @@ def _classify(use: UseSite, module: ModuleChange) -> CallSite | None:
             if outer is not None and outer.kind in (ChangeKind.REMOVED, ChangeKind.RENAMED):
                 change = outer
                 break
-    if change is None:
-        code = changes.get(MODULE_CODE)
-        if code is not None and use.name and not use.imported:
-            return site(MODULE_CODE, ChangeKind.BODY, Verdict.AFFECTED, code.reasons[0])
+    if change is None or change.name == MODULE_CODE:
+        # Code that runs at import changes every user alike: a note, not a line each.
         return None
     reasons = "; ".join(change.reasons)
     if change.kind in (ChangeKind.REMOVED, ChangeKind.RENAMED):

@@ -188,3 +188,21 @@ def test_a_call_that_leaves_a_changed_default_alone_relies_on_it() -> None:
     assert relied_defaults(CallShape(1), change) == ("external",)
     assert relied_defaults(CallShape(1, ("external",)), change) == ()
     assert relied_defaults(CallShape(2), change) == ()
+
+
+def test_a_class_that_gains_an_init_with_no_required_argument_is_extended() -> None:
+    before = "class Tasks(object):\n    pass\n"
+    after = "class Tasks(object):\n    def __init__(self):\n        self.tasks = []\n"
+    assert changes(before, after)["Tasks"] == (
+        ChangeKind.EXTENDED,
+        ("__init__ added, requiring no argument",),
+    )
+
+
+def test_a_function_moved_elsewhere_and_re_exported_still_works() -> None:
+    before = "def mask_password(text):\n    return text\n"
+    after = "from openstack.common.strutils import mask_password  # noqa\n"
+    assert changes(before, after)["mask_password"] == (
+        ChangeKind.BODY,
+        ("now re-exported from openstack.common.strutils.mask_password",),
+    )
