@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 import difflib
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 
 from oslo_incubator.model.api import (
@@ -48,23 +48,25 @@ def read_api(source: str) -> ModuleApi:
     lines = source.splitlines()
     exported = _exported(tree)
     module_code: list[ast.stmt] = []
-    for stmt in tree.body:
+    for stmt in _flattened(tree.body, module_code):
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            symbols[stmt.name] = _function(stmt, stmt.name, SymbolKind.FUNCTION, exported, lines)
+            symbols.setdefault(
+                stmt.name, _function(stmt, stmt.name, SymbolKind.FUNCTION, exported, lines)
+            )
         elif isinstance(stmt, ast.ClassDef):
             for symbol in _class(stmt, exported, lines):
-                symbols[symbol.name] = symbol
+                symbols.setdefault(symbol.name, symbol)
         elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
             for symbol in _aliases(stmt, exported):
-                symbols[symbol.name] = symbol
+                symbols.setdefault(symbol.name, symbol)
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and _constant_names(stmt):
             for name in _constant_names(stmt):
                 value = stmt.value
                 text = ast.unparse(value) if value is not None else ""
-                symbols[name] = Symbol(
+                symbols.setdefault(name, Symbol(
                     name, SymbolKind.CONSTANT, stmt.lineno, _is_public(name, exported),
                     body=_digest(text), value=text, refers=_refers([stmt]), text=text,
-                )  # fmt: skip
+                ))  # fmt: skip
         elif not _is_docstring(stmt):
             module_code.append(stmt)
     if module_code:
@@ -182,6 +184,26 @@ def relied_defaults(call: CallShape, change: ApiChange) -> tuple[str, ...]:
 
 
 # Private: reading
+
+
+def _flattened(body: Sequence[ast.stmt], module_code: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The module's statements, with those inside a module-level ``if``, ``try`` or
+    ``with`` (``if os.name == 'nt': FileLock = _WindowsLock``) read as top-level ones:
+    the first branch that binds a name gives it. The conditions themselves count as
+    code that runs at import."""
+    for stmt in body:
+        if isinstance(stmt, ast.If):
+            module_code.append(ast.Expr(stmt.test, lineno=stmt.lineno, col_offset=0))
+            yield from _flattened([*stmt.body, *stmt.orelse], module_code)
+        elif isinstance(stmt, ast.Try):
+            yield from _flattened(stmt.body, module_code)
+            for handler in stmt.handlers:
+                yield from _flattened(handler.body, module_code)
+            yield from _flattened([*stmt.orelse, *stmt.finalbody], module_code)
+        elif isinstance(stmt, ast.With):
+            yield from _flattened(stmt.body, module_code)
+        else:
+            yield stmt
 
 
 def _exported(tree: ast.Module) -> tuple[str, ...] | None:
@@ -438,7 +460,9 @@ def _changed(before: Symbol, after: Symbol) -> ApiChange | None:
             compatible.append("__init__ added, requiring no argument")
     elif before.parameters != after.parameters:
         reasons.append("became a property" if after.parameters is None else "no longer a property")
-    removed_bases = [b for b in before.bases if b not in after.bases]
+    # ``SplitResult`` and ``parse.SplitResult`` name the same base.
+    after_bases = {b.rpartition(".")[2] for b in after.bases}
+    removed_bases = [b for b in before.bases if b.rpartition(".")[2] not in after_bases]
     if removed_bases:
         reasons.append(f"no longer derives from {', '.join(removed_bases)}")
     if reasons:

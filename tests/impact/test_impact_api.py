@@ -206,3 +206,17 @@ def test_a_function_moved_elsewhere_and_re_exported_still_works() -> None:
         ChangeKind.BODY,
         ("now re-exported from openstack.common.strutils.mask_password",),
     )
+
+
+def test_names_bound_under_a_module_level_if_or_try_are_api() -> None:
+    before = "import os\n\nif os.name == 'nt':\n    FileLock = 1\nelse:\n    FileLock = 2\n\ntry:\n    import json\nexcept ImportError:\n    json = None\n"
+    after = "import os\n\ntry:\n    import json\nexcept ImportError:\n    json = None\n"
+    found = changes(before, after)
+    assert found["FileLock"][0] is ChangeKind.REMOVED
+    assert "json" not in found
+
+
+def test_a_base_named_through_its_module_is_the_same_base() -> None:
+    before = "from urlparse import SplitResult\n\nclass R(SplitResult):\n    pass\n"
+    after = "from six.moves.urllib import parse\n\nclass R(parse.SplitResult):\n    pass\n"
+    assert "R" not in changes(before, after) or changes(before, after)["R"][0] is ChangeKind.BODY
