@@ -157,6 +157,28 @@ def check_call(call: CallShape, parameters: Sequence[Parameter]) -> str | None:
     return None
 
 
+def bound_parameters(
+    parameters: Sequence[Parameter], positional: int, keywords: Sequence[str]
+) -> tuple[Parameter, ...]:
+    """The parameters left to a caller of ``functools.partial(f, <positional>
+    arguments>, <keywords>=...)``: the first positional ones are taken, the keywords
+    become optional and keyword-only."""
+    left: list[Parameter] = []
+    taken = 0
+    for param in parameters:
+        if taken < positional and param.kind in (
+            ParameterKind.POSITIONAL_ONLY,
+            ParameterKind.POSITIONAL,
+        ):
+            taken += 1
+            continue
+        if param.name in keywords:
+            left.append(Parameter(param.name, ParameterKind.KEYWORD_ONLY, "<bound>"))
+        else:
+            left.append(param)
+    return tuple(left)
+
+
 def relied_defaults(call: CallShape, change: ApiChange) -> tuple[str, ...]:
     """The parameters whose default ``change`` changed and that the call leaves to
     the default (it relies on the old value)."""
@@ -318,8 +340,23 @@ def _function(
     parameters = None if "property" in decorators else _parameters(node.args, drop_first)
     return Symbol(
         name, kind, node.lineno, _is_public(name, exported), parameters, _digest(dump),
-        refers=_refers([*body, *node.decorator_list]), text=text,
+        refers=_refers([*body, *node.decorator_list]), text=text, partial=_partial(body),
     )  # fmt: skip
+
+
+def _partial(body: Sequence[ast.stmt]) -> tuple[str, int, tuple[str, ...]] | None:
+    """``return functools.partial(f, 'x', a=1)`` as the whole body: ``('f', 1, ('a',))``."""
+    if len(body) != 1 or not isinstance(body[0], ast.Return):
+        return None
+    call = body[0].value
+    if not isinstance(call, ast.Call) or not call.args or not isinstance(call.args[0], ast.Name):
+        return None
+    func = call.func
+    named = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    if named != "partial":
+        return None
+    keywords = tuple(k.arg for k in call.keywords if k.arg is not None)
+    return call.args[0].id, len(call.args) - 1, keywords
 
 
 def _class(

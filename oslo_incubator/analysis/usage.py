@@ -45,16 +45,31 @@ class ImportUse:
 
 
 @dataclass(frozen=True)
+class Export:
+    """A module-level name of the file bound to a name under the prefix: an alias
+    (``synchronized = lockutils.synchronized``) or, with ``called``, what calling it
+    returns (``synchronized = lockutils.synchronized_with_prefix('nova-')``). Other
+    files of the project that use it use the name under the prefix."""
+
+    name: str
+    dotted: str
+    line: int
+    called: bool = False
+
+
+@dataclass(frozen=True)
 class FileUsage:
-    """One file's imports under the prefix and its uses of what they bind.
+    """One file's imports under the prefix, its uses of what they bind, and the names
+    it binds to them at module level.
 
     ``parsed`` is false for text that is not valid Python 3: its imports and names
-    were found by a text scan, which sees no calls.
+    were found by a text scan, which sees no calls and no exports.
     """
 
     parsed: bool
     imports: tuple[ImportUse, ...]
     uses: tuple[NameUse, ...]
+    exports: tuple[Export, ...] = ()
 
 
 NO_USAGE = FileUsage(True, (), ())
@@ -84,7 +99,7 @@ def scan_usage(source: str, module: str, is_package: bool, prefix: str) -> FileU
         scanner.visit(tree)
     except (SyntaxError, ValueError, RecursionError):
         return _scan_text(source, module, is_package, prefix)
-    return FileUsage(True, tuple(scanner.imports), tuple(scanner.uses))
+    return FileUsage(True, tuple(scanner.imports), tuple(scanner.uses), tuple(scanner.exports))
 
 
 def under(dotted: str, prefix: str) -> bool:
@@ -119,6 +134,7 @@ class _UsageScanner:
         self.functions = 0  # > 0 inside a function: imports there are lazy
         self.imports: list[ImportUse] = []
         self.uses: list[NameUse] = []
+        self.exports: list[Export] = []
 
     def lookup(self, name: str) -> str | None:
         for scope in reversed(self.scopes):
@@ -149,6 +165,8 @@ class _UsageScanner:
         elif kind is ast.ClassDef:
             self._class(node)  # type: ignore[arg-type]
         else:
+            if kind is ast.Assign and len(self.scopes) == 1:
+                self._export(node)  # type: ignore[arg-type]
             if kind is ast.ExceptHandler and node.name:  # type: ignore[attr-defined]
                 self.hide(node.name)  # type: ignore[attr-defined]
             for child in ast.iter_child_nodes(node):
@@ -168,6 +186,16 @@ class _UsageScanner:
             return None
         dotted = ".".join([target, *reversed(chain)])
         return dotted if under(dotted, self.prefix) else None
+
+    def _export(self, node: ast.Assign) -> None:
+        if len(node.targets) != 1 or type(node.targets[0]) is not ast.Name:
+            return
+        name = node.targets[0].id
+        value = node.value
+        called = type(value) is ast.Call
+        dotted = self.resolve(value.func if called else value)  # type: ignore[attr-defined]
+        if dotted is not None:
+            self.exports.append(Export(name, dotted, node.lineno, called))
 
     def _name(self, node: ast.Name) -> None:
         if type(node.ctx) is not ast.Load:

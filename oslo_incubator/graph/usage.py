@@ -22,6 +22,7 @@ from oslo_incubator.analysis.imports import ImportKind, dotted_module_of, innerm
 from oslo_incubator.analysis.normalise import decode
 from oslo_incubator.analysis.usage import (
     NO_USAGE,
+    Export,
     FileUsage,
     ImportUse,
     NameUse,
@@ -47,7 +48,7 @@ if TYPE_CHECKING:  # networkx costs a third of a second to import; impact needs 
     import networkx as nx
 
 # Bump when the scan changes, so cached scans of an older analysis are not reused.
-ANALYSIS_VERSION = "usage/1"
+ANALYSIS_VERSION = "usage/2"
 #: Files to parse before the parsing is shared among processes (a cold scan of a
 #: large project: each process costs a fork, about 50 ms).
 MIN_POOL_FILES = 40
@@ -68,6 +69,10 @@ class UseSite:
     line: int
     call: CallShape | None = None
     imported: bool = False  # a ``from`` import of the name
+    # Used through a name of the project's own (``nova.utils.synchronized``) bound
+    # to this one; ``through_call`` when that name holds what calling this returned.
+    via: str = ""
+    through_call: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,21 @@ class ProjectScan:
     imports: Mapping[str, tuple[ImportLine, ...]]  # module -> import statements
     uses: tuple[UseSite, ...]
     text_scanned: tuple[str, ...] = ()
+    exports: tuple[ProjectExport, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProjectExport:
+    """A module-level name of the project's own module ``owner`` (dotted) bound to a
+    name inside ``module`` (see :class:`oslo_incubator.analysis.usage.Export`)."""
+
+    owner: str
+    name: str
+    module: str
+    target: str
+    path: str
+    line: int
+    called: bool = False
 
 
 def find_usage(
@@ -190,7 +210,17 @@ def scan_package_usage(
     imports: dict[str, list[ImportLine]] = {}
     uses = []
     text_scanned = []
+    exports = []
     for rel, scan in zip(files, scans, strict=True):
+        for export in scan.exports:
+            found = locator.name_of(export.dotted)
+            if found is not None and found[1]:
+                owner = dotted_module_of(rel)[0]
+                exports.append(
+                    ProjectExport(
+                        owner, export.name, found[0], found[1], rel, export.line, export.called
+                    )  # fmt: skip
+                )
         if not scan.parsed:
             text_scanned.append(rel)
         for site in scan.imports:
@@ -209,7 +239,49 @@ def scan_package_usage(
         {m: tuple(lines) for m, lines in imports.items()},
         tuple(uses),
         tuple(text_scanned),
+        tuple(exports),
     )
+
+
+def scan_export_uses(
+    project: Path,
+    scan: ProjectScan,
+    exclude: str | None = None,
+    cache: Cache | None = None,
+    progress: Progress | None = None,
+) -> tuple[UseSite, ...]:
+    """The uses, across the project, of its own modules' names that ``scan`` found
+    bound to names under its prefix (``from nova import utils`` then
+    ``utils.synchronized(...)``), as uses of those names, marked ``via``. One level:
+    a name bound to such a name is not followed further."""
+    by_owner: dict[str, list[ProjectExport]] = {}
+    for export in scan.exports:
+        by_owner.setdefault(export.owner, []).append(export)
+    found: list[UseSite] = []
+    for owner, exports in sorted(by_owner.items()):
+        names = {e.name: e for e in exports}
+        inner = scan_package_usage(
+            project, owner, owner, {"": ()}, exclude, cache, progress, only={"": list(names)}
+        )
+        for use in inner.uses:
+            bound = names.get(use.name.split(".")[0])
+            if bound is None or use.imported:
+                continue
+            rest = use.name.split(".")[1:]
+            name = bound.target if bound.called else ".".join([bound.target, *rest])
+            found.append(
+                UseSite(
+                    bound.module,
+                    name,
+                    use.path,
+                    use.line,
+                    use.call,
+                    False,
+                    f"{owner}.{bound.name}",
+                    bound.called,
+                )  # fmt: skip
+            )
+    return tuple(found)
 
 
 class Locator:
@@ -385,6 +457,7 @@ def _to_row(scan: FileUsage) -> list[Any]:
         scan.parsed,
         [[i.line, i.kind.value, list(i.candidates)] for i in scan.imports],
         [[u.dotted, u.line, _shape_row(u.call), u.imported] for u in scan.uses],
+        [[e.name, e.dotted, e.line, e.called] for e in scan.exports],
     ]
 
 
@@ -396,7 +469,7 @@ def _shape_row(call: CallShape | None) -> list[Any] | None:
 
 def _from_row(row: Any) -> FileUsage | None:
     try:
-        parsed, imports, uses = row
+        parsed, imports, uses, exports = row
         return FileUsage(
             bool(parsed),
             tuple(ImportUse(int(ln), ImportKind(k), tuple(c)) for ln, k, c in imports),
@@ -404,6 +477,7 @@ def _from_row(row: Any) -> FileUsage | None:
                 NameUse(d, int(ln), CallShape(s[0], tuple(s[1]), s[2], s[3]) if s else None, i)
                 for d, ln, s, i in uses
             ),
+            tuple(Export(n, d, int(ln), bool(c)) for n, d, ln, c in exports),
         )
     except (TypeError, ValueError, IndexError):
         return None  # an older or damaged entry: scan again

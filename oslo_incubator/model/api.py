@@ -91,6 +91,9 @@ class Symbol:
     refers: tuple[str, ...] = field(default=(), compare=False, repr=False)
     bases: tuple[str, ...] = ()
     text: str = field(default="", compare=False, repr=False)  # to match renamed bodies
+    # A function whose body only returns ``functools.partial(target, *args, **kw)``:
+    # (target, how many positional arguments it binds, which keywords).
+    partial: tuple[str, int, tuple[str, ...]] | None = None
 
     def signature(self) -> str:
         """``name(a, b=1, *args)``, or the bare name when it is not called."""

@@ -83,6 +83,7 @@ class CallSite:
     verdict: Verdict
     reason: str
     call: bool = False
+    via: str = ""  # the project's own name it was used through (``nova.utils.synchronized``)
 
 
 @dataclass(frozen=True)

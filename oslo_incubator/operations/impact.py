@@ -25,6 +25,7 @@ from pathlib import Path
 from packaging.version import InvalidVersion, Version
 
 from oslo_incubator.analysis.api import (
+    bound_parameters,
     check_call,
     compare_api,
     read_api,
@@ -35,6 +36,7 @@ from oslo_incubator.analysis.normalise import decode
 from oslo_incubator.graph.usage import (
     ProjectScan,
     UseSite,
+    scan_export_uses,
     scan_incubator_usage,
     scan_package_usage,
 )
@@ -133,7 +135,9 @@ def incubator_impact(
             if state is not None
             else None
         )
-        scan = scan_incubator_usage(project, known, root, cache, progress, _wanted(modules))
+        wanted = _wanted(modules)
+        scan = scan_incubator_usage(project, known, root, cache, progress, wanted)
+        scan = _with_export_uses(project, scan, wanted, f"{config.base_path}/{root}", cache)
         impacts.append(_project_impact(project, scan, modules, drift))
     return ImpactReport(
         source=str(incubator),
@@ -210,6 +214,9 @@ def library_impact(
             )
     for project in projects:
         merged = _merge_scans(scans[str(project)])
+        wanted = {m.module: names for m in modules
+                  for names in [_wanted([m]).get(m.module or "", None)]}  # fmt: skip
+        merged = _with_export_uses(project, merged, wanted, None, cache)
         impacts.append(_project_impact(project, merged, modules, None))
     commits = commits_in(library, found)
     return ImpactReport(
@@ -270,6 +277,26 @@ def module_list_changed(modules: Sequence[ModuleChange]) -> bool:
 
 
 # Private: the change
+
+
+def _with_export_uses(
+    project: Path,
+    scan: ProjectScan,
+    wanted: Mapping[str, Collection[str] | None],
+    exclude: str | None,
+    cache: Cache | None,
+) -> ProjectScan:
+    """``scan`` with the uses of the project's own names bound to changed names."""
+
+    def changed(module: str, name: str) -> bool:
+        names = wanted.get(module, set())
+        return names is None or name in names or name.split(".")[0] in names
+
+    exports = tuple(e for e in scan.exports if changed(e.module, e.target))
+    if not exports:
+        return scan
+    extra = scan_export_uses(project, replace(scan, exports=exports), exclude, cache)
+    return replace(scan, uses=scan.uses + extra)
 
 
 def _wanted(
@@ -496,9 +523,11 @@ def _classify(use: UseSite, module: ModuleChange) -> CallSite | None:
     """What the change of ``module`` does to one use of a name in it."""
 
     def site(changed: str, kind: ChangeKind, verdict: Verdict, reason: str) -> CallSite:
+        if use.via and not use.through_call:
+            reason += f" (used as {use.via})"
         return CallSite(
             use.module, use.name, use.path, use.line, changed, kind, verdict, reason,
-            use.call is not None,
+            use.call is not None, use.via,
         )  # fmt: skip
 
     if module.removed:
@@ -511,6 +540,8 @@ def _classify(use: UseSite, module: ModuleChange) -> CallSite | None:
         return site(use.name, ChangeKind.BODY, Verdict.AFFECTED,
                     "the module changed; its names could not be compared")  # fmt: skip
     changes = {c.name: c for c in module.changes if c.kind is not ChangeKind.ADDED}
+    if use.through_call:
+        return _through_call(use, changes, site)
     change = changes.get(use.name) if use.name else None
     if change is None and use.name:
         # A member of something removed or renamed is gone with it.
@@ -551,6 +582,39 @@ def _classify(use: UseSite, module: ModuleChange) -> CallSite | None:
         return site(change.name, change.kind, Verdict.AFFECTED,
                     f"{reasons} ({how} here: check by hand)")  # fmt: skip
     return site(change.name, change.kind, Verdict.AFFECTED, reasons)
+
+
+def _through_call(
+    use: UseSite,
+    changes: Mapping[str, ApiChange],
+    site: Callable[[str, ChangeKind, Verdict, str], CallSite],
+) -> CallSite | None:
+    """A use of a project name that holds what calling ``use.name`` returned
+    (``synchronized = lockutils.synchronized_with_prefix('nova-')``). When that
+    function only returns a ``functools.partial`` of another, the call is checked
+    against the other's new signature, less what the partial binds."""
+    change = changes.get(use.name)
+    if change is None:
+        return None
+    made = f"{use.via} (made by {use.name})"
+    reasons = "; ".join(change.reasons)
+    if change.kind in (ChangeKind.REMOVED, ChangeKind.RENAMED):
+        return site(change.name, change.kind, Verdict.BREAKING, f"{made}: {reasons}")
+    symbol = change.new
+    if symbol is not None and symbol.partial is not None:
+        target, positional, keywords = symbol.partial
+        inner = changes.get(target)
+        if inner is not None and inner.new is not None and inner.new.parameters is not None:
+            why = "; ".join(inner.reasons)
+            if use.call is not None and inner.kind is ChangeKind.INCOMPATIBLE:
+                params = bound_parameters(inner.new.parameters, positional, keywords)
+                misfit = check_call(use.call, params)
+                if misfit is not None:
+                    why = f"this call of {made}, a partial of {target}, {misfit}"
+                    return site(target, inner.kind, Verdict.BREAKING, why)
+            return site(target, inner.kind, Verdict.AFFECTED,
+                        f"calls {target} through {made}: {why}")  # fmt: skip
+    return site(change.name, change.kind, Verdict.AFFECTED, f"uses {made}: {reasons}")
 
 
 def _copies(drift: ProjectDrift) -> tuple[CopyTouch, ...]:

@@ -118,3 +118,63 @@ def test_a_range_gathers_the_changes_of_its_commits(history: History, nova: Path
         (7, "remove_me", ChangeKind.REMOVED),
         (8, "old_helper", ChangeKind.RENAMED),
     ]
+
+
+PARTIAL = """\
+import functools
+
+
+def synchronized(name, lock_file_prefix=None, external=False, lock_path=None):
+    def wrap(f):
+        return f
+    return wrap
+
+
+def synchronized_with_prefix(lock_file_prefix):
+    return functools.partial(synchronized, lock_file_prefix=lock_file_prefix)
+"""
+NOVA_UTILS = """\
+from nova.openstack.common import lockutils
+
+synchronized = lockutils.synchronized_with_prefix('nova-')
+"""
+NOVA_IMAGES = """\
+from nova import utils
+
+
+@utils.synchronized('image', external=True, lock_path='/var/lock')
+def fetch():
+    pass
+
+
+@utils.synchronized('cache')
+def clean():
+    pass
+"""
+
+
+def test_a_name_the_project_binds_to_a_partial_is_followed_to_its_callers(tmp_path: Path) -> None:
+    from builders import make_incubator, make_project
+
+    repo = make_incubator(
+        tmp_path / "inc", [("Add lockutils", {"openstack/common/lockutils.py": PARTIAL})]
+    )
+    change = repo.commit(
+        "lockutils: remove lock_path",
+        {"openstack/common/lockutils.py": PARTIAL.replace(", lock_path=None", "")},
+    )
+    nova = tmp_path / "nova"
+    make_project(
+        nova,
+        "nova",
+        {"lockutils.py": PARTIAL},
+        extra={"nova/utils.py": NOVA_UTILS, "nova/images.py": NOVA_IMAGES},
+    )
+    report = incubator_impact(repo.path, [nova], change=change)
+    project = report.project("nova")
+    assert project is not None and project.verdict is Verdict.BREAKING
+    found = {(s.path, s.line): (s.verdict, s.via) for s in project.sites}
+    assert found[("nova/images.py", 4)] == (Verdict.BREAKING, "nova.utils.synchronized")
+    assert found[("nova/images.py", 9)] == (Verdict.AFFECTED, "nova.utils.synchronized")
+    (breaking,) = [s for s in project.sites if s.verdict is Verdict.BREAKING]
+    assert "passes 'lock_path', which it no longer takes" in breaking.reason
