@@ -209,10 +209,10 @@ def relied_defaults(call: CallShape, change: ApiChange) -> tuple[str, ...]:
 
 
 def _flattened(body: Sequence[ast.stmt], module_code: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """The module's statements, with those inside a module-level ``if``, ``try`` or
-    ``with`` (``if os.name == 'nt': FileLock = _WindowsLock``) read as top-level ones:
-    the first branch that binds a name gives it. The conditions themselves count as
-    code that runs at import."""
+    """The statements of a module (or class) body, with those inside an ``if``, ``try``
+    or ``with`` at that level (``if os.name == 'nt': FileLock = _WindowsLock``) read as
+    top-level ones: the first branch that binds a name gives it. The conditions count
+    as code that runs at import."""
     for stmt in body:
         if isinstance(stmt, ast.If):
             module_code.append(ast.Expr(stmt.test, lineno=stmt.lineno, col_offset=0))
@@ -364,7 +364,7 @@ def _class(
 ) -> list[Symbol]:
     members: list[Symbol] = []
     init: Symbol | None = None
-    for stmt in node.body:
+    for stmt in _flattened(node.body, []):
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             member = _function(
                 stmt, f"{node.name}.{stmt.name}", SymbolKind.METHOD, exported, lines
@@ -499,7 +499,9 @@ def _changed(before: Symbol, after: Symbol) -> ApiChange | None:
         reasons.append("became a property" if after.parameters is None else "no longer a property")
     # ``SplitResult`` and ``parse.SplitResult`` name the same base.
     after_bases = {b.rpartition(".")[2] for b in after.bases}
-    removed_bases = [b for b in before.bases if b.rpartition(".")[2] not in after_bases]
+    removed_bases = [
+        b for b in before.bases if b.rpartition(".")[2] not in after_bases and b != "object"
+    ]
     if removed_bases:
         reasons.append(f"no longer derives from {', '.join(removed_bases)}")
     if reasons:

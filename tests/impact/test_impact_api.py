@@ -220,3 +220,17 @@ def test_a_base_named_through_its_module_is_the_same_base() -> None:
     before = "from urlparse import SplitResult\n\nclass R(SplitResult):\n    pass\n"
     after = "from six.moves.urllib import parse\n\nclass R(parse.SplitResult):\n    pass\n"
     assert "R" not in changes(before, after) or changes(before, after)["R"][0] is ChangeKind.BODY
+
+
+def test_a_method_moved_under_an_if_in_its_class_is_still_there() -> None:
+    before = "class M(object):\n    def __str__(self):\n        return 'm'\n"
+    after = "import six\n\nclass M(object):\n    if six.PY2:\n        def __str__(self):\n            return 'm'\n"
+    assert "M.__str__" not in changes(before, after)
+
+
+def test_object_given_up_for_a_metaclass_helper_is_no_lost_base() -> None:
+    before = "import abc\n\nclass W(object):\n    __metaclass__ = abc.ABCMeta\n"
+    after = (
+        "import abc\nimport six\n\nclass W(six.with_metaclass(abc.ABCMeta, object)):\n    pass\n"
+    )
+    assert changes(before, after).get("W", (ChangeKind.BODY,))[0] is not ChangeKind.INCOMPATIBLE
