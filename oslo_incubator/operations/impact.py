@@ -214,8 +214,7 @@ def library_impact(
             )
     for project in projects:
         merged = _merge_scans(scans[str(project)])
-        wanted = {m.module: names for m in modules
-                  for names in [_wanted([m]).get(m.module or "", None)]}  # fmt: skip
+        wanted = _wanted(modules)  # keyed as the scan names modules: "" for the package
         merged = _with_export_uses(project, merged, wanted, None, cache)
         impacts.append(_project_impact(project, merged, modules, None))
     commits = commits_in(library, found)
