@@ -153,7 +153,7 @@ def _cross_test_one(
             if run.error:
                 notes.append(f"{when}: {run.error.splitlines()[0][:300]}")
         if options.keep:
-            notes.append(f"kept: {scratch}")
+            notes.append(f"kept: {scratch} (git -C {source} worktree remove --force {tree})")
         return CrossTest(
             project=project.name,
             modules=tuple(tests),
@@ -170,8 +170,8 @@ def _cross_test_one(
     except OsloIncubatorError as exc:
         return _failed(project, started, python, str(exc))
     finally:
-        remove_worktree(source, tree)
         if not options.keep:
+            remove_worktree(source, tree)
             shutil.rmtree(scratch, ignore_errors=True)
 
 
