@@ -254,34 +254,42 @@ def scan_export_uses(
     bound to names under its prefix (``from nova import utils`` then
     ``utils.synchronized(...)``), as uses of those names, marked ``via``. One level:
     a name bound to such a name is not followed further."""
-    by_owner: dict[str, list[ProjectExport]] = {}
+    # Per top-level package of the owners (one, as a rule): one walk and one parse per
+    # file that spells an owner and one of its names, not one per owner.
+    tops: dict[str, dict[tuple[str, str], ProjectExport]] = {}
     for export in scan.exports:
-        by_owner.setdefault(export.owner, []).append(export)
+        if export.called and export.name.isupper():
+            continue  # LOG = log.getLogger(__name__): an instance other modules rarely use
+        top = export.owner.split(".")[0]
+        tops.setdefault(top, {})[(_inside(export.owner, top), export.name)] = export
     found: list[UseSite] = []
-    for owner, exports in sorted(by_owner.items()):
-        names = {e.name: e for e in exports}
+    for top, exports in sorted(tops.items()):
+        owners: dict[str, list[str]] = {}
+        for owner, name in exports:
+            owners.setdefault(owner, []).append(name)
         inner = scan_package_usage(
-            project, owner, owner, {"": ()}, exclude, cache, progress, only={"": list(names)}
-        )
+            project, top, top, {o: () for o in owners}, exclude, cache, progress,
+            only=dict(owners.items()),
+        )  # fmt: skip
         for use in inner.uses:
-            bound = names.get(use.name.split(".")[0])
+            bound = exports.get((use.module, use.name.split(".")[0]))
             if bound is None or use.imported:
                 continue
             rest = use.name.split(".")[1:]
             name = bound.target if bound.called else ".".join([bound.target, *rest])
+            via = f"{bound.owner}.{bound.name}"
             found.append(
                 UseSite(
-                    bound.module,
-                    name,
-                    use.path,
-                    use.line,
-                    use.call,
-                    False,
-                    f"{owner}.{bound.name}",
-                    bound.called,
+                    bound.module, name, use.path, use.line, use.call, False, via, bound.called
                 )  # fmt: skip
             )
     return tuple(found)
+
+
+def _inside(dotted: str, top: str) -> str:
+    """``dotted`` relative to ``top`` (``nova.utils`` in ``nova``: ``utils``; ``nova``
+    itself: ``""``)."""
+    return dotted[len(top) + 1 :] if dotted != top else ""
 
 
 class Locator:
