@@ -567,6 +567,10 @@ def _signature_changes(
                 good.append(f"parameter {param.name!r} may now be passed either way")
             else:
                 bad.append(f"parameter {param.name!r} is now {param.kind.value}")
+    optional = [g for g in good if g.startswith("optional parameter ")]
+    if len(optional) > 1:
+        names = ", ".join(g.split("'")[1] for g in optional)
+        good = [f"optional parameters added: {names}"] + [g for g in good if g not in optional]
     # Positions: every old positional parameter that survives must keep its place.
     positional = (ParameterKind.POSITIONAL_ONLY, ParameterKind.POSITIONAL)
     old_pos = [p.name for p in old if p.kind in positional]

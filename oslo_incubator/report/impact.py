@@ -57,7 +57,8 @@ def render_impact_text(report: ImpactReport, verbose: bool = False) -> str:
         shown = project.sites if verbose else project.sites[:TEXT_SITES]
         for site in shown:
             name = ".".join(p for p in (site.module, site.name) if p)
-            lines.append(f"  {site.path}:{site.line}: {site.verdict.value}: {name}: {site.reason}")
+            reason = site.reason if verbose else _clip(site.reason, 160)
+            lines.append(f"  {site.path}:{site.line}: {site.verdict.value}: {name}: {reason}")
         if len(shown) < len(project.sites):
             lines.append(f"  ... {len(project.sites) - len(shown)} more (--verbose)")
         if project.tests is not None:
@@ -183,19 +184,25 @@ def _change_row(change: ApiChange) -> list[str]:
         and change.kind is not (ChangeKind.RENAMED)
     ):
         shown = symbol.signature()
-    return [change.kind.value, shown, "; ".join(change.reasons)]
+    return [change.kind.value, _clip(shown, 60), _clip("; ".join(change.reasons), 100)]
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _copies_cell(project: ProjectImpact) -> str:
     if not project.copies:
         return "-" if not project.imports else "imports"
     cells = []
-    for copy in project.copies:
+    shown = project.copies[:3]
+    for copy in shown:
         status = copy.status.value
         if copy.commits_behind:
             status += f" {copy.commits_behind}"
         cells.append(f"{copy.module} {status}")
-    return ", ".join(cells)
+    more = len(project.copies) - len(shown)
+    return ", ".join(cells) + (f" and {more} more" if more else "")
 
 
 def _tests_cell(tests: CrossTest | None) -> str:
