@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Replay real "Sync ... from oslo-incubator" commits with ``sync --rewrite update.py``.
+"""Replay real "Sync ... from oslo-incubator" commits with ``update --rewrite update.py
+--local-changes drop``.
 
 For each sync commit of a project: check the project out at the commit's parent, find
 the incubator commit it was synced from (named in the message, else the newest
@@ -29,14 +30,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from oslo_incubator.analysis.dependencies import companion_files
-from oslo_incubator.analysis.normalise import decode
+from oslo_incubator.analysis.normalise import decode, fold, quirk_equal
 from oslo_incubator.analysis.rewrite import rewrite_text
-from oslo_incubator.analysis.updatepy import select_rule_set
+from oslo_incubator.analysis.updatepy import ERAS, select_rule_set
 from oslo_incubator.history.git import git_text, read_blobs, run_git
 from oslo_incubator.history.incubator import Incubator, open_incubator
 from oslo_incubator.model.config import ProjectConfig, RewriteMode
 from oslo_incubator.model.errors import OsloIncubatorError
-from oslo_incubator.model.sync import FileAction, SyncOptions, SyncResult
+from oslo_incubator.model.sync import LocalChanges, SyncOptions, SyncResult
 from oslo_incubator.operations.sync import sync_project
 from oslo_incubator.workspace.cache import Cache
 from oslo_incubator.workspace.config import CONF_NAME, load_project_config, parse_common_conf
@@ -47,8 +48,12 @@ SUBJECT_RE = re.compile(
     r"\b(sync(ed|ing|hronis\w*)?|update[ds]?|merge)\b.*\b(oslo|incubator)", re.I
 )
 SHA_RE = re.compile(r"\b[0-9a-f]{7,40}\b")
+# "oslo-incubator at 1a2b3c4", "oslo (git 1a2b3c4)": on one line (a list of commits
+# whose subject ends in "oslo" must not name the next line's sha).
+LEFT_OUT = "the commit left it as it was"
 EXPLICIT_RE = re.compile(
-    r"(?:oslo-incubator|incubator|oslo)\s*(?:\(git\s+|commit\s+|at\s+|git\s+|@\s*)?([0-9a-f]{7,40})\b",
+    r"(?:oslo-incubator|incubator|oslo)[ \t]*"
+    r"(?:\(git[ \t]+|commit[ \t]+|at[ \t]+|git[ \t]+|@[ \t]*)?([0-9a-f]{7,40})\b",
     re.I,
 )
 
@@ -118,10 +123,10 @@ def replay_commit(
     """Replay one sync commit; see the module docstring."""
     started = time.monotonic()
     sha = git_text(mirror, "rev-parse", commit).strip()
-    date, subject, message = _describe(mirror, sha)
+    date, committed, subject, message = _describe(mirror, sha)
     replay = Replay(mirror.parent.name.split("+")[-1], sha, date, subject)
     try:
-        _replay(replay, incubator_path, mirror, checkout, message, cache)
+        _replay(replay, incubator_path, mirror, checkout, message, committed, cache)
     except OsloIncubatorError as exc:
         replay.error = str(exc)
     replay.seconds = round(time.monotonic() - started, 1)
@@ -139,11 +144,83 @@ def render(replays: list[Replay]) -> str:
             lines.append(f"      error: {r.error}")
     tried = [r for r in replays if r.error is None]
     same = [r for r in tried if r.identical]
+    # Identical on every file the commit changed: what differs is only files update.py
+    # rewrote and the commit's author left out.
+    touched = [r for r in tried if all(d.reason.startswith(LEFT_OUT) for d in r.differences)]
     lines.append("")
     lines.append(
-        f"{len(replays)} sync commits, {len(tried)} replayed, {len(same)} byte-for-byte identical"
+        f"{len(replays)} sync commits, {len(tried)} replayed, {len(same)} byte-for-byte "
+        f"identical, {len(touched)} identical on the files the commit changed"
     )
+    kinds: dict[str, set[str]] = {}
+    for r in tried:
+        for d in r.differences:
+            kinds.setdefault(_kind(d.reason), set()).add(r.commit)
+    for kind, commits in sorted(kinds.items(), key=lambda kv: -len(kv[1])):
+        lines.append(f"  {len(commits):3} replays with: {kind}")
     return "\n".join(lines)
+
+
+def incubator_candidates(
+    incubator: Path, message: str, date: str, committed: str | None = None
+) -> list[tuple[str, str]]:
+    """The incubator master commits a project commit with ``message``, author ``date``
+    and commit date ``committed`` may have been synced from, most likely first, each
+    with how it was found (named in the message; the first master commit containing
+    every incubator commit the message lists; the newest master commit at the author
+    date; the earliest one containing the listed commits; the newest master commit at
+    the commit date, when a review was synced again before it merged): at most four."""
+    candidates: list[tuple[str, str]] = []
+    for match in EXPLICIT_RE.finditer(message):
+        sha = _resolve(incubator, match.group(1))
+        if sha:
+            candidates.append((sha, "named"))
+    listed = [s for s in (_resolve(incubator, m) for m in SHA_RE.findall(message)) if s]
+    at_date = git_text(incubator, "rev-list", "-1", "--first-parent", f"--before={date}",
+                       "master").strip()  # fmt: skip
+    if at_date:
+        missing = [s for s in listed if not _is_ancestor(incubator, s, at_date)]
+        if missing:
+            # The message lists commits newer than its date (a rebase kept the author
+            # date): take the first master commit that has them all.
+            later = git_text(incubator, "rev-list", "--first-parent", "--reverse",
+                             f"--after={date}", "master").split()  # fmt: skip
+            for sha in later:
+                if all(_is_ancestor(incubator, s, sha) for s in listed):
+                    candidates.append((sha, "first with listed"))
+                    break
+        candidates.append((at_date, "by date"))
+    if listed:
+        earliest = _earliest_containing(incubator, listed, at_date)
+        if earliest:
+            candidates.append((earliest, "earliest with listed"))
+    if committed:
+        at_commit = git_text(incubator, "rev-list", "-1", "--first-parent",
+                             f"--before={committed}", "master").strip()  # fmt: skip
+        if at_commit:
+            candidates.append((at_commit, "by commit date"))
+    seen: dict[str, str] = {}
+    for sha, how in candidates:
+        seen.setdefault(sha, how)
+    return list(seen.items())[:4]
+
+
+def first_containing(incubator: Path, shas: list[str]) -> str | None:
+    """The first master commit (first-parent chain) that contains every one of ``shas``."""
+    resolved = [r for r in (_resolve(incubator, s) for s in shas) if r]
+    if not resolved:
+        return None
+    chain = git_text(incubator, "rev-list", "--first-parent", "--reverse", "master").split()
+    low, high = 0, len(chain) - 1
+    if not all(_is_ancestor(incubator, s, chain[high]) for s in resolved):
+        return None
+    while low < high:  # containment only grows along the chain: bisect
+        middle = (low + high) // 2
+        if all(_is_ancestor(incubator, s, chain[middle]) for s in resolved):
+            high = middle
+        else:
+            low = middle + 1
+    return chain[low]
 
 
 # Private
@@ -162,7 +239,7 @@ def _line(r: Replay) -> str:
 
 def _replay(
     replay: Replay, incubator_path: Path, mirror: Path, checkout: Path, message: str,
-    cache: Cache,
+    committed: str, cache: Cache,
 ) -> None:  # fmt: skip
     parent = git_text(mirror, "rev-parse", f"{replay.commit}^1").strip()
     run_git(checkout, "checkout", "-q", "-f", parent)
@@ -178,13 +255,21 @@ def _replay(
     scope = sorted(p for p in changed if _in_scope(p, config))
     if not scope:
         raise OsloIncubatorError("the commit changes no copied file")
+    candidates = incubator_candidates(incubator_path, message, replay.date, committed)
+    if candidates:
+        index = open_incubator(incubator_path, config.package_root, cache, candidates[0][0]).index
+        if not any(index.lineage(_source(p, config)) for p in scope):
+            # A project's own file next to the copies (README): no sync to replay.
+            raise OsloIncubatorError("the commit changes no file master ever had")
+    # Master as the mirror has it now: which version a file equals, whenever it merged.
+    latest = open_incubator(incubator_path, config.package_root, cache, "master")
     best: tuple[int, Replay] | None = None
-    for candidate, how in _incubator_candidates(incubator_path, message, replay.date):
+    for candidate, how in candidates:
         trial = Replay(replay.project, replay.commit, replay.date, replay.subject, candidate, how)
         run_git(checkout, "checkout", "-q", "-f", parent)
         run_git(checkout, "clean", "-q", "-f", "-d", "-x")
         incubator = open_incubator(incubator_path, config.package_root, cache, candidate)
-        _replay_at(trial, incubator, checkout, config, config_after, scope, cache)
+        _replay_at(trial, incubator, latest, checkout, config, config_after, scope, cache)
         score = len(trial.differences)
         if best is None or score < best[0]:
             best = (score, trial)
@@ -199,14 +284,24 @@ def _replay(
             for d in best[1].differences
             if (m := re.search(r"master's version of ([0-9a-f]{8})", d.reason))
         ]
-        first = _first_containing(incubator_path, named) if named else None
-        if first and first not in {best[1].incubator_commit}:
-            trial = Replay(replay.project, replay.commit, replay.date, replay.subject, first,
-                           "matched by content")  # fmt: skip
+        # Replay at the first master commit that has them all, and at each such
+        # version's own commit: a review checked out and synced before it merged.
+        retries = (
+            [(first_containing(incubator_path, named), "matched by content")] if named else []
+        )
+        retries += [(sha, "review commit") for sha in dict.fromkeys(named)]
+        tried = {best[1].incubator_commit}
+        for sha, how in retries:
+            resolved = _resolve(incubator_path, sha) if sha else None
+            if resolved is None or resolved in tried:
+                continue
+            tried.add(resolved)
+            trial = Replay(replay.project, replay.commit, replay.date, replay.subject, resolved,
+                           how)  # fmt: skip
             run_git(checkout, "checkout", "-q", "-f", parent)
             run_git(checkout, "clean", "-q", "-f", "-d", "-x")
-            incubator = open_incubator(incubator_path, config.package_root, cache, first)
-            _replay_at(trial, incubator, checkout, config, config_after, scope, cache)
+            incubator = open_incubator(incubator_path, config.package_root, cache, resolved)
+            _replay_at(trial, incubator, latest, checkout, config, config_after, scope, cache)
             if len(trial.differences) < best[0]:
                 best = (len(trial.differences), trial)
     chosen = best[1]
@@ -216,8 +311,8 @@ def _replay(
 
 
 def _replay_at(
-    replay: Replay, incubator: Incubator, checkout: Path, config: ProjectConfig,
-    config_after: ProjectConfig, scope: list[str], cache: Cache,
+    replay: Replay, incubator: Incubator, latest: Incubator, checkout: Path,
+    config: ProjectConfig, config_after: ProjectConfig, scope: list[str], cache: Cache,
 ) -> None:  # fmt: skip
     index = incubator.index
     declared = list(dict.fromkeys([*config.modules, *config_after.modules]))
@@ -249,7 +344,7 @@ def _replay_at(
     if modules or scripts:
         options = SyncOptions(
             modules=tuple(modules), scripts=tuple(scripts), nodeps=True,
-            rewrite=RewriteMode.UPDATE_PY, force=True, allow_conflicts=True,
+            rewrite=RewriteMode.UPDATE_PY, force=True, local_changes=LocalChanges.DROP,
             command="tools/replay_syncs.py",
         )  # fmt: skip
         result = sync_project(incubator, checkout, config, options, cache)
@@ -274,6 +369,7 @@ def _replay_at(
                     previous.get(f"{replay.commit}^1:{path}"),
                     by_path.get(path),
                     incubator,
+                    latest,
                     config,
                     rules,
                 ),
@@ -282,9 +378,9 @@ def _replay_at(
     replay.identical = not replay.differences
 
 
-def _why(path, want, have, before, planned, incubator, config, rules):  # type: ignore[no-untyped-def]
+def _why(path, want, have, before, planned, incubator, latest, config, rules):  # type: ignore[no-untyped-def]
     if want is None:
-        return "the sync commit deleted it (sync never deletes files)"
+        return "the sync commit deleted it (update.py never deleted files)"
     index = incubator.index
     master_path = planned.master_path if planned else _master_path(path, config)
     life = incubator.lifecycle(master_path) if master_path else None
@@ -300,27 +396,22 @@ def _why(path, want, have, before, planned, incubator, config, rules):  # type: 
         deletion = index.deletion(lineage) if lineage else None
         if deletion is None:
             return "master never had it: a file of the project's own"
-        match = _matching_version(index, lineage or "", want, config, path, rules)
+        match = _matching_version(latest.index, latest.index.lineage(master_path or "") or "",
+                                  want, config, path, rules)  # fmt: skip
         took = f"; the commit has master's version of {match[:8]}" if match else ""
         return f"master deleted it in {deletion.commit[:8]}, before the synced commit{took}"
     if planned is None or have is None:
         return "not part of the replayed sync"
-    lineage = index.lineage(master_path)
+    if before == want:
+        return LEFT_OUT + ": update.py rewrote it, its author left it out"
     rendered = rewrite_text(
         decode(index.texts([index.head_tree[master_path]])[index.head_tree[master_path]]),
         config.base, path, rules,
     ).text.encode("utf-8", "surrogateescape")  # fmt: skip
-    if want == rendered and planned.action is FileAction.MERGE:
-        kept = sum(1 for c in planned.local_changes if c.kept)
-        return f"update.py overwrote {kept} local change(s) of the project; sync kept them"
-    if want == rendered and planned.action is FileAction.CONFLICT:
-        return (
-            f"update.py overwrote local changes that conflict with master "
-            f"({len(planned.conflicts)} hunk(s)); sync stops on them"
-        )
     if want == rendered:
         return "equals update.py's output of this master version, but sync wrote otherwise"
-    match = _matching_version(index, lineage or "", want, config, path, rules)
+    lineage = latest.index.lineage(master_path) or ""
+    match = _matching_version(latest.index, lineage, want, config, path, rules)
     if match:
         return f"the commit has master's version of {match[:8]} instead"
     if before is not None and _is_partial(before, want, have):
@@ -331,6 +422,11 @@ def _why(path, want, have, before, planned, incubator, config, rules):  # type: 
         )
     changed = _changed_lines(want, have)
     return f"hand edits in the sync commit: matches no master version ({changed} lines differ)"
+
+
+def _kind(reason: str) -> str:
+    """The reason of a difference without its particulars (shas, line counts)."""
+    return re.sub(r"[0-9a-f]{8}|\(?\d+ (changed )?lines?[^):]*\)?", "…", reason.split(":")[0])
 
 
 def _is_partial(before: bytes, want: bytes, have: bytes) -> bool:
@@ -356,12 +452,19 @@ def _is_partial(before: bytes, want: bytes, have: bytes) -> bool:
 
 
 def _matching_version(index, lineage, want, config, path, rules):  # type: ignore[no-untyped-def]
+    """The newest master version (of any date: ``index`` is master's) that some
+    update.py era, ``rules`` first, or the imports rewrite turns into ``want``."""
     versions = [v for v in index.versions_of(lineage) if v.blob]
     texts = index.texts(v.blob for v in versions if v.blob)
+    wanted = decode(want)
+    folded = fold(wanted, config.base)
     for version in versions:
-        other = rewrite_text(decode(texts[version.blob or ""]), config.base, path, rules).text
-        if other.encode("utf-8", "surrogateescape") == want:
-            return version.commit
+        text = decode(texts[version.blob or ""])
+        if not quirk_equal(folded, fold(text, config.base)):
+            continue  # no rewrite can turn it into the file: skip the renders
+        for era in [rules, *reversed(ERAS), None]:
+            if rewrite_text(text, config.base, path, era).text == wanted:
+                return version.commit
     return None
 
 
@@ -391,6 +494,15 @@ def _destination(master_path: str, config: ProjectConfig) -> str:
     return master_path
 
 
+def _source(copy_path: str, config: ProjectConfig) -> str:
+    """The master path a project path is copied from (the inverse of _destination)."""
+    master = _master_path(copy_path, config)
+    if master is not None:
+        return master
+    etc = f"etc/{config.base_path}/"
+    return f"etc/oslo/{copy_path[len(etc) :]}" if copy_path.startswith(etc) else copy_path
+
+
 def _in_scope(path: str, config: ProjectConfig) -> bool:
     return path.startswith(
         (config.copy_dir + "/", "tools/install_venv_common", "tools/config/", "tools/colorizer",
@@ -401,55 +513,6 @@ def _in_scope(path: str, config: ProjectConfig) -> bool:
 def _changed(repo: Path, parent: str, commit: str) -> list[str]:
     out = git_text(repo, "diff", "--no-renames", "--name-only", parent, commit)
     return [line for line in out.splitlines() if line]
-
-
-def _incubator_candidates(incubator: Path, message: str, date: str) -> list[tuple[str, str]]:
-    candidates: list[tuple[str, str]] = []
-    for match in EXPLICIT_RE.finditer(message):
-        sha = _resolve(incubator, match.group(1))
-        if sha:
-            candidates.append((sha, "named"))
-    listed = [s for s in (_resolve(incubator, m) for m in SHA_RE.findall(message)) if s]
-    at_date = git_text(incubator, "rev-list", "-1", "--first-parent", f"--before={date}",
-                       "master").strip()  # fmt: skip
-    if at_date:
-        missing = [s for s in listed if not _is_ancestor(incubator, s, at_date)]
-        if missing:
-            # The message lists commits newer than its date (a rebase kept the author
-            # date): take the first master commit that has them all.
-            later = git_text(incubator, "rev-list", "--first-parent", "--reverse",
-                             f"--after={date}", "master").split()  # fmt: skip
-            for sha in later:
-                if all(_is_ancestor(incubator, s, sha) for s in listed):
-                    candidates.append((sha, "first with listed"))
-                    break
-        candidates.append((at_date, "by date"))
-    if listed:
-        earliest = _earliest_containing(incubator, listed, at_date)
-        if earliest:
-            candidates.append((earliest, "earliest with listed"))
-    seen: dict[str, str] = {}
-    for sha, how in candidates:
-        seen.setdefault(sha, how)
-    return list(seen.items())[:3]
-
-
-def _first_containing(incubator: Path, shas: list[str]) -> str | None:
-    """The first master commit (first-parent chain) that contains every one of ``shas``."""
-    resolved = [r for r in (_resolve(incubator, s) for s in shas) if r]
-    if not resolved:
-        return None
-    chain = git_text(incubator, "rev-list", "--first-parent", "--reverse", "master").split()
-    low, high = 0, len(chain) - 1
-    if not all(_is_ancestor(incubator, s, chain[high]) for s in resolved):
-        return None
-    while low < high:  # containment only grows along the chain: bisect
-        middle = (low + high) // 2
-        if all(_is_ancestor(incubator, s, chain[middle]) for s in resolved):
-            high = middle
-        else:
-            low = middle + 1
-    return chain[low]
 
 
 def _earliest_containing(incubator: Path, listed: list[str], limit: str) -> str | None:
@@ -492,10 +555,10 @@ def _has_commit(repo: Path, name: str) -> bool:
     return True
 
 
-def _describe(repo: Path, sha: str) -> tuple[str, str, str]:
-    out = git_text(repo, "log", "-1", "--format=%aI%x00%s%x00%B", sha)
-    date, subject, body = out.split("\0", 2)
-    return date, subject, body
+def _describe(repo: Path, sha: str) -> tuple[str, str, str, str]:
+    out = git_text(repo, "log", "-1", "--format=%aI%x00%cI%x00%s%x00%B", sha)
+    date, committed, subject, body = out.split("\0", 3)
+    return date, committed, subject, body
 
 
 def _sync_commits(mirror: Path, since: str, until: str, limit: int) -> list[str]:

@@ -22,12 +22,15 @@ when its name is a deprecated method's or property's name.
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 import typing
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from oslo_incubator.analysis import receivers
 from oslo_incubator.analysis.imports import resolve_relative
+from oslo_incubator.analysis.receivers import ClassFacts, Term, TypeFacts
 from oslo_incubator.analysis.versions import parse_release, versionutils_removal
 from oslo_incubator.model.debt import (
     Confidence,
@@ -91,6 +94,19 @@ _KWARG_FORMS = frozenset(
     {"removals.removed_kwarg", "renames.renamed_kwarg", "updating.updated_kwarg_default_value"}
 )
 _PROPERTY_DECORATORS = frozenset({"property", "cached_property", "setter", "getter", "deleter"})
+# Decorators that make a method's result an attribute's value (``obj.name`` is what the
+# method returns).
+_GETTER_DECORATORS = frozenset(
+    {"property", "cached_property", "removed_property", "reify", "lazy_property"}
+)
+# Expressions whose value is of a builtin type, whatever they hold.
+_DISPLAYS: dict[type[ast.AST], str] = {
+    ast.Dict: "dict", ast.DictComp: "dict", ast.List: "list", ast.ListComp: "list",
+    ast.Set: "set", ast.SetComp: "set", ast.Tuple: "tuple", ast.JoinedStr: "str",
+    ast.GeneratorExp: "generator", ast.Lambda: "function", ast.Compare: "bool",
+    ast.UnaryOp: "operator result",
+}  # fmt: skip
+_BUILTIN_NAMES = frozenset(dir(builtins))
 
 # Only a text containing one of these can declare a deprecation ("moved_" is also in
 # "removed_"); plain substring tests are several times faster than a regex alternation.
@@ -107,9 +123,13 @@ class Reference:
     """One mention of a (maybe) interesting name in a module.
 
     ``target`` is the resolved dotted name, or ``None`` when the object of an attribute
-    could not be resolved (then only ``attr`` is known). ``via_instance`` marks a
-    target reached through an instance (``self.x``, ``Klass().x``): its first part is
-    a class only if the scan knows that class.
+    could not be resolved by name (then ``attr`` is known, and ``receiver`` is the term
+    of its object, for :class:`DeprecationIndex` to evaluate with every module's
+    facts). ``via_instance`` marks a target reached through an instance (``self.x``,
+    ``Klass().x``): its first part is a class only if the scan knows that class.
+    ``receiver_uses`` (for an unresolved attribute of a function's local name) lists
+    what else the function does with that name: attributes it reads, ``[]``
+    (subscripts it), ``in`` (tests membership), ``iter`` (iterates it).
     """
 
     target: str | None
@@ -120,6 +140,9 @@ class Reference:
     keywords: tuple[str, ...] = ()
     star_kwargs: bool = False
     via_instance: bool = False
+    receiver: Term | None = None  # for an unresolved attribute: what its object is made of
+    positional: int = 0  # a call's positional arguments (-1: it unpacks *args)
+    receiver_uses: tuple[str, ...] = ()  # how the same local name is used around it
 
 
 @dataclass(frozen=True)
@@ -136,23 +159,48 @@ class Interest:
 
 
 @dataclass(frozen=True)
-class ClassOutline:
-    """A class: its dotted name, its bases as far as they resolve, the names its body
-    defines."""
+class Signature:
+    """What calls a function accepts (``self``/``cls`` of a method left out): at least
+    ``required`` positional arguments, at most ``maximum`` (``-1``: any, ``*args``),
+    keywords ``names`` (any with ``**kwargs``: ``any_keyword``)."""
 
-    name: str
-    bases: tuple[str, ...]
-    members: frozenset[str]
+    required: int
+    maximum: int
+    names: tuple[str, ...]
+    any_keyword: bool
+
+    def refuses(self, positional: int, keywords: Sequence[str], unpacks: bool) -> bool:
+        """Whether a call with these arguments would raise :class:`TypeError`
+        (``positional`` is ``-1`` when the call unpacks ``*args``; ``unpacks`` when it
+        unpacks ``**kwargs``)."""
+        if positional < 0 or unpacks:
+            return positional >= 0 and 0 <= self.maximum < positional
+        if 0 <= self.maximum < positional:
+            return True
+        if not self.any_keyword and any(k not in self.names for k in keywords):
+            return True
+        filled = positional + sum(1 for k in keywords if k in self.names[positional:])
+        return filled < self.required
+
+
+#: A class as far as one module tells (kept under its old name for callers).
+ClassOutline = ClassFacts
 
 
 @dataclass(frozen=True)
 class ModuleOutline:
-    """What other modules need to resolve names through this one: its classes, and the
-    names its module-level imports bind (``nova.objects.Instance`` →
-    ``nova.objects.instance.Instance``)."""
+    """What other modules need to resolve names and types through this one: its
+    classes, the names its module-level imports bind (``nova.objects.Instance`` →
+    ``nova.objects.instance.Instance``), what its functions and methods return, and
+    what its module- and class-level names hold (as :mod:`receivers` terms)."""
 
-    classes: tuple[ClassOutline, ...] = ()
+    classes: tuple[ClassFacts, ...] = ()
     aliases: tuple[tuple[str, str], ...] = ()
+    returns: tuple[tuple[str, Term], ...] = ()
+    variables: tuple[tuple[str, Term], ...] = ()
+    module: str = ""
+    signatures: tuple[tuple[str, Signature], ...] = ()  # of decorated functions and methods
+    stars: tuple[str, ...] = ()  # modules it re-exports with ``from module import *``
 
 
 @dataclass(frozen=True)
@@ -162,6 +210,7 @@ class Match:
     index: int
     kind: UseKind
     confidence: Confidence
+    reason: str | None = None  # for a possible use: why the object is not known
 
 
 def module_for_path(path: str, package_dirs: Collection[str]) -> tuple[str, bool]:
@@ -205,18 +254,7 @@ def find_deprecations(
     """
     walker = _Walker(module, is_package, None, walrus)
     walker.run(tree)
-    seen: set[tuple[str, DeprecatedKind, int | None]] = set()
-    unique = []
-    for found in sorted(walker.deprecations, key=lambda d: d.line):
-        key = (
-            found.name,
-            found.kind,
-            found.line if found.kind is DeprecatedKind.FEATURE else None,
-        )
-        if key not in seen:
-            seen.add(key)
-            unique.append(found)
-    return unique
+    return _unique_deprecations(walker.deprecations)
 
 
 def find_references(
@@ -229,19 +267,26 @@ def find_references(
     return sorted(walker.references, key=lambda r: r.line)
 
 
-def outline_module(tree: ast.Module, module: str, is_package: bool = False) -> ModuleOutline:
-    """The classes and import aliases of ``tree`` (module level and nested classes)."""
-    package = module if is_package else module.rpartition(".")[0]
-    bindings = _Bindings(module, package)
-    bindings.collect(tree.body, module, in_function=False)
-    aliases = tuple(
-        (f"{module}.{name}", bound.dotted)
-        for name, bound in bindings.imported.items()
-        if f"{module}.{name}" != bound.dotted
-    )
-    classes: list[ClassOutline] = []
-    _outline_classes(tree.body, module, bindings, classes)
-    return ModuleOutline(tuple(classes), aliases)
+def outline_module(
+    tree: ast.Module, module: str, is_package: bool = False, walrus: bool = True
+) -> ModuleOutline:
+    """The classes, import aliases and type facts of ``tree`` (see :class:`ModuleOutline`)."""
+    return describe_module(tree, module, is_package, walrus)[1]
+
+
+def describe_module(
+    tree: ast.Module,
+    module: str,
+    is_package: bool = False,
+    walrus: bool = True,
+    declares: bool = True,
+) -> tuple[list[Deprecation], ModuleOutline]:
+    """:func:`find_deprecations` and :func:`outline_module` in one walk of ``tree``
+    (``declares=False``, when :func:`may_declare` says the text cannot declare any,
+    spares the search for declarations)."""
+    walker = _Walker(module, is_package, None, walrus, facts=True, declare=declares)
+    walker.run(tree)
+    return _unique_deprecations(walker.deprecations), walker.outline()
 
 
 def replacement_from_message(message: str | None) -> str | None:
@@ -281,19 +326,37 @@ class DeprecationIndex:
         for i, dep in enumerate(deprecations):
             if dep.kind is not DeprecatedKind.FEATURE:
                 self._by_target.setdefault(dep.target, []).append(i)
-        self._classes: dict[str, ClassOutline] = {}
+        self._classes: dict[str, ClassFacts] = {}
         self._aliases: dict[str, str] = {}
+        returns: dict[str, Term] = {}
+        variables: dict[str, Term] = {}
+        self._signatures: dict[str, Signature] = {}
+        self._stars: dict[str, tuple[str, ...]] = {}
+        self._returns, self._variables = returns, variables
+        modules = set()
         for outline in outlines:
+            self._signatures.update(outline.signatures)
+            if outline.stars:
+                self._stars[outline.module] = outline.stars
             for cls in outline.classes:
                 self._classes.setdefault(cls.name, cls)
             for name, dotted in outline.aliases:
                 self._aliases.setdefault(name, dotted)
+            for name, term in outline.returns:
+                returns.setdefault(name, term)
+            for name, term in outline.variables:
+                variables.setdefault(name, term)
+            if outline.module:
+                modules.add(outline.module)
+        self._modules = frozenset(modules)
+        self.facts = TypeFacts(self._classes, returns, variables, self._modules, self._canonical)
         self._members: dict[str, list[int]] = {}
         for i, dep in enumerate(deprecations):
             parent, _, last = dep.target.rpartition(".")
             if dep.kind is not DeprecatedKind.FEATURE and parent in self._classes:
                 self._members.setdefault(last, []).append(i)
         self.member_names = frozenset(self._members)
+        self._children: dict[str, list[str]] | None = None
 
     def interest(self) -> Interest:
         """What a reference scan must keep to match these deprecations."""
@@ -318,21 +381,29 @@ class DeprecationIndex:
         if ref.kind is UseKind.TEXT:
             return self._match_text(ref)
         if ref.target is None:
-            return self._match_unresolved(ref)
+            if ref.receiver is None:
+                return self._match_unresolved(ref, "the object of the attribute is not known")
+            return self._match_receiver(ref, ref.receiver)
         for target in dict.fromkeys([ref.target, self._canonical(ref.target)]):
+            # Reached through an instance (``thing = Old(); thing.run()``, ``a =
+            # deprecated_func(); a.name``), only the member itself can be deprecated:
+            # the call or instantiation that made the object is its use, counted there.
             found = [
                 match
                 for index, exact in self._candidates(target)
+                if exact or not ref.via_instance
                 if (match := self._accept(index, ref, exact, Confidence.CERTAIN)) is not None
             ]
             if found:
                 return _unique(found)
+        owner, _, attr = self._canonical(ref.target).rpartition(".")
         if ref.via_instance:
-            cls, _, attr = ref.target.rpartition(".")
+            cls = ref.target.rpartition(".")[0]
             if cls not in self._classes and self._canonical(cls) not in self._classes:
-                unresolved = Reference(None, attr, ref.line, ref.kind, ref.scope, ref.keywords,
-                                       ref.star_kwargs)  # fmt: skip
-                return self._match_unresolved(unresolved)
+                receiver = receivers.call(receivers.name(cls))
+                return self._match_receiver(replace(ref, attr=attr), receiver)
+        elif owner in self.facts.variables:  # ``client = Client()`` at module level
+            return self._match_receiver(replace(ref, attr=attr), receivers.name(owner))
         return []
 
     # Private
@@ -341,13 +412,33 @@ class DeprecationIndex:
         for _ in range(8):  # re-exports chain rarely, and cycles must end
             parts = target.split(".")
             for end in range(len(parts), 0, -1):
-                alias = self._aliases.get(".".join(parts[:end]))
+                alias = self._aliases.get(".".join(parts[:end])) or self._starred(parts, end)
                 if alias is not None:
                     target = ".".join([alias, *parts[end:]])
                     break
             else:
                 return target
         return target
+
+    def _starred(self, parts: list[str], end: int) -> str | None:
+        """Where ``package.name`` comes from when ``package`` re-exports it with
+        ``from package.module import *`` (the first such module that defines it)."""
+        name = ".".join(parts[:end])
+        if end < 2 or name in self._modules or self._defined(name):
+            return None  # a module or name of its own, not a re-export
+        for source in self._stars.get(".".join(parts[: end - 1]), ()):
+            candidate = f"{source}.{parts[end - 1]}"
+            if self._defined(candidate) or candidate in self._aliases:
+                return candidate
+        return None
+
+    def _defined(self, name: str) -> bool:
+        return (
+            name in self._by_target
+            or name in self._classes
+            or name in self._returns
+            or name in self._variables
+        )
 
     def _candidates(self, target: str) -> Iterator[tuple[int, bool]]:
         """Deprecations whose target is ``target`` or a prefix of it (with whether it is
@@ -406,7 +497,83 @@ class DeprecationIndex:
             kind = UseKind.INSTANTIATION
         return Match(index, kind, confidence)
 
-    def _match_unresolved(self, ref: Reference) -> list[Match]:
+    def _match_receiver(self, ref: Reference, receiver: Term) -> list[Match]:
+        """Match an attribute by what its object evaluates to: certain through an
+        instance, class or module that reaches a deprecation, possible (with the
+        reason) where the object stays unknown, nothing where it is known and
+        unrelated (a dict, an object of an outside library, an unrelated class)."""
+        certain: list[Match] = []
+        reasons: list[str] = []
+        for value in sorted(self.facts.evaluate(receiver), key=lambda v: (v.kind, v.name)):
+            if value.kind == "unknown":
+                reasons.append(value.name)
+            elif value.kind in ("instance", "object"):
+                target = f"{value.name}.{ref.attr}"
+                for index, exact in self._candidates(target):
+                    if value.kind == "instance" and not exact:
+                        continue  # a method call on an instance is no use of its class
+                    match = self._accept(index, ref, exact, Confidence.CERTAIN)
+                    if match is not None:
+                        certain.append(match)
+        if certain:
+            return _unique(certain)
+        if reasons:
+            return self._match_unresolved(ref, reasons[0])
+        return []
+
+    def _impossible(self, dep: Deprecation, ref: Reference) -> bool:
+        """Whether ``ref`` cannot be a use of the member ``dep`` whatever its object:
+        a call the member's signature refuses, or a local name also used in ways no
+        class that inherits the member supports (``client.get(k, default)`` is no
+        ``HTTPClient.get(url)``; nor is ``options.get(k)`` where ``options[k]`` is read
+        too and no such class has ``__getitem__``). A type checker would reject the
+        line or the function if the object were one of those classes."""
+        signature = self._signatures.get(dep.target)
+        if signature is not None and ref.kind is UseKind.CALL:
+            if signature.refuses(ref.positional, ref.keywords, ref.star_kwargs):
+                return True
+        if not ref.receiver_uses:
+            return False
+        owner, _, member = dep.target.rpartition(".")
+        return not any(
+            self._supports(cls, ref.receiver_uses) for cls in self._heirs(owner, member)
+        )
+
+    def _heirs(self, owner: str, member: str) -> list[str]:
+        """``owner`` and the scanned classes that inherit its ``member`` from it."""
+        if self._children is None:
+            self._children = {}
+            for facts in self._classes.values():
+                for base in facts.bases:
+                    self._children.setdefault(self._canonical(base), []).append(facts.name)
+        found: list[str] = []
+        todo = [owner]
+        while todo:
+            name = todo.pop()
+            if name in found:
+                continue
+            found.append(name)
+            todo += [
+                c for c in self._children.get(name, ()) if member not in self._classes[c].members
+            ]
+        return found
+
+    def _supports(self, cls: str, uses: Sequence[str]) -> bool:
+        """Whether instances of ``cls`` support every one of ``uses`` (true when the
+        scan cannot tell: a base outside the scan, ``__getattr__``)."""
+        names: set[str] = set()
+        for current in self.facts.mro(cls):
+            facts = self._classes.get(current)
+            if facts is None or facts.dynamic or facts.unresolved_bases:
+                return True
+            names |= facts.members | {attr for attr, _ in facts.attributes}
+        needs = {"[]": ("__getitem__",), "in": ("__contains__", "__iter__", "__getitem__"),
+                 "iter": ("__iter__", "__getitem__")}  # fmt: skip
+        return all(
+            any(n in names for n in needs[use]) if use in needs else use in names for use in uses
+        )
+
+    def _match_unresolved(self, ref: Reference, reason: str) -> list[Match]:
         found = []
         for index in self._members.get(ref.attr, ()):
             dep = self.deprecations[index]
@@ -416,20 +583,37 @@ class DeprecationIndex:
                 DeprecatedKind.KWARG,
             ):
                 continue
+            if self._impossible(dep, ref):
+                continue
             match = self._accept(index, ref, True, Confidence.POSSIBLE)
             if match is not None:
-                found.append(match)
+                found.append(replace(match, reason=reason))
         return found
 
     def _match_text(self, ref: Reference) -> list[Match]:
         return [
-            Match(i, UseKind.TEXT, Confidence.POSSIBLE)
+            Match(i, UseKind.TEXT, Confidence.POSSIBLE, "the file does not parse")
             for i, dep in enumerate(self.deprecations)
             if dep.kind is not DeprecatedKind.FEATURE and dep.target.rpartition(".")[2] == ref.attr
         ]
 
 
 # Private
+
+
+def _unique_deprecations(deprecations: list[Deprecation]) -> list[Deprecation]:
+    seen: set[tuple[str, DeprecatedKind, int | None]] = set()
+    unique = []
+    for found in sorted(deprecations, key=lambda d: d.line):
+        key = (
+            found.name,
+            found.kind,
+            found.line if found.kind is DeprecatedKind.FEATURE else None,
+        )
+        if key not in seen:
+            seen.add(key)
+            unique.append(found)
+    return unique
 
 
 def _unique(matches: list[Match]) -> list[Match]:
@@ -452,6 +636,32 @@ class _Bound:
 _Binding = _Bound | ast.expr | None
 
 
+@dataclass(frozen=True)
+class _Annotation:
+    """A name declared with a type (``x: Klass``, a parameter's annotation)."""
+
+    expr: ast.expr
+
+
+@dataclass(frozen=True)
+class _Entered:
+    """A ``with`` target: what ``__enter__`` of the context expression returns."""
+
+    expr: ast.expr
+
+
+@dataclass(frozen=True)
+class _Caught:
+    """An ``except ... as name`` target: an instance of the handled types."""
+
+    expr: ast.expr | None
+
+
+# Where a function-local name gets its values, for its type: an assigned expression,
+# one of the markers above, or a receivers term (an unknown with its reason).
+_Source = ast.expr | _Annotation | _Entered | _Caught | Term
+
+
 class _Bindings:
     """The names one scope binds, collected before the scope is walked (Python decides
     what is local by looking at the whole body)."""
@@ -464,6 +674,7 @@ class _Bindings:
         self.imported: dict[str, _Bound] = {}
         self.stars: list[str] = []
         self.declared_global: set[str] = set()
+        self.sources: dict[str, list[_Source]] = {}
         self._assigned: dict[str, int] = {}
 
     def collect(self, body: Sequence[ast.stmt], dotted: str, in_function: bool) -> None:
@@ -473,11 +684,15 @@ class _Bindings:
         for name in self.declared_global:
             self.names.pop(name, None)
 
-    def bind_parameter(self, name: str, bound: _Bound | None = None) -> None:
+    def bind_parameter(
+        self, name: str, bound: _Bound | None = None, source: _Source | None = None
+    ) -> None:
         """A function parameter: unknown (or ``self``/``cls``), and any later assignment
-        makes it unknown too."""
+        makes it unknown too. ``source`` is its annotation, or why its type is unknown."""
         self.names[name] = bound
         self._assigned[name] = 1
+        if source is not None:
+            self.sources[name] = [source]
 
     def _bind_import(self, name: str, bound: _Bound, fallback: bool) -> None:
         if fallback and name in self.names:
@@ -509,22 +724,28 @@ class _Bindings:
         elif isinstance(stmt, ast.Assign):
             single = len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
             for target in stmt.targets:
-                self._targets(target, dotted, in_function, stmt.value if single else None)
-        elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
-            self._targets(stmt.target, dotted, in_function, None)
+                self._targets(
+                    target, dotted, in_function, stmt.value if single else None, stmt.value
+                )
+        elif isinstance(stmt, ast.AnnAssign):
+            self._targets(stmt.target, dotted, in_function, None, _Annotation(stmt.annotation))
+        elif isinstance(stmt, ast.AugAssign):
+            self._targets(stmt.target, dotted, in_function, None, None)
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
-            self._targets(stmt.target, dotted, in_function, None)
+            loop = receivers.unknown("a loop variable")
+            self._targets(stmt.target, dotted, in_function, None, loop)
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             for item in stmt.items:
                 if item.optional_vars is not None:
-                    self._targets(item.optional_vars, dotted, in_function, None)
+                    entered = _Entered(item.context_expr)
+                    self._targets(item.optional_vars, dotted, in_function, None, entered)
         elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
             stmt = typing.cast(ast.Try, stmt)  # ``try/except*`` has the same fields
             for inner in stmt.body:
                 self._statement(inner, dotted, in_function, fallback)
             for handler in stmt.handlers:
                 if handler.name:
-                    self._local(handler.name, dotted, in_function, None)
+                    self._local(handler.name, dotted, in_function, None, _Caught(handler.type))
                 for inner in handler.body:
                     self._statement(inner, dotted, in_function, True)
             for inner in [*stmt.orelse, *stmt.finalbody]:
@@ -543,23 +764,35 @@ class _Bindings:
         if in_function and self.walrus:
             for node in _walk_expressions(stmt):
                 if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
-                    self._local(node.target.id, dotted, in_function, None)
+                    self._local(node.target.id, dotted, in_function, None, node.value)
 
     def _targets(
-        self, target: ast.expr, dotted: str, in_function: bool, value: ast.expr | None
-    ) -> None:
+        self, target: ast.expr, dotted: str, in_function: bool, value: ast.expr | None,
+        source: _Source | None,
+    ) -> None:  # fmt: skip
         if isinstance(target, ast.Name):
-            self._local(target.id, dotted, in_function, value)
+            self._local(target.id, dotted, in_function, value, source)
         elif isinstance(target, (ast.Tuple, ast.List)):
+            if isinstance(source, (ast.Tuple, ast.List)) and _pairs_up(target, source):
+                for element, value in zip(target.elts, source.elts, strict=True):
+                    self._targets(element, dotted, in_function, None, value)
+                return
+            unpacked = receivers.unknown("unpacked from a sequence")
             for element in target.elts:
-                self._targets(element, dotted, in_function, None)
+                self._targets(element, dotted, in_function, None,
+                              unpacked if source is not None else None)  # fmt: skip
         elif isinstance(target, ast.Starred):
-            self._targets(target.value, dotted, in_function, None)
+            self._targets(target.value, dotted, in_function, None, receivers.builtin("list"))
 
-    def _local(self, name: str, dotted: str, in_function: bool, value: ast.expr | None) -> None:
+    def _local(
+        self, name: str, dotted: str, in_function: bool, value: ast.expr | None,
+        source: _Source | None = None,
+    ) -> None:  # fmt: skip
         if not in_function:
             self.names[name] = _Bound(f"{dotted}.{name}")
             return
+        if source is not None:
+            self.sources.setdefault(name, []).append(source)
         count = self._assigned.get(name, 0) + 1
         self._assigned[name] = count
         keep = count == 1 and isinstance(value, (ast.Call, ast.Name, ast.Attribute))
@@ -617,15 +850,33 @@ class _Scope:
     node: ast.AST | None = None
     in_class: str | None = None  # for a method: its class
     direct_calls: set[int] = field(default_factory=set)  # ids of call statements of the body
+    returns: list[Term] | None = None  # a function's returned terms (None: annotated)
+    terms: dict[str, Term] = field(default_factory=dict)  # names' terms, once computed
+    usage: dict[str, set[str]] | None = None  # what the body does with each name
+    generator: bool = False  # a function that yields
 
 
 class _Walker(ast.NodeVisitor):
     """Walks a module with its scopes: declarations always, references when asked."""
 
     def __init__(
-        self, module: str, is_package: bool, interest: Interest | None, walrus: bool = True
-    ):
+        self, module: str, is_package: bool, interest: Interest | None, walrus: bool = True,
+        facts: bool = False, declare: bool = True,
+    ):  # fmt: skip
         self.module = module
+        self.declare = declare  # look for declarations (a text that cannot declare any: no)
+        # Neither declarations nor references: only the facts, which needs no resolving
+        # of every name and call.
+        self._facts_only = facts and interest is None and not declare
+        self.facts = facts  # collect what the module states about types (ModuleOutline)
+        self._returns: dict[str, Term] = {}
+        self._signatures: dict[str, Signature] = {}
+        self._variables: dict[str, list[Term]] = {}
+        self._attributes: dict[str, dict[str, list[Term]]] = {}
+        self._properties: dict[str, set[str]] = {}
+        self._classes: list[tuple[str, tuple[str, ...], bool, _Bindings]] = []
+        self._module_bindings: _Bindings | None = None
+        self._terming: set[tuple[int, str]] = set()
         self.walrus = walrus
         self.package = module if is_package else module.rpartition(".")[0]
         self.interest = interest
@@ -638,6 +889,7 @@ class _Walker(ast.NodeVisitor):
     def run(self, tree: ast.Module) -> None:
         bindings = _Bindings(self.module, self.package)
         bindings.collect(tree.body, self.module, in_function=False)
+        self._module_bindings = bindings
         scope = _Scope("module", self.module, bindings, tree)
         scope.direct_calls = _direct_calls(tree.body)
         self.scopes.append(scope)
@@ -706,7 +958,15 @@ class _Walker(ast.NodeVisitor):
             if extra is not None:
                 params.append(extra)
         for param in params:
-            bindings.bind_parameter(param.arg)
+            if param.annotation is not None:
+                source: _Source = _Annotation(param.annotation)
+            elif param is args.vararg:
+                source = receivers.builtin("tuple")
+            elif param is args.kwarg:
+                source = receivers.builtin("dict")
+            else:
+                source = receivers.unknown(f"parameter '{param.arg}' of {dotted} is not annotated")
+            bindings.bind_parameter(param.arg, None, source)
         in_class = None
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             parent = self.scopes[-1]
@@ -727,6 +987,245 @@ class _Walker(ast.NodeVisitor):
             scope.direct_calls = _direct_calls(node.body)
         self.scopes.append(scope)
 
+    # Types: terms of expressions, and the facts a module states
+
+    def outline(self) -> ModuleOutline:
+        """The module's classes, aliases and type facts (after :meth:`run` with facts)."""
+        bindings = self._module_bindings or _Bindings(self.module, self.package)
+        aliases = tuple(
+            (f"{self.module}.{name}", bound.dotted)
+            for name, bound in bindings.imported.items()
+            if f"{self.module}.{name}" != bound.dotted
+        )
+        classes = tuple(
+            ClassFacts(
+                name=dotted,
+                bases=bases,
+                members=frozenset(members.names),
+                properties=frozenset(self._properties.get(dotted, ())),
+                attributes=tuple(
+                    (attr, receivers.union(terms))
+                    for attr, terms in sorted(self._attributes.get(dotted, {}).items())
+                ),
+                dynamic=bool({"__getattr__", "__getattribute__"} & set(members.names)),
+                unresolved_bases=unresolved,
+            )
+            for dotted, bases, unresolved, members in self._classes
+        )
+        variables = tuple(
+            (name, receivers.union(terms)) for name, terms in sorted(self._variables.items())
+        )
+        return ModuleOutline(
+            classes,
+            aliases,
+            tuple(sorted(self._returns.items())),
+            variables,
+            self.module,
+            tuple(sorted(self._signatures.items())),
+            tuple(bindings.stars),
+        )
+
+    def _term(self, expr: ast.expr, upto: int | None = None) -> Term:
+        """What ``expr`` is made of, as a :mod:`receivers` term."""
+        if upto is None:
+            upto = len(self.scopes) - 1
+        if isinstance(expr, ast.Name):
+            return self._name_term(expr.id, upto)
+        if isinstance(expr, ast.Attribute):
+            return receivers.attribute(self._term(expr.value, upto), expr.attr)
+        if isinstance(expr, ast.Call):
+            return self._call_term(expr, upto)
+        if isinstance(expr, ast.Constant):
+            return receivers.builtin(type(expr.value).__name__)
+        builtin = _DISPLAYS.get(type(expr))
+        if builtin is not None:
+            return receivers.builtin(builtin)
+        if isinstance(expr, ast.BoolOp):
+            return receivers.union(self._term(value, upto) for value in expr.values)
+        if isinstance(expr, ast.IfExp):
+            return receivers.union([self._term(expr.body, upto), self._term(expr.orelse, upto)])
+        if isinstance(expr, ast.NamedExpr):
+            return self._term(expr.value, upto)
+        if isinstance(expr, ast.BinOp):
+            if any(
+                isinstance(side, (ast.Constant, ast.JoinedStr)) for side in (expr.left, expr.right)
+            ):
+                return receivers.builtin("operator result")
+            return receivers.unknown("the result of an operator")
+        if isinstance(expr, ast.Subscript):
+            return receivers.unknown("an item taken from a container")
+        if isinstance(expr, ast.Await):
+            return receivers.unknown("an awaited result")
+        return receivers.unknown(f"a {type(expr).__name__} expression")
+
+    def _call_term(self, call: ast.Call, upto: int) -> Term:
+        func = call.func
+        if isinstance(func, ast.Name) and func.id == "super" and len(call.args) in (0, 2):
+            cls = self._enclosing_class(upto)
+            if cls is not None and self._lookup_is_builtin("super", upto):
+                return ("s", cls)
+        if isinstance(func, (ast.Name, ast.Attribute)) and call.args:
+            bound = self._resolve(func, upto)
+            if bound is not None and bound.dotted == "functools.partial":
+                return ("p", self._term(call.args[0], upto))
+        return receivers.call(self._term(func, upto))
+
+    def _lookup_is_builtin(self, name: str, upto: int) -> bool:
+        return all(
+            name not in scope.bindings.names
+            for index, scope in enumerate(self.scopes[: upto + 1])
+            if scope.kind != "class" or index == upto
+        )
+
+    def _enclosing_class(self, upto: int) -> str | None:
+        for scope in reversed(self.scopes[: upto + 1]):
+            if scope.in_class is not None:
+                return scope.in_class
+        return None
+
+    def _name_term(self, name: str, upto: int) -> Term:
+        for index in range(upto, -1, -1):
+            scope = self.scopes[index]
+            if scope.kind == "class" and index != upto:
+                continue
+            if name not in scope.bindings.names:
+                continue
+            value = scope.bindings.names[name]
+            if isinstance(value, _Bound):
+                return _bound_term(value)
+            known = scope.terms.get(name)
+            if known is not None:
+                return known
+            sources = scope.bindings.sources.get(name)
+            if not sources:
+                return receivers.unknown(f"'{name}' is bound in a way the scan does not model")
+            key = (id(scope), name)
+            if key in self._terming:
+                return receivers.unknown(f"'{name}' depends on itself")
+            self._terming.add(key)
+            try:
+                term = receivers.union(self._source_term(source, index) for source in sources)
+            finally:
+                self._terming.discard(key)
+            scope.terms[name] = term
+            return term
+        stars = self.scopes[0].bindings.stars
+        if len(stars) == 1:
+            return receivers.name(f"{stars[0]}.{name}")
+        if name in _BUILTIN_NAMES:
+            return receivers.name(f"builtins.{name}")
+        return receivers.unknown(f"'{name}' is not bound in {self.module}")
+
+    def _source_term(self, source: _Source, upto: int) -> Term:
+        if isinstance(source, ast.expr):
+            return self._term(source, upto)
+        if isinstance(source, _Annotation):
+            return self._annotation_term(source.expr, upto)
+        if isinstance(source, _Entered):
+            entered = receivers.attribute(self._term(source.expr, upto), "__enter__")
+            return receivers.call(entered)
+        if isinstance(source, _Caught):
+            if source.expr is None:
+                return receivers.builtin("BaseException")
+            types = source.expr.elts if isinstance(source.expr, ast.Tuple) else [source.expr]
+            return receivers.union(receivers.call(self._term(t, upto)) for t in types)
+        return source
+
+    def _annotation_term(self, expr: ast.expr, upto: int) -> Term:
+        """An instance of the type ``expr`` annotates (``Optional``, unions and string
+        annotations read)."""
+        if isinstance(expr, ast.Constant):
+            if isinstance(expr.value, str):
+                try:
+                    parsed = ast.parse(expr.value.strip(), mode="eval").body
+                except SyntaxError:
+                    return receivers.unknown("an annotation that does not parse")
+                return self._annotation_term(parsed, upto)
+            return receivers.builtin("NoneType")
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
+            return receivers.union(
+                [self._annotation_term(expr.left, upto), self._annotation_term(expr.right, upto)]
+            )
+        if isinstance(expr, ast.Subscript):
+            outer = _last_name(expr.value)
+            inner = expr.slice
+            if outer == "Optional":
+                return self._annotation_term(inner, upto)
+            if outer == "Union":
+                members = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+                return receivers.union(self._annotation_term(m, upto) for m in members)
+            if outer in ("Type", "type"):
+                return self._term(inner, upto)
+            return receivers.builtin(outer or "generic")
+        if isinstance(expr, (ast.Name, ast.Attribute)):
+            return receivers.call(self._term(expr, upto))
+        return receivers.unknown("an annotation the scan does not read")
+
+    def _note_assignment(self, target: ast.expr, term: Term) -> None:
+        """Record what an assignment states: a module or class name's value, or an
+        attribute of an instance (``self.client = Client()``)."""
+        scope = self.scopes[-1]
+        if isinstance(target, ast.Name) and scope.kind in ("module", "class"):
+            self._variables.setdefault(f"{scope.dotted}.{target.id}", []).append(term)
+        elif isinstance(target, ast.Attribute):
+            bound = self._resolve(target.value)
+            if bound is not None and bound.instance:
+                attributes = self._attributes.setdefault(bound.dotted, {})
+                attributes.setdefault(target.attr, []).append(term)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self._note_assignment(element, receivers.unknown("unpacked from a sequence"))
+
+    def _note_assignments(self, target: ast.expr, value: ast.expr) -> None:
+        """:meth:`_note_assignment` of ``target = value``, pairing ``a, b = x, y``."""
+        if isinstance(value, (ast.Tuple, ast.List)) and _pairs_up(target, value):
+            assert isinstance(target, (ast.Tuple, ast.List))
+            for element, item in zip(target.elts, value.elts, strict=True):
+                self._note_assignments(element, item)
+        else:
+            self._note_assignment(target, self._term(value))
+
+    def visit_Return(self, node: ast.Return) -> None:
+        if self.facts:
+            scope = self._function_scope()
+            if scope is not None and scope.returns is not None:
+                value = node.value
+                scope.returns.append(
+                    receivers.builtin("NoneType") if value is None else self._term(value)
+                )
+        self.generic_visit(node)
+
+    def visit_Yield(self, node: ast.Yield) -> None:
+        self._mark_generator()
+        self.generic_visit(node)
+
+    def visit_YieldFrom(self, node: ast.YieldFrom) -> None:
+        self._mark_generator()
+        self.generic_visit(node)
+
+    def _mark_generator(self) -> None:
+        scope = self._function_scope()
+        if scope is not None:
+            scope.generator = True
+
+    def _uses_of(self, name: str) -> tuple[str, ...]:
+        """What the innermost function does with its local ``name`` (see
+        :attr:`Reference.receiver_uses`); nothing for names of outer scopes."""
+        scope = self._function_scope()
+        if scope is None or name not in scope.bindings.names or scope.node is None:
+            return ()
+        if scope.usage is None:
+            scope.usage = _name_usage(scope.node)
+        return tuple(sorted(scope.usage.get(name, ())))
+
+    def _function_scope(self) -> _Scope | None:
+        for scope in reversed(self.scopes):
+            if scope.kind == "function":
+                return scope
+            if scope.kind != "comprehension":
+                return None
+        return None
+
     # Visitors
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
@@ -738,7 +1237,8 @@ class _Walker(ast.NodeVisitor):
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         dotted = f"{self.where}.{node.name}"
         for decorator in node.decorator_list:
-            self._declare_decorator(decorator, node, dotted)
+            if self.declare:
+                self._declare_decorator(decorator, node, dotted)
             if not _is_accessor_of(decorator, node.name):
                 self.visit(decorator)
         args = node.args
@@ -749,10 +1249,32 @@ class _Walker(ast.NodeVisitor):
                 self.visit(arg.annotation)
         if node.returns is not None:
             self.visit(node.returns)
+        decorators = {_decorator_name(d) for d in node.decorator_list}
+        parent = self.scopes[-1]
+        if self.facts and parent.kind == "class" and decorators & _GETTER_DECORATORS:
+            self._properties.setdefault(parent.dotted, set()).add(node.name)
+        returns = (
+            None
+            if node.returns is None
+            else self._annotation_term(node.returns, len(self.scopes) - 1)
+        )
+        if self.facts and node.decorator_list:
+            self._signatures[dotted] = _signature(node, parent.kind == "class", decorators)
         self._push_function(node, dotted)
+        scope = self.scopes[-1]
+        scope.returns = [] if returns is None else None
         for stmt in node.body:
             self.visit(stmt)
         self.scopes.pop()
+        if self.facts and not _is_accessor_of_any(node):
+            if "contextmanager" in decorators:
+                returns = receivers.unknown(f"{dotted} is a generator-based context manager")
+            elif returns is None:
+                found = scope.returns or [receivers.builtin("NoneType")]
+                returns = (
+                    receivers.builtin("generator") if scope.generator else receivers.union(found)
+                )
+            self._returns[dotted] = returns
 
     def visit_Lambda(self, node: ast.Lambda) -> None:
         for default in [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]:
@@ -766,10 +1288,12 @@ class _Walker(ast.NodeVisitor):
         self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
     ) -> None:
         bindings = _Bindings(self.module, self.package)
+        loop = receivers.unknown("a loop variable of a comprehension")
         for generator in node.generators:
             for name in ast.walk(generator.target):
                 if isinstance(name, ast.Name):
                     bindings.names[name.id] = None
+                    bindings.sources[name.id] = [loop]
         self.scopes.append(_Scope("comprehension", self.where, bindings, node))
         self.generic_visit(node)
         self.scopes.pop()
@@ -779,7 +1303,8 @@ class _Walker(ast.NodeVisitor):
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         dotted = f"{self.where}.{node.name}"
         for decorator in node.decorator_list:
-            self._declare_decorator(decorator, node, dotted)
+            if self.declare:
+                self._declare_decorator(decorator, node, dotted)
             self.visit(decorator)
         for base in node.bases:
             bound = self._resolve(base) if isinstance(base, (ast.Name, ast.Attribute)) else None
@@ -791,12 +1316,43 @@ class _Walker(ast.NodeVisitor):
             self.visit(keyword.value)
         bindings = _Bindings(self.module, self.package)
         bindings.collect(node.body, dotted, in_function=False)
+        if self.facts:
+            bases, unresolved = self._class_bases(node)
+            self._classes.append((dotted, bases, unresolved, bindings))
         scope = _Scope("class", dotted, bindings, node)
         scope.direct_calls = _direct_calls(node.body)
         self.scopes.append(scope)
         for stmt in node.body:
             self.visit(stmt)
         self.scopes.pop()
+
+    def _class_bases(self, node: ast.ClassDef) -> tuple[tuple[str, ...], bool]:
+        """The dotted bases of a class (``six.with_metaclass(M, Base)`` gives ``Base``),
+        and whether some base could not be resolved."""
+        found: list[str] = []
+        unresolved = False
+        todo = list(node.bases)
+        while todo:
+            base = todo.pop(0)
+            if isinstance(base, ast.Call) and _last_name(base.func) == "with_metaclass":
+                todo[:0] = base.args[1:]
+                continue
+            bound = self._resolve(base) if isinstance(base, (ast.Name, ast.Attribute)) else None
+            if bound is not None and not bound.instance and not bound.via_instance:
+                found.append(bound.dotted)
+            elif not (isinstance(base, ast.Name) and base.id in _BUILTIN_NAMES):
+                unresolved = True
+        return tuple(found), unresolved
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if self.facts:
+            term = (
+                self._term(node.value)
+                if node.value is not None
+                else self._annotation_term(node.annotation, len(self.scopes) - 1)
+            )
+            self._note_assignment(node.target, term)
+        self.generic_visit(node)
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -811,10 +1367,17 @@ class _Walker(ast.NodeVisitor):
     def visit_Assign(self, node: ast.Assign) -> None:
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             self._assigned_to[id(node.value)] = node.targets[0].id
-            self._declare_assignment(node.targets[0].id, node.value, node)
+            if self.declare:
+                self._declare_assignment(node.targets[0].id, node.value, node)
+        if self.facts:
+            for target in node.targets:
+                self._note_assignments(target, node.value)
         self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> None:
+        if self._facts_only:
+            self.generic_visit(node)
+            return
         self._declare_call(node)
         func = node.func
         bound = self._resolve(func) if isinstance(func, (ast.Name, ast.Attribute)) else None
@@ -825,7 +1388,10 @@ class _Walker(ast.NodeVisitor):
             self._visit_beneath(func)
         else:
             if isinstance(func, ast.Attribute):
-                self._record_unresolved(func, UseKind.CALL, keywords, star)
+                positional = (
+                    -1 if any(isinstance(a, ast.Starred) for a in node.args) else len(node.args)
+                )
+                self._record_unresolved(func, UseKind.CALL, keywords, star, positional)
                 self.visit(func.value)
             else:
                 self.visit(func)
@@ -835,6 +1401,9 @@ class _Walker(ast.NodeVisitor):
             self.visit(keyword.value)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
+        if self._facts_only:
+            self.visit(node.value)
+            return
         bound = self._resolve(node)
         if bound is not None:
             self._record(bound, node, UseKind.REFERENCE)
@@ -844,7 +1413,7 @@ class _Walker(ast.NodeVisitor):
             self.visit(node.value)
 
     def visit_Name(self, node: ast.Name) -> None:
-        if isinstance(node.ctx, ast.Load):
+        if isinstance(node.ctx, ast.Load) and not self._facts_only:
             bound = self._resolve(node)
             if bound is not None:
                 self._record(bound, node, UseKind.REFERENCE)
@@ -885,11 +1454,25 @@ class _Walker(ast.NodeVisitor):
         kind: UseKind,
         keywords: tuple[str, ...] = (),
         star: bool = False,
+        positional: int = 0,
     ) -> None:
         if self.interest is None or node.attr not in self.interest.members:
             return
+        receiver = self._term(node.value)
+        uses = self._uses_of(node.value.id) if isinstance(node.value, ast.Name) else ()
         self.references.append(
-            Reference(None, node.attr, node.lineno, kind, self.where, keywords, star)
+            Reference(
+                None,
+                node.attr,
+                node.lineno,
+                kind,
+                self.where,
+                keywords,
+                star,
+                receiver=receiver,
+                positional=positional,
+                receiver_uses=uses,
+            )  # fmt: skip
         )
 
     # Declarations
@@ -1173,6 +1756,80 @@ def classify_api(dotted: str) -> tuple[DeprecationSource, str] | None:
     if dotted == "versionutils.deprecated" or dotted.endswith(".versionutils.deprecated"):
         return DeprecationSource.VERSIONUTILS, "versionutils.deprecated"
     return None
+
+
+def _signature(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, in_class: bool, decorators: set[str]
+) -> Signature:
+    """The calls ``node`` accepts (its first parameter is bound in a class unless it is
+    a static method)."""
+    args = node.args
+    positional = [*args.posonlyargs, *args.args]
+    if in_class and "staticmethod" not in decorators and positional:
+        positional = positional[1:]
+    required = len(positional) - len(args.defaults)
+    names = [a.arg for a in positional[len(args.posonlyargs) :]] if positional else []
+    names += [a.arg for a in args.kwonlyargs]
+    return Signature(
+        max(required, 0),
+        -1 if args.vararg is not None else len(positional),
+        tuple(names),
+        args.kwarg is not None,
+    )
+
+
+def _pairs_up(target: ast.expr, value: object) -> bool:
+    """Whether ``target = value`` unpacks a display element by element (``a, b = x, y``)."""
+    return (
+        isinstance(target, (ast.Tuple, ast.List))
+        and isinstance(value, (ast.Tuple, ast.List))
+        and len(target.elts) == len(value.elts)
+        and not any(isinstance(e, ast.Starred) for e in [*target.elts, *value.elts])
+    )
+
+
+def _name_usage(function: ast.AST) -> dict[str, set[str]]:
+    """For each name in a function's body: the attributes read from it, and ``[]``,
+    ``in``, ``iter`` when it is subscripted, tested for membership or iterated."""
+    usage: dict[str, set[str]] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            usage.setdefault(node.value.id, set()).add(node.attr)
+        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+            usage.setdefault(node.value.id, set()).add("[]")
+        elif isinstance(node, ast.Compare):
+            for op, right in zip(node.ops, node.comparators, strict=True):
+                if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, ast.Name):
+                    usage.setdefault(right.id, set()).add("in")
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            if isinstance(node.iter, ast.Name):
+                usage.setdefault(node.iter.id, set()).add("iter")
+    return usage
+
+
+def _bound_term(bound: _Bound) -> Term:
+    """The term of what a name resolved to (an instance, an instance's attribute, or a
+    named object)."""
+    if bound.instance:
+        return receivers.call(receivers.name(bound.dotted))
+    if bound.via_instance:
+        cls, _, attr = bound.dotted.rpartition(".")
+        return receivers.attribute(receivers.call(receivers.name(cls)), attr)
+    return receivers.name(bound.dotted)
+
+
+def _last_name(expr: ast.expr) -> str:
+    """``Optional`` of ``typing.Optional`` or ``Optional``; ``""`` for anything else."""
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    if isinstance(expr, ast.Name):
+        return expr.id
+    return ""
+
+
+def _is_accessor_of_any(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """``@x.setter`` and friends: a property's setter or deleter, not its value."""
+    return any(_is_accessor_of(d, node.name) for d in node.decorator_list)
 
 
 def _is_accessor_of(decorator: ast.expr, name: str) -> bool:

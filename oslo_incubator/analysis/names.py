@@ -1,97 +1,112 @@
-"""Check the names and lines that options put into files, before anything is written.
+"""Name families: modules whose names say they belong together.
 
-A library name goes into ``setup.cfg`` and requirements files, a package name into
-imports and folder names, a requirement into ``requirements.txt``, a version into
-shims: each must be what its file expects, on one line, or the file it lands in breaks.
+Computed from the names alone, never from a list of names:
+
+* a **package**: modules under one top-level name (``report``, ``report.views.json``);
+* a **suffix**: at least :data:`MIN_FAMILY` modules whose last name part ends with the
+  same :data:`MIN_SUFFIX` or more letters (``excutils``, ``network_utils``: ``*utils``;
+  underscores are ignored); only the largest such set counts, named by the longest suffix
+  all its members share;
+* a **containment**: one top-level name of :data:`MIN_CONTAINED` or more letters begins
+  or ends another (``cache`` and ``memorycache``, ``log`` and ``log_handler``).
 """
 
 from __future__ import annotations
 
-import keyword
-import re
-import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from itertools import permutations
 
-from packaging.requirements import InvalidRequirement, Requirement
-
-# PEP 508's name: letters and digits, with '.', '_' and '-' inside.
-_DISTRIBUTION = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
-_VERSION_TEXT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+*?_ -]{0,63}$|^\?$")
-
-
-def check_library_name(name: str) -> str:
-    """A distribution name (``oslo.concurrency``).
-
-    Raises:
-        ValueError: not a PEP 508 name (a path, spaces, a newline ...).
-    """
-    if not _DISTRIBUTION.match(name):
-        raise ValueError(f"{name!r} is not a library name (letters, digits, '.', '_', '-')")
-    return name
+#: The fewest letters a shared suffix needs to make a family (``utils`` has five).
+MIN_SUFFIX = 4
+#: The fewest modules a suffix family needs: two names ending alike may be chance.
+MIN_FAMILY = 3
+#: The fewest letters a top-level name needs to make a family with a name holding it.
+MIN_CONTAINED = 3
 
 
-def check_package_name(package: str) -> str:
-    """An import package for a new library: dotted identifiers, none a keyword, and not
-    a standard-library module (which it would shadow).
+@dataclass(frozen=True)
+class NameFamily:
+    """Modules whose names share a part. ``label`` is for people (``report.*``,
+    ``*utils``, ``cache in memorycache``); ``kind`` is ``package``, ``suffix`` or
+    ``containment``; ``stem`` the shared part (``report``, ``utils``, ``cache``)."""
 
-    Raises:
-        ValueError: with the reason.
-    """
-    parts = package.split(".")
-    if not package or not all(p.isidentifier() and not keyword.iskeyword(p) for p in parts):
-        raise ValueError(f"{package!r} is not a Python package name")
-    if parts[0] in sys.stdlib_module_names:
-        raise ValueError(f"{package!r} would shadow the standard library's {parts[0]!r}")
-    return package
+    label: str
+    kind: str
+    stem: str
+    modules: frozenset[str]
 
 
-def check_requirement(line: str) -> str:
-    """One requirements line (``oslo.log>=1.0``): a PEP 508 requirement on one line.
-
-    Raises:
-        ValueError: several lines, an option (``-e ...``), or not PEP 508.
-    """
-    if "\n" in line or "\r" in line:
-        raise ValueError("a requirement is one line")
-    if line.strip().startswith("-"):
-        raise ValueError(f"{line!r} is an option, not a requirement")
-    try:
-        Requirement(line)
-    except InvalidRequirement as exc:
-        raise ValueError(f"{line!r} is not a requirement: {exc}") from None
-    return line
+def name_families(modules: Iterable[str]) -> tuple[NameFamily, ...]:
+    """Every family among ``modules`` (see the module docstring), sorted by label."""
+    names = sorted(set(modules))
+    families = _packages(names) + _suffixes(names) + _containments(names)
+    return tuple(sorted(families, key=lambda f: (f.label, sorted(f.modules))))
 
 
-def check_version_text(value: str) -> str:
-    """A version as a shim or decorator states it (``2.0``, ``Kilo``, ``?``): short
-    text of letters, digits and ``. + * ? _ -``, on one line.
-
-    Raises:
-        ValueError: anything else (quotes, backslashes, control characters).
-    """
-    if not _VERSION_TEXT.match(value):
-        raise ValueError(f"{value!r} is not a version (letters, digits, '.+*?_-', one line)")
-    return value
+def families_by_module(families: Iterable[NameFamily]) -> Mapping[str, tuple[NameFamily, ...]]:
+    """Each module's families, in the order given."""
+    found: dict[str, list[NameFamily]] = {}
+    for family in families:
+        for module in sorted(family.modules):
+            found.setdefault(module, []).append(family)
+    return {m: tuple(f) for m, f in found.items()}
 
 
-def check_base_package(base: str) -> str:
-    """A project's base package (``nova``, ``foo.bar``; ``foo/bar`` as update.py took it).
+def common_suffix(names: Iterable[str]) -> str:
+    """The longest suffix every name ends with (underscores kept)."""
+    items = list(names)
+    if not items:
+        return ""
+    shortest = min(items, key=len)
+    size = 0
+    while size < len(shortest) and all(n[-1 - size] == shortest[-1 - size] for n in items):
+        size += 1
+    return shortest[len(shortest) - size :]
 
-    Raises:
-        ValueError: not dotted identifiers.
-    """
-    parts = base.replace("/", ".").split(".")
-    if not all(p.isidentifier() and not keyword.iskeyword(p) for p in parts):
-        raise ValueError(f"{base!r} is not a package name")
-    return base
+
+# Private
 
 
-def check_package_root(root: str) -> str:
-    """Where master modules live in the incubator: package names joined by ``/``.
+def _packages(names: list[str]) -> list[NameFamily]:
+    tops: dict[str, set[str]] = {}
+    for name in names:
+        tops.setdefault(name.split(".")[0], set()).add(name)
+    return [
+        NameFamily(f"{top}.*", "package", top, frozenset(members))
+        for top, members in sorted(tops.items())
+        if len(members) > 1
+    ]
 
-    Raises:
-        ValueError: an absolute path, ``..``, or a part that is no package name.
-    """
-    parts = root.strip("/").split("/")
-    if root.startswith("/") or not all(p.isidentifier() for p in parts):
-        raise ValueError(f"{root!r} is not a package root (package names joined by '/')")
-    return root
+
+def _letters(name: str) -> str:
+    return name.rsplit(".", 1)[-1].replace("_", "")
+
+
+def _suffixes(names: list[str]) -> list[NameFamily]:
+    last = {n: _letters(n) for n in names}
+    sets: set[frozenset[str]] = set()
+    for name in names:
+        word = last[name]
+        for start in range(len(word) - MIN_SUFFIX + 1):
+            members = frozenset(n for n in names if last[n].endswith(word[start:]))
+            if len(members) >= MIN_FAMILY:
+                sets.add(members)
+    families = []
+    for members in sets:
+        if any(members < other for other in sets):
+            continue
+        stem = common_suffix(last[m] for m in members)
+        families.append(NameFamily(f"*{stem}", "suffix", stem, members))
+    return families
+
+
+def _containments(names: list[str]) -> list[NameFamily]:
+    tops = [n for n in names if "." not in n]
+    families = []
+    for short, long in permutations(tops, 2):
+        word, part = long.replace("_", ""), short.replace("_", "")
+        if len(part) >= MIN_CONTAINED and (word.startswith(part) or word.endswith(part)):
+            label = f"{short} in {long}"
+            families.append(NameFamily(label, "containment", short, frozenset({short, long})))
+    return families

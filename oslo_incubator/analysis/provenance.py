@@ -25,11 +25,11 @@ def change_delta(
     delta: Counter[str] = Counter()
     for line in added:
         key = fold_line(line).strip()
-        if _significant(key):
+        if is_significant(key):
             delta[key] += 1
     for line in removed:
         key = fold_line(line).strip()
-        if _significant(key):
+        if is_significant(key):
             delta[key] -= 1
     return Counter({k: v for k, v in delta.items() if v})
 
@@ -67,8 +67,7 @@ def stripped_lines(folded_lines: Sequence[str]) -> Counter[str]:
     return Counter(line.strip() for line in folded_lines)
 
 
-# Private
-
-
-def _significant(line: str) -> bool:
+def is_significant(line: str) -> bool:
+    """Whether a line carries evidence: it has a letter or digit (blank lines and lone
+    brackets do not)."""
     return any(ch.isalnum() for ch in line)

@@ -91,6 +91,59 @@ def named_in_maintainers(text: str) -> list[str]:
 _DOTTED_NAME = re.compile(r"\b[A-Za-z][A-Za-z0-9_-]*\.[A-Za-z][A-Za-z0-9_.-]*\b")
 
 
+@dataclass(frozen=True)
+class MaintainerEntry:
+    """One MAINTAINERS entry as people wrote it: its name (``== log ==``), the people on
+    its ``M:`` lines (empty lines dropped: an orphan has none), its ``S:`` status text
+    and its ``F:`` patterns (relative to the incubator root, as :class:`ModuleRecord`
+    patterns are)."""
+
+    name: str
+    maintainers: tuple[str, ...]
+    status: str
+    patterns: tuple[str, ...]
+
+
+def parse_maintainer_entries(
+    text: str, package_root: str = "openstack/common"
+) -> list[MaintainerEntry]:
+    """Every MAINTAINERS entry, with or without a status, in file order.
+
+    A maintainer is named by the address on the line when there is one
+    (``Flavio Percoco <flavio@redhat.com>`` is ``flavio@redhat.com``, lower case), so one
+    person listed with two spellings of their name is still one person.
+    """
+    entries = []
+    parts = re.split(r"^==\s*([^=\n]+?)\s*==\s*$", text, flags=re.MULTILINE)
+    for name, block in zip(parts[1::2], parts[2::2], strict=True):
+        people: list[str] = []
+        status = ""
+        patterns: list[str] = []
+        for line in block.splitlines():
+            key, _, value = line.partition(":")
+            key, value = key.strip(), value.strip()
+            if key == "M" and value:
+                person = _person(value)
+                if person not in people:
+                    people.append(person)
+            elif key == "S":
+                status = value
+            elif key == "F" and value:
+                full = f"{package_root}/{value}"
+                patterns.append(full + "*" if full.endswith("/") else full)
+        entries.append(MaintainerEntry(name, tuple(people), status, tuple(patterns)))
+    return entries
+
+
+def maintainers_of(path: str, entries: Iterable[MaintainerEntry]) -> tuple[str, ...]:
+    """The people of every entry whose patterns match ``path``, in entry order."""
+    found: list[str] = []
+    for entry in entries:
+        if any(fnmatch.fnmatch(path, p) for p in entry.patterns):
+            found += [m for m in entry.maintainers if m not in found]
+    return tuple(found)
+
+
 def parse_obsolete_list(text: str) -> list[ModuleRecord]:
     """Rules from ``obsolete.txt``: ``<glob> <replacement>`` per line, ``#`` comments."""
     records = []
@@ -246,6 +299,16 @@ def _calls_import(stmt: ast.stmt, bound: set[str]) -> bool:
     if not isinstance(stmt, ast.Expr) or not isinstance(stmt.value, ast.Call):
         return False
     return _only_names(stmt.value.func, bound)
+
+
+_ADDRESS_RE = re.compile(r"<([^<>\s]+@[^<>\s]+)>|(\S+@\S+)")
+
+
+def _person(text: str) -> str:
+    match = _ADDRESS_RE.search(text)
+    if match:
+        return (match.group(1) or match.group(2)).lower()
+    return " ".join(text.split()).lower()
 
 
 def _is_docstring_or_warning(stmt: ast.stmt) -> bool:

@@ -19,7 +19,6 @@ for other text (shell scripts, ``.conf`` files), or ``update.py``'s rule set.
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,9 +30,10 @@ from oslo_incubator.analysis.normalise import rewrite_import_prefix
 from oslo_incubator.analysis.updatepy import RuleSet, apply_rule_set
 
 DEFAULT_ROOT = "openstack.common"
-#: Deeper syntax trees are not given to libcst: its parser takes seconds on them and its
-#: native code can overflow the stack; such a file gets the regular-expression rewrite.
-MAX_SYNTAX_DEPTH = 400
+#: Texts nested deeper, or with longer lines, are not given to libcst: its parser takes
+#: seconds on them and its native code can overflow the stack; they get the text rewrite.
+MAX_NESTING = 100
+MAX_LINE = 5000
 
 
 @dataclass(frozen=True)
@@ -212,32 +212,36 @@ def rewrite_text(
 
 
 def parse_module(text: str) -> cst.Module:
-    """``libcst.parse_module``, after a cheap check with :mod:`ast` that the text is not
-    nested too deeply for it (:data:`MAX_SYNTAX_DEPTH`).
+    """``libcst.parse_module``, unless the text is nested or drawn out beyond what libcst
+    can take (:data:`MAX_NESTING` brackets deep, a line of :data:`MAX_LINE` characters).
 
     Raises:
         libcst.ParserSyntaxError: the text does not parse.
-        ValueError: it is nested too deeply (or ``ast`` itself gives up on it).
+        ValueError: it is too deep or too long to parse safely.
     """
-    try:
-        tree = ast.parse(text)
-    except SyntaxError:
-        tree = None  # perhaps older syntax libcst still reads: let it say
-    except (RecursionError, MemoryError):
-        raise ValueError("nested too deeply to parse safely") from None
-    if tree is not None and _depth(tree) > MAX_SYNTAX_DEPTH:
-        raise ValueError(f"nested more than {MAX_SYNTAX_DEPTH} levels deep")
+    reason = _beyond_limits(text)
+    if reason is not None:
+        raise ValueError(reason)
     return cst.parse_module(text)
 
 
-def _depth(tree: ast.AST) -> int:
-    deepest = 0
-    stack = [(tree, 1)]
-    while stack:
-        node, depth = stack.pop()
+def _beyond_limits(text: str) -> str | None:
+    # A cheap look at the text, not a parse: brackets counted alone (strings holding
+    # brackets can only make it look deeper, which costs a fallback, never a crash).
+    if text and max(map(len, text.splitlines())) > MAX_LINE:
+        return f"a line longer than {MAX_LINE} characters"
+    brackets = text.encode("utf-8", "surrogateescape").translate(None, _NOT_BRACKETS)
+    depth = deepest = 0
+    for byte in brackets:
+        depth += 1 if byte in _OPENING else -1
         deepest = max(deepest, depth)
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
-    return deepest
+    if deepest > MAX_NESTING:
+        return f"nested more than {MAX_NESTING} brackets deep"
+    return None
+
+
+_OPENING = frozenset(b"([{")
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"()[]{}")
 
 
 def undo_rewrite(text: str, base: str, root: str = DEFAULT_ROOT) -> str:

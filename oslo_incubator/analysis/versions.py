@@ -22,10 +22,12 @@ from __future__ import annotations
 import configparser
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from packaging.version import InvalidVersion, Version
 
+from oslo_incubator.deprecation.versions import RELEASE_SERIES, parse_series, series_names
 from oslo_incubator.model.debt import RemovalStatus
 
 if sys.version_info >= (3, 11):
@@ -44,71 +46,38 @@ class Release:
 
 
 RELEASES: tuple[Release, ...] = tuple(
-    Release(n, name, series)
-    for n, (name, series) in enumerate(
-        [
-            ("Austin", "2010.1"),
-            ("Bexar", "2011.1"),
-            ("Cactus", "2011.2"),
-            ("Diablo", "2011.3"),
-            ("Essex", "2012.1"),
-            ("Folsom", "2012.2"),
-            ("Grizzly", "2013.1"),
-            ("Havana", "2013.2"),
-            ("Icehouse", "2014.1"),
-            ("Juno", "2014.2"),
-            ("Kilo", "2015.1"),
-            ("Liberty", None),
-            ("Mitaka", None),
-            ("Newton", None),
-            ("Ocata", None),
-            ("Pike", None),
-            ("Queens", None),
-            ("Rocky", None),
-            ("Stein", None),
-            ("Train", None),
-            ("Ussuri", None),
-            ("Victoria", None),
-            ("Wallaby", None),
-            ("Xena", None),
-            ("Yoga", None),
-            ("Zed", None),
-            ("Antelope", "2023.1"),
-            ("Bobcat", "2023.2"),
-            ("Caracal", "2024.1"),
-            ("Dalmatian", "2024.2"),
-            ("Epoxy", "2025.1"),
-            ("Flamingo", "2025.2"),
-            ("Gazpacho", "2026.1"),
-        ],  # fmt: skip
-        start=1,
-    )
+    Release(n, name, series) for n, (name, series) in enumerate(RELEASE_SERIES, start=1)
 )
 
 _SERIES_RE = re.compile(r"^(20\d\d)\.(\d+)(?:\.\d+)*(?:[._-]?(?:a|b|rc|dev)\d*)*$", re.I)
 _PKG_INFO_VERSION = re.compile(r"^Version:\s*(\S+)\s*$", re.M)
 
 
-def release_by_ordinal(ordinal: int) -> Release | None:
-    """The release series numbered ``ordinal`` (Austin is 1), if known."""
+def release_by_ordinal(ordinal: int, extra: Sequence[str] = ()) -> Release | None:
+    """The release series numbered ``ordinal`` (Austin is 1), if known; ``extra`` names
+    series after the known ones (a project's ``release-series`` setting)."""
     if 1 <= ordinal <= len(RELEASES):
         return RELEASES[ordinal - 1]
+    names = series_names(extra)
+    if len(RELEASES) < ordinal <= len(names):
+        return Release(ordinal, names[ordinal - 1], None)
     return None
 
 
-def parse_release(text: str) -> Release | None:
+def parse_release(text: str, extra: Sequence[str] = ()) -> Release | None:
     """The release series ``text`` names, if it names one.
 
     Accepts a letter (``'M'``; versionutils' constants), a name in any case
-    (``'Mitaka'``, ``'mitaka'``), or a series number (``'2015.1'``, ``'2023.1'``).
+    (``'Mitaka'``, ``'mitaka'``), either with a wildcard and ``cycle`` (``'N*-cycle'``,
+    see :func:`oslo_incubator.deprecation.versions.parse_series`), or a series number
+    (``'2015.1'``, ``'2023.1'``). ``extra`` names series after the known ones.
     """
     value = text.strip()
-    if len(value) == 1 and value.isalpha():
-        return release_by_ordinal(ord(value.upper()) - ord("A") + 1)
     for release in RELEASES:
-        if value.lower() == release.name.lower() or value == release.series:
+        if value == release.series:
             return release
-    return None
+    series = parse_series(value, extra)
+    return None if series is None else release_by_ordinal(series.ordinal, extra)
 
 
 def release_of_version(version: str) -> Release | None:
@@ -125,7 +94,9 @@ def release_of_version(version: str) -> Release | None:
     return next((r for r in RELEASES if r.series == series), None)
 
 
-def versionutils_removal(as_of: str, remove_in: int | None) -> Release | None:
+def versionutils_removal(
+    as_of: str, remove_in: int | None, extra: Sequence[str] = ()
+) -> Release | None:
     """The release in which ``versionutils.deprecated(as_of, remove_in=N)`` may remove.
 
     ``remove_in`` counts releases after ``as_of`` (versionutils' default is 2);
@@ -135,12 +106,12 @@ def versionutils_removal(as_of: str, remove_in: int | None) -> Release | None:
         ValueError: ``as_of`` is not a release letter or name, or the sum runs past
             the last release this module knows.
     """
-    start = parse_release(as_of)
+    start = parse_release(as_of, extra)
     if start is None:
         raise ValueError(f"as_of {as_of!r} is not a release letter or name")
     if not remove_in:
         return None
-    release = release_by_ordinal(start.ordinal + remove_in)
+    release = release_by_ordinal(start.ordinal + remove_in, extra)
     if release is None:
         raise ValueError(f"{start.name} + {remove_in} releases is past the known releases")
     return release
@@ -188,6 +159,7 @@ def assess_removal(
     removal_version: str | None,
     project_version: str | None,
     release: Release | None = None,
+    extra: Sequence[str] = (),
 ) -> tuple[RemovalStatus, str]:
     """Has a project at ``project_version`` reached ``removal_version``?
 
@@ -204,7 +176,7 @@ def assess_removal(
     """
     if removal_version is None:
         return RemovalStatus.UNSCHEDULED, "no removal version given"
-    wanted = parse_release(removal_version)
+    wanted = parse_release(removal_version, extra)
     if wanted is not None:
         current = release
         if current is None and project_version is not None:
@@ -224,7 +196,8 @@ def assess_removal(
         target = Version(removal_version)
     except InvalidVersion:
         return RemovalStatus.UNKNOWN, (
-            f"removal version {removal_version!r} is neither a version nor a release name"
+            f"removal version {removal_version!r} cannot be ordered: it is neither a "
+            "PEP 440 version nor a release series (add new series to release-series)"
         )
     if project_version is None:
         return RemovalStatus.UNKNOWN, "the project's version is unknown"

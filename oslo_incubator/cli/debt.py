@@ -8,7 +8,14 @@ from pathlib import Path
 import click
 
 from oslo_incubator.analysis.versions import parse_release
-from oslo_incubator.cli._common import EXIT_FINDINGS, format_option, progress_bar, reports_errors
+from oslo_incubator.cli._common import (
+    EXIT_FINDINGS,
+    cache_options,
+    format_option,
+    open_cache,
+    progress_bar,
+    reports_errors,
+)
 from oslo_incubator.operations.debt import scan_debt
 from oslo_incubator.report.debt import render_debt_json, render_debt_text
 
@@ -33,6 +40,7 @@ def _release(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     "--fail-on-overdue", is_flag=True, help="Exit 1 when any removal is overdue (for CI)."
 )
 @click.option("-v", "--verbose", is_flag=True, help="List every use and every skipped file.")
+@cache_options
 @click.argument("projects", nargs=-1, required=True, type=click.Path(path_type=Path))
 @reports_errors
 def debt(
@@ -40,6 +48,8 @@ def debt(
     release: str | None,
     fail_on_overdue: bool,
     verbose: bool,
+    cache_dir: Path | None,
+    no_cache: bool,
     projects: tuple[Path, ...],
 ) -> None:
     """Find deprecated APIs in PROJECTS, who still uses them, and overdue removals.
@@ -48,16 +58,18 @@ def debt(
     moves, renames, updating, deprecate()), PEP 702's @deprecated, and oslo's
     versionutils.deprecated are found statically (nothing is imported), however the
     helpers were imported. Uses are found across all PROJECTS: imports, calls,
-    instantiations, subclasses and references resolved through import aliases,
-    self and Class(); an attribute whose object cannot be resolved but whose name is
-    a deprecated method's is counted separately as a possible use.
+    instantiations, subclasses and references, resolved through import aliases and
+    inferred types (class hierarchies, self attributes, constructor calls, annotations,
+    what functions return); an attribute whose object stays unknown but whose name is
+    a deprecated method's is counted separately as a possible use, with the reason.
+    Results are cached per file content (--no-cache to skip).
 
     A removal is overdue when the declaring project's version (setup.cfg,
     pyproject.toml, PKG-INFO, else the latest git tag) has reached the removal
     version; versionutils' as_of + remove_in is counted in releases.
     """
-    with progress_bar("debt") as progress:
-        report = scan_debt(projects, release, progress)
+    with open_cache(cache_dir, no_cache) as cache, progress_bar("debt") as progress:
+        report = scan_debt(projects, release, progress, cache)
     if output_format == "json":
         click.echo(render_debt_json(report), nl=False)
     else:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 
-from oslo_incubator.analysis.names import check_package_root
+from oslo_incubator.analysis.validation import check_package_root
 from oslo_incubator.cli._common import (
     EXIT_FINDINGS,
     cache_options,
@@ -30,6 +31,7 @@ from oslo_incubator.report.drift import (
     render_drift_json,
     render_drift_text,
 )
+from oslo_incubator.workspace.config import load_project_config, resolve_incubator
 
 _project_argument = click.argument(
     "projects",
@@ -39,9 +41,10 @@ _project_argument = click.argument(
 )
 _incubator_option = click.option(
     "--incubator",
-    required=True,
+    default=None,
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="The incubator's git repository (work tree or bare).",
+    help="The incubator's git repository (work tree or bare). Default: $OSLO_INCUBATOR, "
+    "else the projects' configured incubator.",
 )
 _root_option = click.option(
     "--package-root",
@@ -52,15 +55,20 @@ _root_option = click.option(
 )
 
 
+def _incubator(option: Path | None, projects: tuple[Path, ...]) -> Path:
+    return resolve_incubator(option, [load_project_config(p) for p in projects], os.environ)
+
+
 def _run(
-    incubator: Path,
+    incubator: Path | None,
     package_root: str,
     projects: tuple[Path, ...],
     cache_dir: Path | None,
     no_cache: bool,
 ) -> DriftReport:
+    path = _incubator(incubator, projects)
     with open_cache(cache_dir, no_cache) as cache, progress_bar("drift") as progress:
-        inc = open_incubator(incubator, package_root, cache)
+        inc = open_incubator(path, package_root, cache)
         return analyse_drift(inc, projects, cache, progress)
 
 
@@ -73,7 +81,7 @@ def _run(
 @_project_argument
 @reports_errors
 def drift(
-    incubator: Path,
+    incubator: Path | None,
     package_root: str,
     output_format: str,
     verbose: bool,
@@ -165,7 +173,7 @@ def _policy(value: str, max_behind: int | None) -> Policy:
 @_project_argument
 @reports_errors
 def check(
-    incubator: Path,
+    incubator: Path | None,
     package_root: str,
     fail_on: str,
     max_behind: int | None,
@@ -186,8 +194,9 @@ def check(
     code-scanning UIs show them inline.
     """
     policy = _policy(fail_on, max_behind)
+    path = _incubator(incubator, projects)
     with open_cache(cache_dir, no_cache) as cache, progress_bar("drift") as progress:
-        inc = open_incubator(incubator, package_root, cache)
+        inc = open_incubator(path, package_root, cache)
         report = analyse_drift(inc, projects, cache, progress)
     violations = check_policy(report, policy, inc)
     renderer = {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from oslo_incubator.analysis.names import check_package_root
+from oslo_incubator.analysis.validation import check_package_root
 from oslo_incubator.cli._common import (
     EXIT_FINDINGS,
     cache_options,

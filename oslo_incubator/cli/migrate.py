@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
-from oslo_incubator.analysis.names import (
+from oslo_incubator.analysis.validation import (
     check_library_name,
     check_package_name,
     check_requirement,
 )
 from oslo_incubator.cli._common import checked, format_option, reports_errors
 from oslo_incubator.model.graduate import MigrateOptions
+from oslo_incubator.workspace.config import ENV_INCUBATOR
 
 
 @click.command()
@@ -98,7 +100,7 @@ def migrate(
         library=library,
         package=package or package_name(library),
         modules=modules,
-        incubator=incubator,
+        incubator=incubator or _environ_incubator(),
         incubator_rev=rev,
         requirement=requirement,
         dry_run=dry_run,
@@ -112,3 +114,8 @@ def migrate(
         click.echo(render_migration_text(result), nl=False, err=True)
     else:
         click.echo(render_migration_text(result), nl=False)
+
+
+def _environ_incubator() -> Path | None:
+    value = os.environ.get(ENV_INCUBATOR)
+    return Path(value) if value else None

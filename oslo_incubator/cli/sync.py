@@ -7,6 +7,7 @@ project directory) and runs the same sync.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from oslo_incubator.analysis.names import check_base_package
+from oslo_incubator.analysis.validation import check_base_package
 from oslo_incubator.cli._common import (
     EXIT_FINDINGS,
     cache_options,
@@ -25,11 +26,14 @@ from oslo_incubator.cli._common import (
 )
 from oslo_incubator.history.incubator import open_incubator
 from oslo_incubator.model.config import ProjectConfig, RewriteMode
-from oslo_incubator.model.errors import ConfigError
 from oslo_incubator.model.sync import LocalChanges, SyncOptions, SyncResult
 from oslo_incubator.operations.sync import command_line, refused, sync_project
 from oslo_incubator.report.sync import render_sync_diff, render_sync_json, render_sync_text
-from oslo_incubator.workspace.config import CONF_NAME, load_project_config
+from oslo_incubator.workspace.config import (
+    CONF_NAME,
+    load_project_config,
+    resolve_incubator,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -217,12 +221,7 @@ def update(
 def _run(
     project: Path, config: ProjectConfig, modules: tuple[str, ...], kw: dict[str, Any]
 ) -> None:
-    incubator = kw["incubator"] or _configured_incubator(config)
-    if incubator is None:
-        raise ConfigError(
-            "no incubator: pass --incubator or set 'incubator' in [tool.oslo-incubator]",
-            config.source or project,
-        )
+    incubator = resolve_incubator(kw["incubator"], [config], os.environ)
     options = SyncOptions(
         modules=modules,
         scripts=tuple(kw["scripts"]),
@@ -284,17 +283,6 @@ def _reconstructed(ctx: click.Context) -> str:
         if isinstance(param, click.Argument) and ctx.params.get(param.name or "") is not None:
             args.append(str(ctx.params[param.name or ""]))
     return command_line([ctx.info_name or "sync", *args])
-
-
-def _configured_incubator(config: ProjectConfig) -> Path | None:
-    if config.incubator is None:
-        return None
-    if config.incubator.is_absolute() or config.source is None:
-        return config.incubator
-    if config.source.name == CONF_NAME:
-        # openstack-common.conf names it relative to the project.
-        return config.source.parent / config.incubator
-    return config.incubator
 
 
 def _bare_config(project: Path) -> ProjectConfig:

@@ -5,10 +5,12 @@ Swap ``from debtcollector import removals`` for
 ``renames``, ``updating`` and :func:`deprecate`): names, parameters, defaults,
 warning categories, message texts and ``stacklevel`` semantics are the same.
 On top of that every deprecated object carries a PEP 702 ``__deprecated__``
-attribute, ``removal_version`` is checked against PEP 440 when the decorator is
-applied, and :mod:`oslo_incubator.deprecation.fixtures` plus the
+attribute; :mod:`oslo_incubator.deprecation.fixtures` plus the
 ``OSLO_INCUBATOR_DEPRECATION_STRICT`` environment variable can silence these
-warnings or turn them into errors.
+warnings or turn them into errors; and strict mode also refuses, when decorating, a
+``removal_version`` that cannot be ordered (neither PEP 440 nor a release series, see
+:mod:`oslo_incubator.deprecation.versions`). Outside strict mode every value
+debtcollector accepts is accepted.
 
 Only the standard library is imported, so the helpers can be used from any
 module, including ones that are themselves on their way out.
@@ -41,12 +43,12 @@ def deprecate(
     :param postfix: text appended after the version parts
     :param message: text appended last, after a colon
     :param version: version the deprecation was introduced in
-    :param removal_version: PEP 440 version the thing goes away in, or ``'?'``
+    :param removal_version: version or release series the thing goes away in, or ``'?'``
     :param stacklevel: as for :func:`warnings.warn`, counted so that the
         default of 3 points at the line calling :func:`deprecate` (use 4 to
         point at the caller of the function that calls it)
     :param category: warning category, :class:`DeprecationWarning` by default
-    :raises ValueError: if ``removal_version`` is not a PEP 440 version
+    :raises ValueError: in strict mode, if ``removal_version`` cannot be ordered
     """
     out_message = _utils.build_message(
         prefix,

@@ -17,13 +17,14 @@ from __future__ import annotations
 import functools
 import inspect
 import os
-import re
 import sys
 import threading
 import types
 import warnings
 from collections.abc import Callable
 from typing import Any, Final
+
+from oslo_incubator.deprecation import versions
 
 #: Environment variable that, when set to a true value ("1", "true", "yes",
 #: "on"), makes every warning of this toolkit raise instead. Read each time a
@@ -39,8 +40,9 @@ REMOVED_IN_FUTURE_VERSION: Final = " and will be removed in a future version"
 REMOVED_IN_VERSION_TPL: Final = " and will be removed in version '{removal_version}'"
 TRAILING_MESSAGE_TPL: Final = ": {message}"
 INVALID_REMOVAL_VERSION_TPL: Final = (
-    "removal_version {removal_version!r} is not a valid PEP 440 version "
-    "(use '?' for an unknown future version)"
+    "removal_version {removal_version!r} is neither a PEP 440 version nor a release "
+    "series, so it cannot be ordered (use '?' for an unknown future version; strict "
+    "mode refuses it)"
 )
 NOT_CALLABLE_TPL: Final = (
     "Unexpected type '{type_name}' (expected a callable, a class or a property)"
@@ -50,30 +52,6 @@ OBJECT_TAKES_NO_ARGUMENTS_TPL: Final = "{name}() takes no arguments"
 #: Override modes installed by :mod:`oslo_incubator.deprecation.fixtures`.
 SILENT: Final = "silent"
 STRICT: Final = "strict"
-
-# A public-knowledge reading of PEP 440's grammar, written for this module:
-# optional "v", optional epoch, a dotted release, then optional pre, post and
-# dev segments (each with the separators and spellings PEP 440 normalises) and
-# an optional "+local" label. Surrounding whitespace is ignored, as PEP 440
-# requires. The body is ASCII-only so case-folding cannot admit lookalikes.
-_PEP440_VERSION: Final = re.compile(
-    r"""
-    \s*
-    (?a:
-        v?
-        (?:[0-9]+!)?                                  # epoch
-        [0-9]+(?:\.[0-9]+)*                           # release
-        (?:[-_.]?(?:alpha|a|beta|b|preview|pre|c|rc)  # pre-release
-           [-_.]?[0-9]*)?
-        (?:-[0-9]+                                    # post-release, implicit
-          |[-_.]?(?:post|rev|r)[-_.]?[0-9]*)?         # post-release, spelled
-        (?:[-_.]?dev[-_.]?[0-9]*)?                    # development release
-        (?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?           # local version label
-    )
-    \s*
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
 
 #: A builder gets the callable to wrap and the number of extra frames between
 #: the user's call and the wrapper it returns (0, or 1 for the coroutine
@@ -161,21 +139,29 @@ def emit(message: str, category: type[Warning], stacklevel: int) -> None:
     warnings.warn(message, category, stacklevel=stacklevel)
 
 
-def is_pep440_version(text: str) -> bool:
-    """Tell whether ``text`` is a version PEP 440 accepts (before normalisation)."""
-    return _PEP440_VERSION.fullmatch(text) is not None
+def check_removal_version(removal_version: object) -> None:
+    """In strict mode, raise :class:`ValueError` unless ``removal_version`` can be ordered.
 
-
-def check_removal_version(removal_version: str | None) -> None:
-    """Raise :class:`ValueError` unless ``removal_version`` is usable.
-
-    ``None``, the empty string (both meaning "not given") and ``'?'`` (unknown
-    future version) are accepted besides PEP 440 versions.
+    Outside strict mode every value is accepted, as debtcollector accepts it: real
+    code passes release names (``'Ocata'``), initials (``'T'``), ``'N*-cycle'`` and
+    free text, and a project swapping the import must not crash on start-up. Strict
+    mode (the environment variable or :func:`~oslo_incubator.deprecation.fixtures.strict`)
+    accepts what :func:`~oslo_incubator.deprecation.versions.is_orderable` can place in
+    time, with the extra series of
+    :data:`~oslo_incubator.deprecation.versions.SERIES_ENV_VAR`.
     """
-    if not removal_version or removal_version == UNKNOWN_REMOVAL_VERSION:
+    if not is_strict_now():
         return
-    if not is_pep440_version(str(removal_version)):
+    if not versions.is_orderable(removal_version, versions.series_from_environment()):
         raise ValueError(INVALID_REMOVAL_VERSION_TPL.format(removal_version=removal_version))
+
+
+def is_strict_now() -> bool:
+    """Whether this toolkit's warnings raise right now (a fixture, else the environment)."""
+    mode = modes.current
+    if mode is None:
+        return strict_from_environment()
+    return mode == STRICT
 
 
 def build_message(
@@ -185,7 +171,8 @@ def build_message(
     version: str | None = None,
     removal_version: str | None = None,
 ) -> str:
-    """Assemble a message in debtcollector's format, validating ``removal_version``.
+    """Assemble a message in debtcollector's format (``removal_version`` checked in
+    strict mode only, see :func:`check_removal_version`).
 
     The shape is ``<prefix>[ in version 'V'][ and will be removed in ...]``
     ``[<postfix>][: <message>]``.

@@ -143,7 +143,4 @@ def strict() -> StrictFixture:
 
 def is_strict() -> bool:
     """Tell whether this toolkit's warnings would raise right now."""
-    mode = _utils.modes.current
-    if mode is None:
-        return _utils.strict_from_environment()
-    return mode == _utils.STRICT
+    return _utils.is_strict_now()

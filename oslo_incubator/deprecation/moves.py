@@ -78,11 +78,11 @@ def moved_function(
     :param old_module_name: its former module
     :param message: text appended to the warning message
     :param version: version the move happened in
-    :param removal_version: PEP 440 version the old name goes away in, or ``'?'``
+    :param removal_version: version or release series the old name goes away in, or ``'?'``
     :param stacklevel: as for :func:`warnings.warn`; the default of 3 points at
         the calling line
     :param category: warning category, :class:`DeprecationWarning` by default
-    :raises ValueError: if ``removal_version`` is not a PEP 440 version
+    :raises ValueError: in strict mode, if ``removal_version`` cannot be ordered
     """
     old = f"{old_module_name}.{old_func_name}{MOVED_CALLABLE_POSTFIX}"
     new = _utils.callable_name(new_func) + MOVED_CALLABLE_POSTFIX
@@ -111,11 +111,11 @@ class moved_read_only_property:
     :param old_name: the former attribute name
     :param new_name: the attribute to read instead
     :param version: version the move happened in
-    :param removal_version: PEP 440 version the old name goes away in, or ``'?'``
+    :param removal_version: version or release series the old name goes away in, or ``'?'``
     :param stacklevel: as for :func:`warnings.warn`; the default of 3 points at
         the reading line
     :param category: warning category, :class:`DeprecationWarning` by default
-    :raises ValueError: if ``removal_version`` is not a PEP 440 version
+    :raises ValueError: in strict mode, if ``removal_version`` cannot be ordered
     """
 
     def __init__(
@@ -160,11 +160,11 @@ def moved_method(
         missing)
     :param message: text appended to the warning message
     :param version: version the move happened in
-    :param removal_version: PEP 440 version the old name goes away in, or ``'?'``
+    :param removal_version: version or release series the old name goes away in, or ``'?'``
     :param stacklevel: as for :func:`warnings.warn`; the default of 3 points at
         the calling line
     :param category: warning category, :class:`DeprecationWarning` by default
-    :raises ValueError: if ``removal_version`` is not a PEP 440 version
+    :raises ValueError: in strict mode, if ``removal_version`` cannot be ordered
     """
     if not new_method_name.endswith(MOVED_CALLABLE_POSTFIX):
         new_method_name += MOVED_CALLABLE_POSTFIX
@@ -197,11 +197,11 @@ def moved_property(
     :param new_attribute_name: the new property's name
     :param message: text appended to the warning message
     :param version: version the move happened in
-    :param removal_version: PEP 440 version the old name goes away in, or ``'?'``
+    :param removal_version: version or release series the old name goes away in, or ``'?'``
     :param stacklevel: as for :func:`warnings.warn`; the default of 3 points at
         the reading line
     :param category: warning category, :class:`DeprecationWarning` by default
-    :raises ValueError: if ``removal_version`` is not a PEP 440 version
+    :raises ValueError: in strict mode, if ``removal_version`` cannot be ordered
     """
     return _moved_decorator(
         "Property",
@@ -237,11 +237,11 @@ def moved_class(
     :param old_module_name: its former module
     :param message: text appended to the warning message
     :param version: version the move happened in
-    :param removal_version: PEP 440 version the old name goes away in, or ``'?'``
+    :param removal_version: version or release series the old name goes away in, or ``'?'``
     :param stacklevel: as for :func:`warnings.warn`; the default of 3 points at
         the instantiating line
     :param category: warning category, :class:`DeprecationWarning` by default
-    :raises ValueError: if ``removal_version`` is not a PEP 440 version
+    :raises ValueError: in strict mode, if ``removal_version`` cannot be ordered
     :raises TypeError: if ``new_class`` is not a class
     """
     if not isinstance(new_class, type):

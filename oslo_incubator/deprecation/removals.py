@@ -49,11 +49,11 @@ class removed_property(property):
 
     :param message: text appended to the warning message
     :param version: version the deprecation was introduced in
-    :param removal_version: PEP 440 version the property goes away in, or ``'?'``
+    :param removal_version: version or release series the property goes away in, or ``'?'``
     :param stacklevel: as for :func:`warnings.warn`; the default of 3 points at
         the line using the property
     :param category: warning category, :class:`DeprecationWarning` by default
-    :raises ValueError: if ``removal_version`` is not a PEP 440 version
+    :raises ValueError: in strict mode, if ``removal_version`` cannot be ordered
     """
 
     stacklevel: int
@@ -199,11 +199,11 @@ def remove(
     :param f: the thing to deprecate (leave out to get a decorator)
     :param message: text appended to the warning message
     :param version: version the deprecation was introduced in
-    :param removal_version: PEP 440 version the thing goes away in, or ``'?'``
+    :param removal_version: version or release series the thing goes away in, or ``'?'``
     :param stacklevel: as for :func:`warnings.warn`; the default of 3 points at
         the calling line
     :param category: warning category, :class:`DeprecationWarning` by default
-    :raises ValueError: if ``removal_version`` is not a PEP 440 version
+    :raises ValueError: in strict mode, if ``removal_version`` cannot be ordered
     """
     _utils.check_removal_version(removal_version)
     if f is None:
@@ -254,11 +254,11 @@ def removed_kwarg(
     :param old_name: name of the deprecated keyword argument
     :param message: text appended to the warning message
     :param version: version the deprecation was introduced in
-    :param removal_version: PEP 440 version the argument goes away in, or ``'?'``
+    :param removal_version: version or release series the argument goes away in, or ``'?'``
     :param stacklevel: as for :func:`warnings.warn`; the default of 3 points at
         the calling line
     :param category: warning category, :class:`DeprecationWarning` by default
-    :raises ValueError: if ``removal_version`` is not a PEP 440 version
+    :raises ValueError: in strict mode, if ``removal_version`` cannot be ordered
     """
     out_message = _utils.build_message(
         KWARG_REMOVED_PREFIX_TPL.format(name=old_name),
@@ -304,11 +304,11 @@ def removed_class(
     :param replacement: accepted and ignored, exactly as debtcollector does
     :param message: text appended to the warning message
     :param version: version the deprecation was introduced in
-    :param removal_version: PEP 440 version the class goes away in, or ``'?'``
+    :param removal_version: version or release series the class goes away in, or ``'?'``
     :param stacklevel: as for :func:`warnings.warn`; the default of 3 points at
         the instantiating line
     :param category: warning category, :class:`DeprecationWarning` by default
-    :raises ValueError: if ``removal_version`` is not a PEP 440 version
+    :raises ValueError: in strict mode, if ``removal_version`` cannot be ordered
     :raises TypeError: when the decorator is applied to something not a class
     """
     out_message = _utils.build_message(
@@ -348,10 +348,10 @@ def removed_module(
     :param replacement: where to go instead, quoted verbatim in the message
     :param message: text appended to the warning message
     :param version: version the deprecation was introduced in
-    :param removal_version: PEP 440 version the module goes away in, or ``'?'``
+    :param removal_version: version or release series the module goes away in, or ``'?'``
     :param stacklevel: as for :func:`warnings.warn`
     :param category: warning category, :class:`DeprecationWarning` by default
-    :raises ValueError: if ``removal_version`` is not a PEP 440 version
+    :raises ValueError: in strict mode, if ``removal_version`` cannot be ordered
     :raises TypeError: if ``module`` is neither a module nor a string
     """
     if isinstance(module, types.ModuleType):

@@ -68,12 +68,12 @@ def renamed_kwarg(
     :param new_name: the keyword argument to use instead
     :param message: text appended to the warning message
     :param version: version the rename happened in
-    :param removal_version: PEP 440 version the old name goes away in, or ``'?'``
+    :param removal_version: version or release series the old name goes away in, or ``'?'``
     :param stacklevel: as for :func:`warnings.warn`; the default of 3 points at
         the calling line
     :param category: warning category, :class:`DeprecationWarning` by default
     :param replace: pass the value on under ``new_name``
-    :raises ValueError: if ``removal_version`` is not a PEP 440 version
+    :raises ValueError: in strict mode, if ``removal_version`` cannot be ordered
     """
     out_message = _utils.build_message(
         KWARG_RENAMED_PREFIX_TPL.format(old=old_name),

@@ -32,11 +32,14 @@ from pathlib import Path
 
 from oslo_incubator.analysis.normalise import decode
 from oslo_incubator.analysis.records import (
+    MaintainerEntry,
     ModuleRecord,
     library_in,
     library_in_message,
+    maintainers_of,
     named_in_maintainers,
     namespaces_of,
+    parse_maintainer_entries,
     parse_maintainers,
     parse_obsolete_list,
     record_of,
@@ -47,6 +50,7 @@ from oslo_incubator.analysis.updatepy import ERAS, RuleSet, era_since, select_ru
 from oslo_incubator.history.git import git_text, read_blobs, resolve_commit
 from oslo_incubator.history.index import HistoryIndex, build_index
 from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT
+from oslo_incubator.model.history import ModuleChange
 from oslo_incubator.model.lifecycle import ACTIVE, Lifecycle, LifecycleState, RecordSource
 from oslo_incubator.workspace.cache import Cache
 from oslo_incubator.workspace.copies import module_files, module_of_path
@@ -223,6 +227,61 @@ class Incubator:
         current = max((i for i, (since, _) in enumerate(eras) if since <= timestamp), default=0)
         order = eras[current:] + eras[:current][::-1]
         return [rules for _, rules in order]
+
+    def named_library(self, master_path: str) -> tuple[str, RecordSource] | None:
+        """The library master's records name for a file it has at HEAD, or that the file
+        re-exports as a shim, with the record that names it; ``None`` when none does.
+        The life cycle's library without the search for the commit that made it so."""
+        lineage = self.index.lineage(master_path)
+        head_path = None if lineage is None else self.index.head_path(lineage, master_path)
+        if lineage is None or head_path is None:
+            return None
+        record = record_of(head_path, self.records)
+        if record is not None and record.library:
+            return record.library, record.source
+        shim = self._shim(lineage, head_path)
+        if shim is not None and shim.library:
+            return shim.library, RecordSource.SHIM
+        return None
+
+    # What else master's history and records say of its modules
+
+    def module_changes(self) -> list[ModuleChange]:
+        """Every commit that changed master modules, newest first, with the modules it
+        changed. Merge commits are left out: what they bring was changed by the commits
+        they merge (their own conflict resolutions are no evidence of design)."""
+        root = self.index.package_root
+        touched: dict[str, set[str]] = {}
+        for lineage, versions in self.index.versions.items():
+            where = self.index.head_path(lineage) or lineage
+            module = module_of_path(where, root)
+            if module is None:
+                continue
+            for version in versions:
+                touched.setdefault(version.commit, set()).add(module)
+        commits = self.index.commits
+        found = [
+            ModuleChange(sha, commits[sha].subject, frozenset(modules))
+            for sha, modules in touched.items()
+            if sha in commits and len(commits[sha].parents) <= 1
+        ]
+        return sorted(found, key=lambda c: commits[c.sha].order)
+
+    @cached_property
+    def maintainer_entries(self) -> tuple[MaintainerEntry, ...]:
+        """The MAINTAINERS entries at HEAD (none when there is no such file)."""
+        data = self.index.read_at_head(MAINTAINERS)
+        if not data:
+            return ()
+        return tuple(parse_maintainer_entries(decode(data), self.index.package_root))
+
+    def module_maintainers(self, module: str) -> tuple[str, ...]:
+        """The people MAINTAINERS lists for any of the module's files at HEAD."""
+        files = module_files(module, self.index.head_tree, self.index.package_root)
+        found: list[str] = []
+        for path in files:
+            found += [m for m in maintainers_of(path, self.maintainer_entries) if m not in found]
+        return tuple(found)
 
     # Private
 

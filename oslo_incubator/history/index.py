@@ -23,7 +23,7 @@ from oslo_incubator.history.git import (
 from oslo_incubator.model.errors import GitError
 from oslo_incubator.model.history import Commit, Version
 
-CACHE_SCHEMA = "oslo-incubator.history-index/1"
+CACHE_SCHEMA = "oslo-incubator.history-index/2"
 COMPANION_PREFIXES = ("tools/", "etc/oslo/")
 _NULL_SHA = "0" * 40
 _LOG_FORMAT = "%x01%H%x02%P%x02%ct%x02%cI%x02%s"
@@ -284,6 +284,15 @@ def build_index(
         )
         record(side, from_merges=True)
     record(merges.text(), from_merges=True)
+    if not commits[head].date:
+        # HEAD touched no tracked file: its date and subject still head commit messages.
+        ts, date, subject = (
+            git_text(repo, "log", "-1", "--format=%ct%x02%cI%x02%s", head)
+            .strip("\n")
+            .split("\x02", 2)
+        )
+        known = commits[head]
+        commits[head] = Commit(head, known.parents, int(ts), date, subject, known.order)
     # Newest first, as _lineages expects of renames.
     raw_versions.sort(key=lambda entry: commits[entry[2]].order)
     renames.sort(key=lambda entry: commits[entry[2]].order)

@@ -13,7 +13,11 @@ How a base is found, cheapest first:
    way only, :func:`~oslo_incubator.analysis.normalise.quirk_equal`);
 3. **lock**: the version the lock file names (what the last sync wrote from);
 4. **nearest**: the version with the fewest changed lines; the differences are the
-   copy's local changes.
+   copy's local changes. When the copy has lines against it that neither it nor any
+   later master version has (text master removed before), an older version that
+   explains those lines, the rest being backports of later master changes, is the
+   base instead (see :meth:`CopyAnalyser._older_base`). A local change that only
+   restores lines master removed is read that way too: as an older base.
 
 A file without code (empty, comments, a lone docstring) matches versions of its own
 master path only: across renames such files are no evidence (every empty
@@ -27,14 +31,21 @@ import ast
 import hashlib
 import importlib.metadata
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
+from oslo_incubator.analysis.dependencies import dependency_closure
 from oslo_incubator.analysis.diff import changed_line_count, changed_lines_lower_bound, diff_hunks
 from oslo_incubator.analysis.normalise import decode, fold, fold_quirks, is_trivial, quirk_equal
-from oslo_incubator.analysis.provenance import backport_origin, change_delta, stripped_lines
+from oslo_incubator.analysis.provenance import (
+    backport_origin,
+    change_delta,
+    is_significant,
+    stripped_lines,
+)
+from oslo_incubator.analysis.rewrite import undo_rewrite
 from oslo_incubator.history.incubator import Incubator
 from oslo_incubator.history.index import COMPANION_PREFIXES
 from oslo_incubator.model.codec import from_jsonable, to_jsonable
@@ -57,7 +68,9 @@ from oslo_incubator.workspace.lockfile import read_lock, sha256_hex
 
 # Bump when the analysis changes, so cached results of an older analysis are not reused;
 # the package version is part of the key too, so development builds never share results.
-ANALYSIS_VERSION = "provenance/2"
+ANALYSIS_VERSION = "provenance/3"
+#: How many ancestors of a diverged copy's nearest version are tried as its base.
+OLDER_BASES_TRIED = 64
 
 Progress = Callable[[str, int, int], None]
 
@@ -137,12 +150,18 @@ def analyse_project(
             progress(project.name, done, len(located.copies))
     if cache is not None and fresh:
         cache.put_many("drift-copy", fresh)
+    pulled = _pulled_in(located.copies, contents, config, incubator.index.package_root)
     return ProjectDrift(
         name=project.resolve().name,
         path=str(project),
         base=config.base,
         copies=tuple(copies),
-        undeclared=located.undeclared,
+        undeclared=tuple(
+            c.copy_path for c in located.copies if not c.declared and c.module not in pulled
+        ),
+        pulled_in=tuple(
+            c.copy_path for c in located.copies if not c.declared and c.module in pulled
+        ),
         missing=located.missing,
         modules=roll_up(incubator, copies, located.missing),
         skipped=tuple(skipped),
@@ -348,6 +367,50 @@ class CopyAnalyser:
                 best = (count, version.order, version)
         assert best is not None
         base = best[2]
+        hunks = self._local_changes(candidates, base, text, copy_folded)
+        if pinned is None and _unexplained(hunks):
+            base, hunks = self._older_base(candidates, ranked, base, hunks, text, copy_folded)
+        return base, hunks
+
+    def _older_base(
+        self,
+        candidates: _Candidates,
+        ranked: Sequence[Version],
+        nearest: Version,
+        hunks: tuple[Hunk, ...],
+        text: str,
+        copy_folded: list[str],
+    ) -> tuple[Version, tuple[Hunk, ...]]:
+        """An older version that explains more of the copy than the nearest one does.
+
+        Against the nearest version a copy may carry lines that neither that version
+        nor any later master version has: text master itself removed before. That
+        copy is an older version with later master fixes cherry-picked (backports),
+        not the nearest version with local patches that undo master's changes. Of the
+        ancestors of the nearest version (closest first, at most
+        :data:`OLDER_BASES_TRIED`), the one leaving the fewest unexplained lines wins,
+        then the fewest changed lines, then the newest.
+        """
+        best = (_unexplained(hunks), sum(h.changed_lines for h in hunks), nearest.order)
+        chosen = (nearest, hunks)
+        tried = 0
+        for version in ranked:
+            if version is nearest or not self.index.is_ancestor(version.commit, nearest.commit):
+                continue
+            tried += 1
+            if tried > OLDER_BASES_TRIED:
+                break
+            found = self._local_changes(candidates, version, text, copy_folded)
+            key = (_unexplained(found), sum(h.changed_lines for h in found), version.order)
+            if key < best:
+                best, chosen = key, (version, found)
+        return chosen
+
+    def _local_changes(
+        self, candidates: _Candidates, base: Version, text: str, copy_folded: list[str]
+    ) -> tuple[Hunk, ...]:
+        """The copy's hunks against ``base``, each marked with the later master commit
+        that made the same change, when one did (a backport)."""
         base_text = decode(self.index.texts([base.blob or ""])[base.blob or ""])
         hunks = diff_hunks(
             candidates.folded(base.blob or "").splitlines(),
@@ -364,7 +427,7 @@ class CopyAnalyser:
             delta = change_delta(hunk.removed, hunk.added, self.fold_line)
             origin = backport_origin(delta, base_lines, newer)
             marked.append(replace(hunk, backported_from=origin))
-        return base, tuple(marked)
+        return tuple(marked)
 
 
 class _Candidates:
@@ -449,9 +512,42 @@ def _result_key(
     return digest.hexdigest()
 
 
+def _pulled_in(
+    copies: Sequence[CopyLocation], contents: Mapping[str, bytes], config: ProjectConfig,
+    package_root: str,
+) -> set[str]:  # fmt: skip
+    """Modules the declared copies import, transitively: update.py and sync copy them
+    along, so their copies are dependencies, not undeclared."""
+    files: dict[str, list[str]] = {}
+    texts: dict[str, str] = {}
+    root_module = package_root.replace("/", ".")
+    for copy in copies:
+        files.setdefault(copy.module, []).append(copy.master_path)
+        if copy.master_path.endswith(".py"):
+            text = decode(contents[copy.copy_path])
+            texts[copy.master_path] = undo_rewrite(text, config.base or "", root_module)
+    declared = [m for m in config.modules if m in files]
+    needs = dependency_closure(
+        declared, lambda m: files.get(m, []), texts, package_root, frozenset(files)
+    )
+    return {n.module for n in needs if n.required_by}
+
+
 def _files_lifecycle(files: Sequence[CopyDrift]) -> Lifecycle:
     retired = [c.lifecycle for c in files if c.lifecycle.state is not LifecycleState.ACTIVE]
     return retired[0] if retired else ACTIVE
+
+
+def _unexplained(hunks: Sequence[Hunk]) -> int:
+    """Significant lines a copy adds in hunks that are no backport: lines neither its
+    base nor any later master version explains."""
+    return sum(
+        1
+        for hunk in hunks
+        if hunk.backported_from is None
+        for line in hunk.added
+        if is_significant(line)
+    )
 
 
 def _parses(path: str, text: str) -> bool | None:

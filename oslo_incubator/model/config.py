@@ -23,7 +23,9 @@ class ProjectConfig:
 
     ``base`` is the dotted package that holds the copies (``nova``, ``foo.bar``);
     ``modules`` are module names as in ``openstack-common.conf`` (``log``,
-    ``report.views.json``) in file order, without duplicates.
+    ``report.views.json``) in file order, without duplicates. ``release_series`` are
+    OpenStack release series newer than the toolkit knows, in order (``release-series``
+    in the file), so removal versions naming them can be dated.
     """
 
     source: Path | None
@@ -33,6 +35,7 @@ class ProjectConfig:
     incubator: Path | None = None
     package_root: str = DEFAULT_PACKAGE_ROOT
     rewrite: RewriteMode = RewriteMode.CONVENTIONS
+    release_series: tuple[str, ...] = ()
     module_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     @property

@@ -43,8 +43,8 @@ class UseKind(enum.Enum):
 class Confidence(enum.Enum):
     """How sure the scan is that a use refers to the deprecated name."""
 
-    CERTAIN = "certain"  # resolved through imports, definitions, ``self`` or ``Class()``
-    POSSIBLE = "possible"  # only the attribute name matches (no type inference), or text
+    CERTAIN = "certain"  # resolved through names, or an inferred type that reaches it
+    POSSIBLE = "possible"  # the attribute's name matches and its object is not known, or text
 
 
 class RemovalStatus(enum.Enum):
@@ -89,7 +89,8 @@ class Use:
     """One place that still refers to a deprecated name.
 
     ``scope`` is the innermost definition the use sits in (the module for top-level
-    code).
+    code). A possible use says in ``reason`` why the object it is reached through is
+    not known (``parameter 'client' of nova.x.f is not annotated``).
     """
 
     project: str
@@ -98,6 +99,7 @@ class Use:
     kind: UseKind
     scope: str
     confidence: Confidence = Confidence.CERTAIN
+    reason: str | None = None
 
 
 @dataclass(frozen=True)

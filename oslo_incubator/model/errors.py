@@ -64,3 +64,8 @@ class ConcurrentChangeError(OsloIncubatorError):
 class EnvironmentToolError(OsloIncubatorError):
     """An outside tool a proof needs (an interpreter, venv or virtualenv, pip) is
     missing or failed."""
+
+
+class PlanConstraintError(OsloIncubatorError):
+    """A graduation plan's constraints contradict each other (``--together`` and
+    ``--apart`` on one pair, or modules kept apart that imports force together)."""

@@ -316,6 +316,7 @@ class _Planner:
         self.copy_root_init = True
         self._conventions: dict[str, tuple[RuleSet | None, str]] = {}
         self._project_convention: tuple[RuleSet | None, str] | None = None
+        self._fits: dict[tuple[str, tuple[str, ...] | None], list[tuple[RuleSet | None, str]]] = {}
         if self.mode is RewriteMode.UPDATE_PY:
             data = self.index.read_at_head("update.py")
             update_py = decode(data) if data is not None else None
@@ -434,7 +435,7 @@ class _Planner:
                 copy_path = self._destination(path)
                 # The root __init__.py belongs to no module in particular (as in drift).
                 is_root_init = path == f"{self.root}/__init__.py"
-                if is_root_init and not self.copy_root_init:
+                if is_root_init and not self._copies_root_init(need.module):
                     continue
                 owner = ROOT_INIT_MODULE if is_root_init else need.module
                 planned.setdefault(copy_path, _Planned(owner, FileKind.MODULE, copy_path, path))
@@ -452,6 +453,14 @@ class _Planner:
         for item in planned.values():
             safe_destination(self.project, item.copy_path)
         return list(planned.values())
+
+    def _copies_root_init(self, module: str) -> bool:
+        """Whether syncing ``module`` copies master's root ``__init__.py``. update.py
+        did so only for a top-level module (its ``_copy_module`` copies the parents'
+        ``__init__.py`` of a dotted one instead), and before February 2014 never."""
+        if self.mode is RewriteMode.UPDATE_PY:
+            return self.copy_root_init and "." not in module
+        return True
 
     def _destination(self, master_path: str) -> str:
         if master_path.startswith(self.root + "/"):
@@ -556,9 +565,12 @@ class _Planner:
         if old_text == theirs:
             return replace(sync, action=FileAction.UNCHANGED)
         drop = self.options.local_changes is LocalChanges.DROP
-        if not drop and self._is_current(item.copy_path):
-            # What drift calls current, sync leaves alone: master has nothing new for
-            # it, and any difference is how the project's copy was written.
+        # What drift calls current, sync leaves alone: master has nothing new for it,
+        # and any difference is how the project's copy was written. Only dropping local
+        # changes with a rewrite named outright (update.py's own behaviour, replayed)
+        # rewrites it.
+        rewrite_named = self.mode is not RewriteMode.CONVENTIONS
+        if not (drop and rewrite_named) and self._is_current(item.copy_path):
             return replace(sync, action=FileAction.UNCHANGED, new_text=old_text)
         found = self._base_of(item, old_bytes or b"")
         base_commit = found.base_commit
@@ -643,7 +655,10 @@ class _Planner:
             if entry is not None:
                 found = self._named_rewrite(entry.rewrite)
             if found is None and old_text is not None:
-                fits = self._fitting_rewrites(item.copy_path, old_text)
+                # The project's own rewrite first: one render, when it fits.
+                fits = self._fitting_rewrites(item.copy_path, old_text, [project])
+                if not fits:
+                    fits = self._fitting_rewrites(item.copy_path, old_text)
                 if fits:
                     found = project if project[1] in {name for _, name in fits} else fits[0]
             rules, name = found or project
@@ -653,11 +668,28 @@ class _Planner:
             self._conventions[item.copy_path] = (rules, name)
         return self._conventions[item.copy_path]
 
-    def _fitting_rewrites(self, copy_path: str, old_text: str) -> list[tuple[RuleSet | None, str]]:
-        """Every rewrite that turns the copy's base version into exactly its text, the
-        update.py eras nearest the base's date first and the imports rewrite last; empty
-        when the copy has local changes or no base, or when its text gives no evidence
-        (it names neither the package root nor oslo, so every rewrite fits)."""
+    def _fitting_rewrites(
+        self,
+        copy_path: str,
+        old_text: str,
+        among: Sequence[tuple[RuleSet | None, str]] | None = None,
+    ) -> list[tuple[RuleSet | None, str]]:
+        """Every rewrite (of ``among``, else of all) that turns the copy's base version
+        into exactly its text, the update.py eras nearest the base's date first and the
+        imports rewrite last; empty when the copy has local changes or no base, or when
+        its text gives no evidence (it names neither the package root nor oslo, so every
+        rewrite fits)."""
+        key = (copy_path, tuple(name for _, name in among) if among is not None else None)
+        if key not in self._fits:
+            self._fits[key] = self._find_fitting_rewrites(copy_path, old_text, among)
+        return self._fits[key]
+
+    def _find_fitting_rewrites(
+        self,
+        copy_path: str,
+        old_text: str,
+        among: Sequence[tuple[RuleSet | None, str]] | None,
+    ) -> list[tuple[RuleSet | None, str]]:
         drift = self._drift_of().get(copy_path)
         if drift is None or drift.hunks or drift.base_commit is None or not drift.master_path:
             return []
@@ -677,11 +709,14 @@ class _Planner:
         if not any(word in base_text for word in words):
             return []
         when = self.index.commits[version.commit].timestamp
+        if among is None:
+            among = [(r, r.name) for r in self.incubator.rewrites_near(when)]
+            among.append((None, IMPORTS_REWRITE))
         fits: list[tuple[RuleSet | None, str]] = []
-        for rules in [*self.incubator.rewrites_near(when), None]:
+        for rules, name in among:
             rendered = rewrite_text(base_text, self.base, copy_path, rules, self.root_module)
             if rendered.text == old_text:
-                fits.append((rules, rules.name if rules else IMPORTS_REWRITE))
+                fits.append((rules, name))
         return fits
 
     def _project_rewrite(self) -> tuple[RuleSet | None, str]:

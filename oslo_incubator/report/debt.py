@@ -138,7 +138,7 @@ def _details(report: DebtReport) -> list[str]:
         for use in item.uses:
             out.append(f"  {_use_line(use)}")
         for use in item.possible_uses:
-            out.append(f"  {_use_line(use)} (possible)")
+            out.append(f"  {_use_line(use)} (possible: {use.reason or 'object not known'})")
     if report.skipped:
         out.append("")
         out.append("skipped (do not parse):")
@@ -184,4 +184,5 @@ def _use_json(use: Use) -> dict[str, Any]:
         "kind": use.kind.value,
         "scope": use.scope,
         "confidence": use.confidence.value,
+        "reason": use.reason,
     }

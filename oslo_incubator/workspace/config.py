@@ -3,14 +3,17 @@
 ``openstack-common.conf`` is read as it exists in the wild: an ini file with a
 ``[DEFAULT]`` section (sometimes missing), repeated ``module=`` lines, the older
 ``modules=a,b,c`` list (possibly continued on indented lines), ``base=``, ``script=``,
-comments and blank lines. The same settings may live in ``[tool.oslo-incubator]`` of
-``pyproject.toml``; when both exist the conf file wins, as update.py read only it.
+comments and blank lines, and ``release-series = Hibiscus, Ivy`` (OpenStack series
+newer than the toolkit knows, for the ``debt`` scan). The same settings may live in
+``[tool.oslo-incubator]`` of ``pyproject.toml``; when both exist the conf file wins,
+as update.py read only it.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -132,9 +135,11 @@ def parse_common_conf(text: str, path: Path = Path(CONF_NAME)) -> ProjectConfig:
         base=base,
         modules=tuple(modules),
         scripts=tuple(scripts),
-        incubator=Path(extra["incubator"]) if extra.get("incubator") else None,
+        # Named relative to the project, as the configuration file sits at its root.
+        incubator=(path.parent / extra["incubator"]) if extra.get("incubator") else None,
         package_root=_package_root(extra.get("package_root"), path, None),
         rewrite=rewrite,
+        release_series=_names_list(extra.get("release_series", "")),
         module_lines=dict(modules),
     )
 
@@ -171,7 +176,38 @@ def parse_pyproject(text: str, path: Path = Path(PYPROJECT_NAME)) -> ProjectConf
         incubator=(path.parent / incubator) if incubator else None,
         package_root=_package_root(root, path, line),
         rewrite=_rewrite_mode(_toml_str(table, "rewrite", path, line), path, line),
+        release_series=tuple(_toml_list(table, "release-series", path, line)),
         module_lines={m: line or 0 for m in modules},
+    )
+
+
+ENV_INCUBATOR = "OSLO_INCUBATOR"
+
+
+def resolve_incubator(
+    option: Path | None, configs: Sequence[ProjectConfig], environ: Mapping[str, str]
+) -> Path:
+    """The incubator a command works with: ``--incubator``, else ``$OSLO_INCUBATOR``, else
+    the ``incubator`` setting of the projects' configurations (which must agree).
+
+    Raises:
+        ConfigError: none of them names one (the message says where to set it), or the
+            projects name different incubators.
+    """
+    if option is not None:
+        return option
+    if environ.get(ENV_INCUBATOR):
+        return Path(environ[ENV_INCUBATOR])
+    named = {c.incubator.resolve(): c for c in configs if c.incubator is not None}
+    if len(named) == 1:
+        return next(iter(named))
+    if len(named) > 1:
+        places = ", ".join(f"{c.source}: {path}" for path, c in sorted(named.items()))
+        raise ConfigError(f"the projects name different incubators ({places}); pass --incubator")
+    raise ConfigError(
+        "no incubator: pass --incubator, set $OSLO_INCUBATOR, or set incubator= in "
+        "openstack-common.conf ([DEFAULT]) or incubator = in [tool.oslo-incubator] of "
+        "pyproject.toml"
     )
 
 
@@ -230,6 +266,11 @@ def _package_root(value: str | None, path: Path, line: int | None) -> str:
             f"invalid package root {value!r}: expected package names joined by '/'", path, line
         )
     return root
+
+
+def _names_list(value: str) -> tuple[str, ...]:
+    """``a, b,c`` as ``("a", "b", "c")`` (an ini value listing names)."""
+    return tuple(name.strip() for name in value.split(",") if name.strip())
 
 
 def _check_module(name: str, path: Path, lineno: int | None) -> None:

@@ -151,7 +151,7 @@ def test_methods_resolve_through_the_class_an_instance_self_and_subclasses() -> 
     ]
 
 
-def test_reassigned_or_parameter_names_are_not_inferred() -> None:
+def test_a_name_assigned_twice_may_hold_either_value() -> None:
     assert uses(
         """
         from lib.api import Base
@@ -161,7 +161,7 @@ def test_reassigned_or_parameter_names_are_not_inferred() -> None:
             b = flag
             b.old_method()
         """
-    ) == [("lib.api.Base.old_method", 7, UseKind.CALL, P, "app.main.main")]
+    ) == [("lib.api.Base.old_method", 7, UseKind.CALL, C, "app.main.main")]
 
 
 def test_properties_are_used_by_attribute_access() -> None:
@@ -289,3 +289,19 @@ def test_property_setter_and_deleter_are_part_of_the_property_not_uses() -> None
     refs = find_references(tree, "lib.ship", False, index.interest())
     assert [d.name for d in deprecations] == ["lib.ship.Ship.hull"]
     assert [m for ref in refs for m in index.match(ref)] == []
+
+
+def test_using_the_result_of_a_deprecated_call_is_not_another_use() -> None:
+    assert uses(
+        """
+        from lib.api import OldClass
+
+        def main():
+            thing = OldClass()
+            thing.helper()
+            return thing.LIMIT
+        """
+    ) == [
+        ("lib.api.OldClass", 2, UseKind.IMPORT, C, "app.main"),
+        ("lib.api.OldClass", 5, UseKind.INSTANTIATION, C, "app.main.main"),
+    ]

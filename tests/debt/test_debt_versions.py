@@ -125,7 +125,8 @@ def test_tag_prefix_v_is_dropped() -> None:
         ("2023.1", "27.0.0", "Bobcat", RemovalStatus.OVERDUE, "Bobcat has reached Antelope"),
         (None, "1.0", None, RemovalStatus.UNSCHEDULED, "no removal version given"),
         ("next", "1.0", None, RemovalStatus.UNKNOWN,
-         "removal version 'next' is neither a version nor a release name"),
+         "removal version 'next' cannot be ordered: it is neither a PEP 440 version nor a "
+         "release series (add new series to release-series)"),
         ("2.0", None, None, RemovalStatus.UNKNOWN, "the project's version is unknown"),
         ("2.0", "master", None, RemovalStatus.UNKNOWN, "project version 'master' is not a version"),
         ("M", "12.0.0", None, RemovalStatus.UNKNOWN,
@@ -139,6 +140,25 @@ def test_removal_verdict_states_the_comparison(
 ) -> None:  # fmt: skip
     chosen = parse_release(release) if release else None
     assert assess_removal(removal, current, chosen) == (status, reason)
+
+
+@pytest.mark.parametrize(
+    ("removal", "name"),
+    [("Ocata", "Ocata"), ("ocata", "Ocata"), ("T", "Train"), ("N*-cycle", "Newton"),
+     ("the Pike release", "Pike")],
+)  # fmt: skip
+def test_removal_versions_real_code_writes_are_dated_as_release_series(
+    removal: str, name: str
+) -> None:
+    status, reason = assess_removal(removal, "2015.1.0")
+    assert status is RemovalStatus.PENDING and reason == f"Kilo is before {name}"
+
+
+def test_series_a_project_adds_are_ordered_after_the_known_ones() -> None:
+    assert assess_removal("Hibiscus", "2026.1.0")[0] is RemovalStatus.UNKNOWN
+    assert assess_removal("Hibiscus", "2026.1.0", extra=["Hibiscus"]) == (
+        RemovalStatus.PENDING, "Gazpacho is before Hibiscus",
+    )  # fmt: skip
 
 
 @given(st.integers(1, 33), st.integers(1, 33))

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from oslo_incubator.deprecation import moves
+from oslo_incubator.deprecation import fixtures, moves
 
 # Types of the ``warned`` and ``unwarned`` fixtures from conftest.py.
 Warned = Callable[[Callable[[], object]], Any]
@@ -278,6 +278,7 @@ class TestMovedReadOnlyProperty:
             "Read-only property 'colour' has moved to 'color' in version '1.0'"
         )
 
-    def test_removal_version_typo_fails_at_class_definition(self) -> None:
-        with pytest.raises(ValueError, match="'three'"):
+    def test_removal_version_typo_fails_at_class_definition_in_strict_mode(self) -> None:
+        moves.moved_read_only_property("a", "b", removal_version="three")
+        with fixtures.strict(), pytest.raises(ValueError, match="'three'"):
             moves.moved_read_only_property("a", "b", removal_version="three")

@@ -108,3 +108,9 @@ def test_project_without_config_guesses_base(tmp_path: Path) -> None:
     assert config.source is None
     assert config.base == "cinder"
     assert guess_base(tmp_path / "missing") is None
+
+
+def test_release_series_a_project_adds_are_read_from_either_file() -> None:
+    conf = parse_common_conf("[DEFAULT]\nmodule=log\nrelease-series = Hibiscus, Ivy\n")
+    toml = parse_pyproject('[tool.oslo-incubator]\nrelease-series = ["Hibiscus", "Ivy"]\n')
+    assert conf.release_series == toml.release_series == ("Hibiscus", "Ivy")

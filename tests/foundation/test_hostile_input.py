@@ -9,15 +9,17 @@ from builders import make_incubator, make_project
 from click.testing import CliRunner
 
 from oslo_incubator.analysis.moves import move_modules, move_modules_text
-from oslo_incubator.analysis.names import (
+from oslo_incubator.analysis.rewrite import rewrite_imports
+from oslo_incubator.analysis.validation import (
     check_library_name,
     check_package_name,
     check_package_root,
     check_requirement,
     check_version_text,
 )
-from oslo_incubator.analysis.rewrite import rewrite_imports
 from oslo_incubator.cli import main
+from oslo_incubator.history.builder import RepoBuilder
+from oslo_incubator.history.git import run_git
 
 
 def run(*args: object) -> tuple[int, str]:
@@ -155,14 +157,66 @@ def test_options_are_checked_before_anything_is_written(
 
 
 @pytest.mark.parametrize(
-    "expression", ["+".join(["a"] * 3000), "f" + "()" * 3000, "a" + ".b" * 5000]
+    "expression",
+    ["+".join(["a"] * 3000), "f" + "()" * 3000, "a" + ".b" * 5000, "(" * 150 + "1" + ")" * 150],
 )
 def test_very_deep_expressions_get_the_text_rewrite_quickly(expression: str) -> None:
     text = f"from openstack.common import log\nx = {expression}\n"
     outcome = rewrite_imports(text, "nova")
     assert outcome.method == "regex" and outcome.warning
     assert "from nova.openstack.common import log" in outcome.text
-    with pytest.raises(ValueError, match="nested"):
+    with pytest.raises(ValueError, match="nested|longer"):
         move_modules(text, {"openstack.common.log": "oslo_log.log"}, "nova.x", False)
     moved = move_modules_text(text, {"openstack.common.log": "oslo_log.log"}, "nova.x", False)
     assert moved.text.startswith("from oslo_log import log")
+
+
+def test_a_commit_without_a_git_identity_is_refused_before_anything_is_written(
+    workspace: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inc, project = workspace
+    RepoBuilder(inc).commit("Change log", {"openstack/common/log.py": "X = 2\n"})
+    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME",
+                 "GIT_COMMITTER_EMAIL", "EMAIL"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+    run_git(project, "config", "--unset", "user.name")
+    run_git(project, "config", "--unset", "user.email")
+    run_git(project, "config", "user.useConfigOnly", "true")
+    before = (project / "nova/openstack/common/log.py").read_bytes()
+    code, out = run("sync", project, "--incubator", inc, "--commit")
+    assert code == 2, out
+    assert "identity" in out
+    assert (project / "nova/openstack/common/log.py").read_bytes() == before
+
+
+def test_a_copy_that_is_a_directory_or_a_looping_link_is_bad_input_or_not_read(
+    workspace: tuple[Path, Path],
+) -> None:
+    inc, project = workspace
+    copies = project / "nova/openstack/common"
+    (copies / "loop.py").symlink_to(copies / "loop.py")
+    code, out = run("drift", "--incubator", inc, project)
+    assert code == 0 and "not read: nova/openstack/common/loop.py" in out
+    (copies / "loop.py").unlink()
+    (copies / "log.py").unlink()
+    (copies / "log.py").mkdir()
+    code, out = run("sync", project, "--incubator", inc)
+    assert code == 2
+    assert "log.py" in out
+
+
+def test_a_damaged_incubator_is_bad_input(tmp_path: Path) -> None:
+    import glob
+    import os
+
+    inc = make_incubator(tmp_path / "inc", [("Add", {"openstack/common/log.py": "X = 1\n"})])
+    project = make_project(tmp_path / "nova", "nova", {"log.py": "X = 1\n"}).path
+    for obj in glob.glob(str(inc.path / ".git/objects/??/*")):
+        os.chmod(obj, 0o644)
+        with open(obj, "r+b") as handle:
+            handle.seek(10)
+            handle.write(b"\x00garbage\x00")
+    code, out = run("drift", "--no-cache", "--incubator", inc.path, project)
+    assert code == 2
+    assert "oslo-incubator: error:" in out

@@ -177,3 +177,22 @@ def test_a_default_sync_never_changes_a_copy_drift_calls_current(
     result = plan_sync(inc, project, config, SyncOptions(dry_run=True))
     changed = {f.copy_path for f in result.changed}
     assert not current & changed
+
+
+def test_drop_rewrites_a_current_copy_only_with_a_rewrite_named_outright(tmp_path: Path) -> None:
+    from oslo_incubator.model.config import RewriteMode
+
+    incubator = incubator_with_i18n(tmp_path / "inc")
+    odd = I18N_V2.replace("'oslo'", "'keystone'")  # current, imports left unrewritten
+    project = make_project(
+        tmp_path / "keystone", "keystone", {"_i18n.py": odd}, rewrite=False
+    ).path
+    default = sync(incubator, project, local_changes=LocalChanges.DROP, dry_run=True)
+    (kept,) = [f for f in default.files if f.copy_path.endswith("_i18n.py")]
+    assert kept.action is FileAction.UNCHANGED
+    named = sync(
+        incubator, project, local_changes=LocalChanges.DROP, rewrite=RewriteMode.IMPORTS,
+        dry_run=True,
+    )  # fmt: skip
+    (rewritten,) = [f for f in named.files if f.copy_path.endswith("_i18n.py")]
+    assert rewritten.changes_project

@@ -11,7 +11,7 @@ from conftest import LOG_V3, Workspace
 
 from oslo_incubator.history.builder import RepoBuilder
 from oslo_incubator.model.config import RewriteMode
-from oslo_incubator.model.sync import FileAction, FileKind
+from oslo_incubator.model.sync import FileAction, FileKind, LocalChanges
 
 Read = Callable[[Path], dict[str, str]]
 CONF = "[DEFAULT]\nbase=nova\n"
@@ -160,6 +160,27 @@ def test_update_py_rewrite_applies_the_rules_of_the_incubators_update_py(
         "from nova.openstack.common import jsonutils\n"
         in (project / "nova/openstack/common/log.py").read_text()
     )
+
+
+def test_update_py_rewrite_copies_the_root_init_with_a_top_level_module_only(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    # update.py's _copy_module copied master's root __init__.py for "log", but for
+    # "report.views.json" only the __init__.py of report/ and report/views/.
+    root_init = "nova/openstack/common/__init__.py"
+    project = tmp_path / "nova"
+    repo = RepoBuilder(project)
+    repo.commit("Start", {"nova/__init__.py": "", "nova/openstack/__init__.py": "",
+                          root_init: "# the project's own\n", "openstack-common.conf": CONF})  # fmt: skip
+    dotted = workspace.sync(project, modules=("report.views.json",), nodeps=True,
+                            rewrite=RewriteMode.UPDATE_PY, dry_run=True)  # fmt: skip
+    assert root_init not in {f.copy_path for f in dotted.files}
+    assert "nova/openstack/common/report/__init__.py" in {f.copy_path for f in dotted.files}
+    top = workspace.sync(project, modules=("timeutils",), nodeps=True,
+                         rewrite=RewriteMode.UPDATE_PY, local_changes=LocalChanges.DROP,
+                         dry_run=True)  # fmt: skip
+    (init,) = [f for f in top.files if f.copy_path == root_init]
+    assert init.changes_project and init.new_text == ""
 
 
 def test_update_py_rewrite_is_taken_from_the_configuration(
