@@ -61,26 +61,32 @@ def compare_runs(
 ) -> tuple[tuple[TestChange, ...], tuple[TestChange, ...], tuple[str, ...]]:
     """(newly failing, newly passing, cannot run) between two runs (test id →
     outcome). A test that passed (or was skipped) before and fails, errs or is gone
-    after newly fails; one that failed before and passes after newly passes; a test
-    module that loaded in neither run cannot run."""
+    after newly fails; a test module that loaded before and no longer does newly fails
+    as one (``module.<import>``), its tests not listed; a test that failed before and
+    passes after newly passes; a test module that loaded in neither run cannot run."""
     failing = []
     passing = []
     good = {TestOutcome.PASS, TestOutcome.SKIP}
+    # A module that loaded before and no longer does is one finding, not one per test.
+    broken = {
+        t[: -len(IMPORT_FAILURE)] for t in after if t.endswith(IMPORT_FAILURE) and t not in before
+    }
     for test in sorted(set(before) | set(after)):
         if test.endswith(IMPORT_FAILURE):
             continue
         old = _outcome(before.get(test))
         new = _outcome(after.get(test))
         if old in good and new not in good:
+            if new is TestOutcome.MISSING and any(test.startswith(m + ".") for m in broken):
+                continue
             failing.append(TestChange(test, old, new))
         elif old not in good and new is TestOutcome.PASS:
             passing.append(TestChange(test, old, new))
-    for test in sorted(t for t in after if t.endswith(IMPORT_FAILURE)):
-        module = test[: -len(IMPORT_FAILURE)]
-        ran_before = any(t.startswith(module + ".") and not t.endswith(IMPORT_FAILURE)
-                         for t in before)  # fmt: skip
-        if ran_before:
-            failing.append(TestChange(test, TestOutcome.PASS, TestOutcome.ERROR))
+    for module in sorted(broken):
+        if any(t.startswith(module + ".") for t in before):
+            failing.append(
+                TestChange(module + IMPORT_FAILURE, TestOutcome.PASS, TestOutcome.ERROR)
+            )
     cannot = tuple(
         t[: -len(IMPORT_FAILURE)] for t in sorted(before) if t.endswith(IMPORT_FAILURE)
         and t in after

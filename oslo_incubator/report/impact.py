@@ -62,7 +62,7 @@ def render_impact_text(report: ImpactReport, verbose: bool = False) -> str:
         if len(shown) < len(project.sites):
             lines.append(f"  ... {len(project.sites) - len(shown)} more (--verbose)")
         if project.tests is not None:
-            lines += _tests_text(project.tests)
+            lines += _tests_text(project.tests, verbose)
     if report.release is not None:
         release = report.release
         since = release.last_tag or report.base[:8]
@@ -213,7 +213,7 @@ def _tests_cell(tests: CrossTest | None) -> str:
     return f"{len(tests.newly_failing)} newly failing"
 
 
-def _tests_text(tests: CrossTest) -> list[str]:
+def _tests_text(tests: CrossTest, verbose: bool = False) -> list[str]:
     lines = [f"  cross tests ({tests.seconds:.1f} s, {tests.python or 'python'}):"]
     if tests.error:
         lines.append(f"    could not run: {tests.error}")
@@ -221,9 +221,16 @@ def _tests_text(tests: CrossTest) -> list[str]:
         f"    {len(tests.modules)} test module(s); passed {tests.before} before, "
         f"{tests.after} after; synced {len(tests.synced)} file(s)"
     )
-    for change in tests.newly_failing:
-        lines.append(f"    newly failing: {change.test} ({change.before.value} -> "
+    failing = tests.newly_failing if verbose else tests.newly_failing[:TEXT_SITES]
+    for change in failing:
+        test = change.test
+        if test.endswith(".<import>"):
+            test = f"{test[: -len('.<import>')]} (no longer loads)"
+        lines.append(f"    newly failing: {test} ({change.before.value} -> "
                      f"{change.after.value})")  # fmt: skip
+    if len(failing) < len(tests.newly_failing):
+        more = len(tests.newly_failing) - len(failing)
+        lines.append(f"    ... {more} more newly failing (--verbose)")
     for change in tests.newly_passing:
         lines.append(f"    newly passing: {change.test}")
     for test in tests.cannot_run[:10]:
