@@ -120,6 +120,7 @@ def incubator_impact(
         if module is not None:
             known[module].append(path)
     touched = [m.module for m in modules]
+    wanted = _wanted(modules)
     impacts = []
     state = (
         open_incubator(incubator, root, cache, rev=found.base) if projects and touched else None
@@ -135,7 +136,6 @@ def incubator_impact(
             if state is not None
             else None
         )
-        wanted = _wanted(modules)
         scan = scan_incubator_usage(project, known, root, cache, progress, wanted)
         scan = _with_export_uses(project, scan, wanted, f"{config.base_path}/{root}", cache)
         impacts.append(_project_impact(project, scan, modules, drift))
@@ -210,11 +210,11 @@ def library_impact(
                     cache,
                     progress,
                     only=_wanted(changed, package),
-                )  # fmt: skip
+                )
             )
+    wanted = _wanted(modules)  # keyed as the scan names modules: "" for the package
     for project in projects:
         merged = _merge_scans(scans[str(project)])
-        wanted = _wanted(modules)  # keyed as the scan names modules: "" for the package
         merged = _with_export_uses(project, merged, wanted, None, cache)
         impacts.append(_project_impact(project, merged, modules, None))
     commits = commits_in(library, found)
