@@ -197,14 +197,18 @@ def scan_package_usage(
     ``openstack.common``; a library's own package for a library); ``exclude`` is a
     folder of the project not read (its copies). With ``only`` (module → names in it,
     or ``None`` for any), a file is read only when it spells one of those modules
-    as an import would (``db.sqlalchemy``, or ``db import sqlalchemy``) and, when names
+    as an import would (``common.db.sqlalchemy``, or ``common.db import sqlalchemy``)
+    and, when names
     are given, the last part of one of them as a word: a file that spells none cannot
     use them. What the files left unread use is not reported.
     """
     files = list(project_python_files(project, exclude=exclude))
     words = None
     if only is not None:
-        words = [(_module_markers(module), _word_pattern(names)) for module, names in only.items()]
+        words = [
+            (_module_markers(module, root_module), _word_pattern(names))
+            for module, names in only.items()
+        ]
     scans = _scan_files(project, files, prefix, root_module, cache, progress, words)
     locator = Locator(modules, prefix, root_module)
     imports: dict[str, list[ImportLine]] = {}
@@ -432,12 +436,20 @@ def _scan_chunk(
     return found
 
 
-def _module_markers(module: str) -> tuple[bytes, ...]:
-    """What any import of ``module`` (or a string path into it) spells: its dotted name
-    (``db.sqlalchemy``), or ``db import sqlalchemy``; a library's own package (module
-    ``""``) is spelled by the package name the caller passes instead."""
-    parent, _, last = module.rpartition(".")
-    return (module.encode(), *([f"{parent} import {last}".encode()] if parent else []))
+def _module_markers(module: str, root_module: str) -> tuple[bytes, ...]:
+    """What any import of ``module`` under ``root_module`` (or a string path into it)
+    spells: ``common.db.sqlalchemy``, ``common.db import sqlalchemy`` or ``common import
+    db`` for ``db.sqlalchemy`` under ``openstack.common``; the root's own markers for
+    the root itself (module ``""``)."""
+    if not module:
+        return root_markers(root_module)
+    last = root_module.rpartition(".")[2]
+    parts = module.split(".")
+    markers = [f"{last}.{module}"]
+    for end in range(len(parts)):
+        before = ".".join([last, *parts[:end]])
+        markers.append(f"{before} import {parts[end]}")
+    return tuple(m.encode() for m in markers)
 
 
 def _word_pattern(names: Collection[str] | None) -> re.Pattern[bytes] | None:
