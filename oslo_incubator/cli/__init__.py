@@ -36,6 +36,10 @@ COMMANDS = {
         "oslo_incubator.cli.migrate:migrate",
         "Make a project use a library instead of its copies.",
     ),
+    "impact": (
+        "oslo_incubator.cli.impact:impact",
+        "What a change to master or a library breaks in the projects.",
+    ),
     "debt": (
         "oslo_incubator.cli.debt:debt",
         "Deprecated APIs, their remaining callers, overdue removals.",
