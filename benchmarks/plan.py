@@ -30,13 +30,11 @@ sys.path.insert(0, str(REPO))
 from oslo_incubator.graph.evidence import Evidence, weigh_evidence  # noqa: E402
 from oslo_incubator.graph.grouping import group_modules  # noqa: E402
 from oslo_incubator.graph.incubator import incubator_graph  # noqa: E402
+from oslo_incubator.graph.usage import find_usage  # noqa: E402
 from oslo_incubator.history.builder import RepoBuilder  # noqa: E402
 from oslo_incubator.history.incubator import open_incubator  # noqa: E402
 from oslo_incubator.history.master import read_master  # noqa: E402
-from oslo_incubator.operations.plan import (  # noqa: E402
-    find_usage,
-    plan_graduation,
-)
+from oslo_incubator.operations.plan import plan_graduation  # noqa: E402
 
 ROOT = "openstack/common"
 

@@ -48,6 +48,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from oslo_incubator.analysis.fingerprint import top_level_symbols, unit_tokens  # noqa: E402
+from oslo_incubator.analysis.syntax import parse_python  # noqa: E402
 from oslo_incubator.history.builder import RepoBuilder  # noqa: E402
 from oslo_incubator.model.scan import ScanOptions  # noqa: E402
 from oslo_incubator.operations.scan import python_files  # noqa: E402
@@ -288,7 +289,7 @@ def symbol_agreement(trees: list[Path]) -> None:
             text = (tree / rel).read_bytes().decode("utf-8", "surrogateescape")
             text = text.replace("\r\n", "\n")
             try:
-                module = ast.parse(text)
+                module = parse_python(text, rel)  # old code's warnings recorded, not printed
             except (SyntaxError, ValueError):
                 unparsed += 1
                 continue

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from oslo_incubator.analysis import receivers
 from oslo_incubator.analysis.imports import resolve_relative
 from oslo_incubator.analysis.receivers import ClassFacts, Term, TypeFacts
+from oslo_incubator.analysis.syntax import parse_expression
 from oslo_incubator.analysis.versions import parse_release, versionutils_removal
 from oslo_incubator.model.debt import (
     Confidence,
@@ -1137,8 +1138,8 @@ class _Walker(ast.NodeVisitor):
         if isinstance(expr, ast.Constant):
             if isinstance(expr.value, str):
                 try:
-                    parsed = ast.parse(expr.value.strip(), mode="eval").body
-                except SyntaxError:
+                    parsed = parse_expression(expr.value.strip(), "annotation")
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
                     return receivers.unknown("an annotation that does not parse")
                 return self._annotation_term(parsed, upto)
             return receivers.builtin("NoneType")

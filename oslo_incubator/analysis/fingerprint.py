@@ -32,6 +32,7 @@ import hashlib
 import operator
 import re
 import struct
+import sys
 import zlib
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -76,16 +77,75 @@ _STRING = (
 # Layout and comments are skipped before each token (a comment is never a token); at
 # the end of the text the empty alternative matches instead, and :func:`tokenize`
 # drops the empty tokens it leaves. Possessive repeats (*+) never give back what they
-# took, so the engine keeps no state to backtrack into: a tenth faster.
-_TOKEN = re.compile(
+# took, so the engine keeps no state to backtrack into: a tenth faster (Python 3.11+;
+# see :func:`without_possessive` for 3.10).
+_TOKEN_SOURCE = (
     rb"\s*+(?:\#[^\n]*+\s*+)*+"
     rb"(?:([A-Za-z_\x00\x01][\w\x00\x01]*+"  # names, with the fold placeholders
     rb"|[(),.\[\]{}]"  # the commonest punctuation, before the alternatives it would fail
     rb"|\d[\w.]*+"  # numbers
     rb"|" + _STRING + rb"|\*\*=?|//=?|->|<<=?|>>=?|[-+*/%&|^=<>!@:]="
-    rb"|[^\s\w])|\Z)",  # any other byte is a token of its own
-    re.S,  # a backslash-newline inside a string is part of the string
+    rb"|[^\s\w])|\Z)"  # any other byte is a token of its own
 )
+
+
+def without_possessive(pattern: bytes) -> bytes:
+    """``pattern`` with its possessive repeats (``*+``, ``++``, ``?+``, ``{m,n}+``) made
+    plain greedy ones, for Python 3.10, whose ``re`` has no possessive repeats.
+
+    For this module's patterns the two find the same matches: every possessive run is
+    followed by something that cannot start inside the run (a quote after a run of
+    other bytes, the end of a token after a name), and every alternative that can
+    follow a repeat always matches, so backtracking never finds another way. The greedy
+    form only keeps the state it never uses; the tests compare both on many texts.
+    """
+    out = bytearray()
+    i, n = 0, len(pattern)
+    repeated = False  # the last thing copied was a repeat: a "+" now makes it possessive
+    while i < n:
+        char = pattern[i : i + 1]
+        if char == b"\\":
+            out += pattern[i : i + 2]
+            i += 2
+            repeated = False
+            continue
+        if char == b"[":  # a class: copied whole, its "*" and "+" are bytes, not repeats
+            j = i + 1
+            if pattern[j : j + 1] == b"^":
+                j += 1
+            if pattern[j : j + 1] == b"]":  # first in a class, "]" is a byte
+                j += 1
+            while j < n and pattern[j : j + 1] != b"]":
+                j += 2 if pattern[j : j + 1] == b"\\" else 1
+            out += pattern[i : j + 1]
+            i = j + 1
+            repeated = False
+            continue
+        if char == b"+" and repeated:
+            i += 1  # the possessive mark: dropped
+            repeated = False
+            continue
+        if char in b"*+?}":
+            # "(?" opens a group extension; "?" after a repeat makes it lazy.
+            repeated = not (repeated or (char == b"?" and out[-1:] == b"("))
+        else:
+            repeated = False
+        out += char
+        i += 1
+    return bytes(out)
+
+
+def _compile(pattern: bytes) -> re.Pattern[bytes]:
+    """The pattern compiled, possessive repeats and all where ``re`` has them (3.11+).
+
+    ``re.S``: a backslash-newline inside a string is part of the string.
+    """
+    if sys.version_info < (3, 11):
+        pattern = without_possessive(pattern)
+    return re.compile(pattern, re.S)
+
+
+_TOKEN = _compile(_TOKEN_SOURCE)
 
 
 def normalise(text: str, bases: Sequence[str], root_module: str = "openstack.common") -> str:
@@ -410,10 +470,10 @@ _ONE_LINE_STRING = (
     rb"'(?!'')(?:[^'\\\n]|\\[^\n])*+'"
     rb'|"(?!"")(?:[^"\\\n]|\\[^\n])*+"'
 )
-_STRING_RUNS = re.compile(
-    rb"((?:[^'\"#]++|\#[^\n]*+|" + _ONE_LINE_STRING + rb")*+)(" + _STRING + rb"|['\"]|\Z)",
-    re.S,
+_STRING_RUNS_SOURCE = (
+    rb"((?:[^'\"#]++|\#[^\n]*+|" + _ONE_LINE_STRING + rb")*+)(" + _STRING + rb"|['\"]|\Z)"
 )
+_STRING_RUNS = _compile(_STRING_RUNS_SOURCE)
 # A line that may start a statement, found by its newline: a pattern that begins with
 # "^" is tried at every byte, one that begins with a literal skips to it (5x faster).
 _STATEMENT_START = re.compile(rb"""\n[^\s#)\]}'"]""")

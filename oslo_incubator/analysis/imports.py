@@ -17,6 +17,8 @@ import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+from oslo_incubator.analysis.syntax import parse_python
+
 
 class ImportKind(enum.Enum):
     """How an import is made (see the module docstring)."""
@@ -72,7 +74,7 @@ def find_imports(
     """
     package = module if is_package else module.rpartition(".")[0]
     try:
-        tree = ast.parse(source)
+        tree = parse_python(source, module)
     except (SyntaxError, ValueError):
         return _scan_text(source, package, string_prefixes)
     sites: list[ImportSite] = []

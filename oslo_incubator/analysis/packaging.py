@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 from packaging.utils import canonicalize_name
 
+from oslo_incubator.analysis.syntax import parse_python
+
 #: The header oslo-incubator's own ``obsolete.txt`` starts with.
 OBSOLETE_HEADER = (
     "# List of obsolete modules and files as glob patterns (since some\n"
@@ -265,7 +267,7 @@ def public_names(text: str) -> tuple[str, ...]:
     and ``x =`` at column 0.
     """
     try:
-        tree = ast.parse(text)
+        tree = parse_python(text)
     except (SyntaxError, ValueError):
         return _public_names_text(text)
     declared = _literal_all(tree.body)

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from oslo_incubator.analysis.syntax import parse_python
 from oslo_incubator.model.lifecycle import LifecycleState, RecordSource
 
 #: MAINTAINERS ``S:`` words and the life-cycle state each means. ``Graduated`` is what
@@ -232,7 +233,7 @@ def shim_library(text: str, root_module: str) -> str | None:
     library name (``oslo.middleware``, ``oslo_log``).
     """
     try:
-        tree = ast.parse(text)
+        tree = parse_python(text)
     except (SyntaxError, ValueError, RecursionError):
         return None
     root_top = root_module.split(".")[0]

@@ -20,10 +20,11 @@ from __future__ import annotations
 import ast
 import re
 import textwrap
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+
+from oslo_incubator.analysis.syntax import parse_expression, parse_python
 
 BASE_TOKEN = "${base}"
 UPPER_BASE_TOKEN = "${BASE}"
@@ -132,9 +133,7 @@ def parse_rule_set(update_py: str) -> RuleSet | None:
     if source is None:
         return None
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # invalid escapes such as '\.' in old code
-            tree = ast.parse(source)
+        tree = parse_python(source, "update.py")  # old code: invalid escapes such as '\.'
     except SyntaxError:
         return None
     libs = _oslo_libs(update_py)
@@ -377,7 +376,7 @@ def _oslo_libs(text: str) -> tuple[str, ...]:
     if match is None:
         return ()
     try:
-        value = ast.literal_eval(match.group(1))
+        value = ast.literal_eval(parse_expression(match.group(1), "update.py"))
     except (ValueError, SyntaxError):
         return ()
     return tuple(v for v in value if isinstance(v, str))

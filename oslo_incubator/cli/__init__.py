@@ -11,6 +11,9 @@ from typing import Any
 
 import click
 
+from oslo_incubator.analysis.syntax import collect_parse_warnings
+from oslo_incubator.cli._common import note_parse_warnings
+
 # name -> ("module:attribute" of a click command, its one-line help), in the order
 # ``--help`` lists them; the help is here so that ``--help`` imports no command.
 COMMANDS = {
@@ -32,6 +35,10 @@ COMMANDS = {
     "migrate": (
         "oslo_incubator.cli.migrate:migrate",
         "Make a project use a library instead of its copies.",
+    ),
+    "impact": (
+        "oslo_incubator.cli.impact:impact",
+        "What a change to master or a library breaks in the projects.",
     ),
     "debt": (
         "oslo_incubator.cli.debt:debt",
@@ -63,6 +70,15 @@ class LazyGroup(click.Group):
     def __init__(self, *args: Any, lazy: dict[str, tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.lazy = lazy
+
+    def invoke(self, ctx: click.Context) -> Any:
+        # Python's warnings about the code a command reads (invalid escapes in old
+        # copies...) are never printed as warnings; a note after the output counts them.
+        with collect_parse_warnings() as seen:
+            try:
+                return super().invoke(ctx)
+            finally:
+                note_parse_warnings(seen)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [*self.lazy, *(n for n in super().list_commands(ctx) if n not in self.lazy)]

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
+from oslo_incubator.analysis.syntax import ParseWarnings
 from oslo_incubator.model.errors import OsloIncubatorError
 from oslo_incubator.workspace.cache import Cache, CacheUnavailable, default_cache_dir
 
@@ -43,6 +44,21 @@ def reports_errors(func: F) -> F:
             sys.exit(EXIT_BAD_INPUT)
 
     return wrapper  # type: ignore[return-value]
+
+
+def note_parse_warnings(seen: ParseWarnings) -> None:
+    """One line on stderr counting the warnings Python gave while parsing the code a
+    command read (nothing when there were none); the first one names its file and line.
+    """
+    if not seen:
+        return
+    count, files = len(seen), seen.file_count()
+    click.echo(
+        f"oslo-incubator: note: parsing the code read raised {count} Python "
+        f"warning{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''} "
+        f"(first: {next(iter(seen))}); not shown, and they change no result",
+        err=True,
+    )
 
 
 def checked(check: Callable[[str], str]) -> Callable[[click.Context, click.Parameter, Any], Any]:

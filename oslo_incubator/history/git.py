@@ -211,3 +211,21 @@ def commit_paths(repo: Path, paths: Sequence[str], message: str) -> None:
         with contextlib.suppress(GitError):
             run_git(repo, "reset", "-q", "--", *paths)
         raise
+
+
+def add_worktree(repo: Path, dest: Path, rev: str = "HEAD") -> None:
+    """A detached worktree of ``repo`` at ``rev`` in ``dest`` (absent or empty): the
+    files of the checkout are not touched, only git's list of worktrees grows.
+
+    Raises:
+        GitError: ``repo`` is not a work tree, or ``rev`` does not exist.
+    """
+    run_git(repo, "worktree", "add", "--detach", "--force", str(dest), rev)
+
+
+def remove_worktree(repo: Path, dest: Path) -> None:
+    """Remove a worktree :func:`add_worktree` made, changes and all, and forget it."""
+    with contextlib.suppress(GitError):
+        run_git(repo, "worktree", "remove", "--force", "--force", str(dest))
+    with contextlib.suppress(GitError):
+        run_git(repo, "worktree", "prune")

@@ -27,11 +27,10 @@ file has no code either, it is current with no base (match ``trivial``).
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import importlib.metadata
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -46,6 +45,7 @@ from oslo_incubator.analysis.provenance import (
     stripped_lines,
 )
 from oslo_incubator.analysis.rewrite import undo_rewrite
+from oslo_incubator.analysis.syntax import parse_python
 from oslo_incubator.history.incubator import Incubator
 from oslo_incubator.history.index import COMPANION_PREFIXES
 from oslo_incubator.model.codec import from_jsonable, to_jsonable
@@ -81,6 +81,7 @@ def analyse_project(
     config: ProjectConfig,
     cache: Cache | None = None,
     progress: Progress | None = None,
+    modules: Collection[str] | None = None,
 ) -> ProjectDrift:
     """The provenance of every copy of one project, rolled up into modules.
 
@@ -90,6 +91,8 @@ def analyse_project(
         config: its settings (``base`` is required).
         cache: where results per copy content are kept between runs.
         progress: called with (project name, copies done, copies in all).
+        modules: only the copies of these modules (and these of the missing ones) are
+            analysed, when given (``impact`` asks about the modules a change touches).
 
     Raises:
         ConfigError: the configuration names no base package.
@@ -101,6 +104,13 @@ def analyse_project(
     index = incubator.index
     companions = [p for p in index.lineage_of if p.startswith(COMPANION_PREFIXES)]
     located = locate_copies(project, config, companions)
+    if modules is not None:
+        wanted = set(modules)
+        located = replace(
+            located,
+            copies=tuple(c for c in located.copies if c.module in wanted),
+            missing=tuple(m for m in located.missing if m in wanted),
+        )
     skipped = list(located.skipped)
     contents: dict[str, bytes] = {}
     for c in located.copies:
@@ -544,7 +554,7 @@ def _parses(path: str, text: str) -> bool | None:
     if not path.endswith(".py"):
         return None
     try:
-        ast.parse(text)
+        parse_python(text, path)
     except (SyntaxError, ValueError):
         return False
     return True

@@ -35,6 +35,7 @@ from oslo_incubator.analysis.deprecations import (
 from oslo_incubator.analysis.normalise import decode
 from oslo_incubator.analysis.python2 import as_python3
 from oslo_incubator.analysis.receivers import ClassFacts, freeze
+from oslo_incubator.analysis.syntax import parse_python
 from oslo_incubator.analysis.versions import (
     Release,
     assess_removal,
@@ -352,13 +353,13 @@ def _parse_tree(file: _File) -> tuple[ast.Module | None, tuple[int | None, str] 
     """The file's syntax tree (Python 2 spellings read as their Python 3 equivalents,
     lines unchanged), or the error of the original text."""
     try:
-        return ast.parse(file.data, file.path), None
+        return parse_python(file.data, file.path), None
     except SyntaxError as exc:
         error: tuple[int | None, str] = (exc.lineno, exc.msg)
     except ValueError as exc:  # null bytes, or an encoding the coding cookie cannot decode
         return None, (None, str(exc))
     try:
-        return ast.parse(as_python3(file.text), file.path), None
+        return parse_python(as_python3(file.text), file.path), None
     except (SyntaxError, ValueError):
         return None, error
 

@@ -27,9 +27,9 @@ from oslo_incubator.analysis.imports import (
     innermost_module,
 )
 from oslo_incubator.analysis.normalise import decode
-from oslo_incubator.history.changes import changes_since
 from oslo_incubator.history.incubator import Incubator
 from oslo_incubator.history.provenance import analyse_project
+from oslo_incubator.history.since import changes_since
 from oslo_incubator.model.check import (
     RULES,
     Baseline,

@@ -1,34 +1,22 @@
 """Graduation plan: which incubator modules can leave together, in which order.
 
-Public use cases: :func:`plan_graduation` (the whole plan), :func:`module_closure`
-(what a set of modules needs at import time and which distributions it requires) and
-:func:`find_usage` (which modules a project's own code imports, and which of their
-names it uses). The incubator's module graph comes from
+Public use cases: :func:`plan_graduation` (the whole plan) and :func:`module_closure`
+(what a set of modules needs at import time and which distributions it requires).
+The incubator's module graph comes from
 :func:`oslo_incubator.graph.incubator.incubator_graph`, which graduation runs share;
-projects are read from their work trees.
+which modules and names a project's own code uses, from
+:func:`oslo_incubator.graph.usage.find_usage`, which ``impact`` shares.
 """
 
 from __future__ import annotations
 
-import ast
-import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import networkx as nx
 
-from oslo_incubator.analysis.imports import (
-    ImportKind,
-    dotted_module_of,
-    expand_from_import,
-    find_imports,
-    innermost_module,
-    resolve_relative,
-)
-from oslo_incubator.analysis.normalise import decode
 from oslo_incubator.graph.evidence import WEIGHTS, Bonds, Evidence, weigh_evidence
 from oslo_incubator.graph.grouping import (
     CLOSE_CALLS_PER_LIBRARY,
@@ -50,10 +38,10 @@ from oslo_incubator.graph.modules import (
     strong_graph,
     third_party,
 )
+from oslo_incubator.graph.usage import find_usage
 from oslo_incubator.history.incubator import Incubator, open_incubator
 from oslo_incubator.history.master import MasterTree, read_master
 from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT
-from oslo_incubator.model.errors import ConfigError
 from oslo_incubator.model.plan import (
     ApiName,
     CloseCall,
@@ -61,23 +49,17 @@ from oslo_incubator.model.plan import (
     DependencyKind,
     GraduationPlan,
     Granularity,
-    ImportLine,
     Library,
     ModuleClosure,
     ModuleDependency,
     ModuleInfo,
-    ModuleUsage,
     PlanFile,
     PlannedLibrary,
     ProjectUsage,
 )
 from oslo_incubator.workspace.cache import Cache
-from oslo_incubator.workspace.config import load_project_config
-from oslo_incubator.workspace.files import project_python_files
 from oslo_incubator.workspace.planfile import default_package
 
-# Bump when the consumer scan changes, so cached scans of an older analysis are not reused.
-ANALYSIS_VERSION = "plan/1"
 REQUIREMENTS_FILES = ("requirements.txt", "test-requirements.txt")
 TESTS_DIR = "tests"
 
@@ -213,65 +195,6 @@ def module_closure(
     master = read_master(incubator, package_root)
     graph, _ = incubator_graph(master, package_root, cache)
     return closure_of(graph, known_modules(graph, modules, package_root))
-
-
-def find_usage(
-    project: Path,
-    graph: nx.DiGraph,
-    package_root: str = DEFAULT_PACKAGE_ROOT,
-    cache: Cache | None = None,
-    progress: Progress | None = None,
-) -> ProjectUsage:
-    """Which incubator modules ``project``'s own code imports, and which names it uses.
-
-    Every ``.py`` file of the work tree is read except the copies under
-    ``<base>/<package root>`` and virtualenvs, ``.tox``, ``.git``. Imports of
-    ``<base>.openstack.common.x`` (absolute or relative, module-level or lazy) count as
-    import sites; module aliases are resolved (``from nova.openstack.common import log
-    as logging`` then ``logging.getLogger`` uses ``log.getLogger``), and so are names
-    imported from a module and string paths to them. A name re-bound in a function is
-    not tracked (static, approximate).
-
-    Raises:
-        ConfigError: the project's configuration is malformed or names no base package.
-    """
-    config = load_project_config(project)
-    if not config.base:
-        raise ConfigError("no base package: set base= in openstack-common.conf", project)
-    root_module = package_root.strip("/").replace("/", ".")
-    prefix = f"{config.base}.{root_module}"
-    copy_dir = f"{config.base_path}/{package_root.strip('/')}"
-    files = list(project_python_files(project, exclude=copy_dir))
-    scans = _scan_project(project, files, prefix, root_module, cache, progress)
-    locator = _Locator(graph, prefix, root_module)
-    sites: dict[str, list[ImportLine]] = {}
-    api: dict[tuple[str, str], int] = Counter()
-    text_scanned = []
-    for rel, scan in zip(files, scans, strict=True):
-        if not scan["parsed"]:
-            text_scanned.append(rel)
-        for line, kind, candidates in scan["imports"]:
-            targets = {locator.module(c) for c in candidates} - {None}
-            for module in sorted(t for t in targets if t is not None):
-                sites.setdefault(module, []).append(ImportLine(rel, line, DependencyKind(kind)))
-        for dotted, count in scan["uses"]:
-            found = locator.api_name(dotted)
-            if found is not None:
-                api[found] += count
-    name = project.resolve().name
-    usage = []
-    for module in sorted(set(sites) | {m for m, _ in api}):
-        names = sorted(
-            ((n, c) for (m, n), c in api.items() if m == module), key=lambda x: (-x[1], x[0])
-        )
-        usage.append(
-            ModuleUsage(
-                module,
-                tuple(sites.get(module, ())),
-                tuple(ApiName(module, n, c, (name,)) for n, c in names),
-            )
-        )
-    return ProjectUsage(name, str(project), config.base, tuple(usage), tuple(text_scanned))
 
 
 # Private
@@ -583,276 +506,3 @@ def _notes(master: MasterTree, usages: Sequence[ProjectUsage]) -> tuple[str, ...
                 "their imports and names were found by a text scan"
             )
     return tuple(notes)
-
-
-# Private: reading a project's own code
-
-
-def _scan_project(
-    project: Path,
-    files: Sequence[str],
-    prefix: str,
-    root_module: str,
-    cache: Cache | None,
-    progress: Progress | None,
-) -> list[dict[str, Any]]:
-    # A file that never spells the root (``openstack.common``, or ``from
-    # nova.openstack import common``) cannot import it: it is not parsed at all.
-    parent, _, last = root_module.rpartition(".")
-    markers = [root_module.encode()] + ([f"{parent} import {last}".encode()] if parent else [])
-
-    def mentions_root(data: bytes) -> bool:
-        return any(marker in data for marker in markers)
-
-    contents = [(project / rel).read_bytes() for rel in files]
-    keys = [_scan_key(rel, data, prefix) for rel, data in zip(files, contents, strict=True)]
-    wanted = [k for k, data in zip(keys, contents, strict=True) if mentions_root(data)]
-    cached = cache.get_many("plan-usage", wanted) if cache is not None and wanted else {}
-    fresh: dict[str, dict[str, Any]] = {}
-    scans = []
-    name = project.resolve().name
-    for done, (rel, data, key) in enumerate(zip(files, contents, keys, strict=True), start=1):
-        if not mentions_root(data):
-            scans.append({"parsed": True, "imports": [], "uses": []})
-        elif key in cached:
-            scans.append(cached[key])
-        else:
-            dotted, is_package = dotted_module_of(rel)
-            scan = _scan_source(decode(data), dotted, is_package, prefix)
-            fresh[key] = scan
-            scans.append(scan)
-        if progress is not None and (done % 50 == 0 or done == len(files)):
-            progress(name, done, len(files))
-    if cache is not None and fresh:
-        cache.put_many("plan-usage", fresh)
-    return scans
-
-
-def _scan_key(rel: str, data: bytes, prefix: str) -> str:
-    digest = hashlib.sha1(data).hexdigest()
-    return hashlib.sha1(f"{ANALYSIS_VERSION}:{prefix}:{rel}:{digest}".encode()).hexdigest()
-
-
-def _under(dotted: str, prefix: str) -> bool:
-    return dotted.startswith(prefix + ".")
-
-
-def _related(dotted: str, prefix: str) -> bool:
-    """Under the prefix, or an ancestor of it (``nova`` binds ``nova.openstack.common``)."""
-    return dotted == prefix or _under(dotted, prefix) or prefix.startswith(dotted + ".")
-
-
-_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
-
-
-def _scan_source(source: str, module: str, is_package: bool, prefix: str) -> dict[str, Any]:
-    """One file's imports of incubator modules and the dotted names it uses (JSON-able:
-    it is cached)."""
-    try:
-        tree = ast.parse(source)
-        package = module if is_package else module.rpartition(".")[0]
-        scanner = _UsageScanner(package, prefix)
-        scanner.visit(tree)
-    except (SyntaxError, ValueError, RecursionError):
-        return _scan_text(source, module, is_package, prefix)
-    return {"parsed": True, "imports": scanner.imports, "uses": sorted(scanner.uses.items())}
-
-
-class _UsageScanner:
-    """One pass over a syntax tree: imports under the prefix, the names they bind in
-    each scope, and every later use of those names.
-
-    A name assigned in a scope (a local variable, an argument, a loop target) hides
-    the import from there on, in that scope only: ``session = get_session()`` then
-    ``session.query`` is not a use of the incubator's ``session`` module.
-    """
-
-    def __init__(self, package: str, prefix: str):
-        self.package = package
-        self.prefix = prefix
-        self.scopes: list[dict[str, str | None]] = [{}]
-        self.functions = 0  # > 0 inside a function: imports there are lazy
-        self.imports: list[list[Any]] = []
-        self.uses: Counter[str] = Counter()
-
-    def lookup(self, name: str) -> str | None:
-        for scope in reversed(self.scopes):
-            if name in scope:
-                return scope[name]
-        return None
-
-    def hide(self, name: str) -> None:
-        if self.lookup(name) is not None:
-            self.scopes[-1][name] = None
-
-    def visit(self, node: ast.AST) -> None:
-        kind = type(node)
-        if kind is ast.Name:
-            self._name(node)  # type: ignore[arg-type]
-        elif kind is ast.Attribute:
-            self._attribute(node)  # type: ignore[arg-type]
-        elif kind is ast.Constant:
-            value = node.value  # type: ignore[attr-defined]
-            if isinstance(value, str) and _under(value, self.prefix) and _DOTTED.fullmatch(value):
-                self.uses[value] += 1
-        elif kind is ast.Import or kind is ast.ImportFrom:
-            self._import(node)  # type: ignore[arg-type]
-        elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.Lambda:
-            self._function(node)  # type: ignore[arg-type]
-        elif kind is ast.ClassDef:
-            self._class(node)  # type: ignore[arg-type]
-        else:
-            if kind is ast.ExceptHandler and node.name:  # type: ignore[attr-defined]
-                self.hide(node.name)  # type: ignore[attr-defined]
-            for child in ast.iter_child_nodes(node):
-                self.visit(child)
-
-    def _name(self, node: ast.Name) -> None:
-        if type(node.ctx) is not ast.Load:
-            self.hide(node.id)
-            return
-        target = self.lookup(node.id)
-        if target is not None and _under(target, self.prefix):
-            self.uses[target] += 1
-
-    def _attribute(self, node: ast.Attribute) -> None:
-        chain = []
-        current: ast.expr = node
-        while type(current) is ast.Attribute:
-            chain.append(current.attr)
-            current = current.value
-        if type(current) is ast.Name:
-            target = self.lookup(current.id)
-            if target is not None:
-                dotted = ".".join([target, *reversed(chain)])
-                if _under(dotted, self.prefix):
-                    self.uses[dotted] += 1
-        else:
-            self.visit(current)
-
-    def _import(self, node: ast.Import | ast.ImportFrom) -> None:
-        kind = ImportKind.LAZY.value if self.functions else ImportKind.STRONG.value
-        scope = self.scopes[-1]
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if _under(alias.name, self.prefix):
-                    self.imports.append([node.lineno, kind, [alias.name]])
-                if alias.asname:
-                    scope[alias.asname] = alias.name if _related(alias.name, self.prefix) else None
-                else:
-                    top = alias.name.split(".")[0]
-                    scope[top] = top if _related(alias.name, self.prefix) else scope.get(top)
-            return
-        base = resolve_relative(node.level, node.module, self.package)
-        names = [a for a in node.names if a.name != "*"]
-        candidates = [base, *(f"{base}.{a.name}" for a in names)]
-        related = any(_under(c, self.prefix) or c == self.prefix for c in candidates)
-        if related:
-            self.imports.append([node.lineno, kind, candidates])
-        for alias in names:
-            target = f"{base}.{alias.name}"
-            scope[alias.asname or alias.name] = target if _related(target, self.prefix) else None
-            if _under(target, self.prefix):
-                self.uses[target] += 1  # the from-import names it
-
-    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
-        args = node.args
-        for default in [*args.defaults, *(d for d in args.kw_defaults if d is not None)]:
-            self.visit(default)
-        if not isinstance(node, ast.Lambda):
-            for decorator in node.decorator_list:
-                self.visit(decorator)
-            self.hide(node.name)
-        self.scopes.append({})
-        self.functions += 1
-        every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
-        for arg in every:
-            if arg is not None:
-                self.hide(arg.arg)
-        body = node.body if isinstance(node.body, list) else [node.body]
-        for stmt in body:
-            self.visit(stmt)
-        self.functions -= 1
-        self.scopes.pop()
-
-    def _class(self, node: ast.ClassDef) -> None:
-        for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
-            self.visit(expr)
-        self.hide(node.name)
-        self.scopes.append({})
-        for stmt in node.body:
-            self.visit(stmt)
-        self.scopes.pop()
-
-
-def _scan_text(source: str, module: str, is_package: bool, prefix: str) -> dict[str, Any]:
-    imports: list[list[Any]] = []
-    bindings: dict[str, str] = {}
-    uses: Counter[str] = Counter()
-    for site in find_imports(source, module, is_package, [prefix]):
-        if site.kind is ImportKind.WEAK:
-            uses[site.module] += 1
-            continue
-        candidates = expand_from_import(site) if site.names else [site.module]
-        if not any(_related(c, prefix) for c in candidates):
-            continue
-        if any(_under(c, prefix) for c in candidates):
-            imports.append([site.line, site.kind.value, candidates])
-        if site.names:
-            for name, alias in site.names:
-                bindings[alias] = f"{site.module}.{name}"
-        elif site.alias:
-            bindings[site.alias] = site.module
-        else:
-            top = site.module.split(".")[0]
-            bindings[top] = top
-    if bindings:
-        names = "|".join(re.escape(n) for n in sorted(bindings, key=len, reverse=True))
-        pattern = re.compile(rf"(?<![\w.])({names})(?!\w)((?:\.[A-Za-z_]\w*)*)")
-        for match in pattern.finditer(source):
-            dotted = bindings[match.group(1)] + match.group(2)
-            if _under(dotted, prefix):
-                uses[dotted] += 1  # the import line itself included, as a from-import counts
-    return {"parsed": False, "imports": imports, "uses": sorted(uses.items())}
-
-
-class _Locator:
-    """Maps a project's dotted names under ``<base>.<root>`` to incubator modules."""
-
-    def __init__(self, graph: nx.DiGraph, prefix: str, root_module: str):
-        self.prefix = prefix
-        self.root_module = root_module
-        self.known = {f"{root_module}.{m}": m for m in graph}
-        self.submodules = {
-            m: {p.rsplit("/", 1)[-1][:-3] for p in graph.nodes[m]["files"]} - {"__init__"}
-            for m in graph
-            if any(p.endswith("/__init__.py") for p in graph.nodes[m]["files"])
-        }
-
-    def _split(self, dotted: str) -> tuple[str, list[str]] | None:
-        if not _under(dotted, self.prefix):
-            return None
-        inner = self.root_module + dotted[len(self.prefix) :]
-        full = innermost_module(inner, self.known)
-        if full is None:
-            return None
-        rest = inner[len(full) + 1 :]
-        return self.known[full], rest.split(".") if rest else []
-
-    def module(self, dotted: str) -> str | None:
-        """The incubator module ``dotted`` is in, if any."""
-        found = self._split(dotted)
-        return found[0] if found else None
-
-    def api_name(self, dotted: str) -> tuple[str, str] | None:
-        """(module, public name) for a use of ``dotted``; a name in a package module is
-        qualified by its file (``session.get_session``); a module itself is no name."""
-        found = self._split(dotted)
-        if found is None or not found[1]:
-            return None
-        module, rest = found
-        if rest[0] in self.submodules.get(module, ()):
-            if len(rest) < 2:
-                return None
-            return module, f"{rest[0]}.{rest[1]}"
-        return module, rest[0]

@@ -9,7 +9,9 @@ import pytest
 from builders import make_incubator, make_project
 
 from oslo_incubator.graph import incubator as graph_incubator
+from oslo_incubator.graph import usage as graph_usage
 from oslo_incubator.graph.incubator import incubator_graph
+from oslo_incubator.graph.usage import find_usage
 from oslo_incubator.history.master import read_master
 from oslo_incubator.model.errors import OsloIncubatorError
 from oslo_incubator.model.plan import (
@@ -21,12 +23,7 @@ from oslo_incubator.model.plan import (
     ModuleDependency,
     ThirdParty,
 )
-from oslo_incubator.operations import plan as plan_module
-from oslo_incubator.operations.plan import (
-    find_usage,
-    module_closure,
-    plan_graduation,
-)
+from oslo_incubator.operations.plan import module_closure, plan_graduation
 from oslo_incubator.workspace.cache import Cache
 
 ROOT = "openstack/common"
@@ -400,7 +397,7 @@ def test_a_second_plan_reads_the_import_analysis_from_the_cache(
         def no_analysis(*args: object, **kwargs: object) -> None:
             raise AssertionError("analysed again instead of reading the cache")
 
-        monkeypatch.setattr(plan_module, "_scan_source", no_analysis)
+        monkeypatch.setattr(graph_usage, "scan_usage", no_analysis)
         monkeypatch.setattr(graph_incubator, "build_module_graph", no_analysis)
         second = plan_graduation(inc, [nova], cache=cache)
     finally:

@@ -76,6 +76,8 @@ def collect(root: Path) -> Outputs:
         codes=(0, 1),
     )  # fmt: skip
     out.run("recover", "recover", "--format", "json", projects[0])
+    out.run("impact", "impact", "--format", "json", "--incubator", inc, "--change", "HEAD",
+            *projects, codes=(0, 1))  # fmt: skip
     out.run("scan", "scan", "--format", "json", "--no-cache", "--incubator", inc, *projects)
     out.run("scan", "scan", "--format", "json", "--no-cache", *projects)
 

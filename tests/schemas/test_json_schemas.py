@@ -29,6 +29,7 @@ PRINTS = {
     "graduate plan": "plan",
     "graduate run": "graduate",
     "migrate": "migrate",
+    "impact": "impact",
 }
 
 
