@@ -1,16 +1,14 @@
 """``report``: a static HTML site of the fleet's drift, families, plan and debt.
 
-This command runs four operations (drift, scan, graduate plan, debt) and renders what
-they return. Composing operations belongs one layer up, in ``workflows/``, which is
-being added on another branch; until it lands the composition lives here, in
-:func:`_gather`, as plain calls with nothing decided between them.
+What the site shows is gathered by :func:`oslo_incubator.workflows.site.gather_site`
+(four operations, and the layout of two graphs); this command resolves the options,
+renders the pages and writes them.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -25,29 +23,18 @@ from oslo_incubator.cli._common import (
 )
 from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.model.errors import ConfigError
-from oslo_incubator.report.html import Site, render_site
+from oslo_incubator.report.html import render_site
 from oslo_incubator.report.html.page import GENERATOR
-from oslo_incubator.workspace.cache import Cache
 from oslo_incubator.workspace.config import (
     load_project_config,
     resolve_incubator,
     resolve_incubator_url,
 )
 
-#: The pages that can be left out, and the command each comes from.
-OPTIONAL_PAGES = {"families": "scan", "plan": "graduate plan", "debt": "debt"}
+# The pages --skip leaves out (workflows.site.OPTIONAL_PAGES, not imported for --help).
+_OPTIONAL_PAGES = ("families", "plan", "debt")
 # What a site written by this command holds at its root: removed before writing again.
 _SITE_ENTRIES = ("index.html", "families.html", "plan.html", "debt.html", "copies", "assets")
-
-
-@dataclass(frozen=True)
-class _Choices:
-    incubator: Path
-    package_root: str
-    projects: tuple[Path, ...]
-    skip: frozenset[str]
-    release: str | None
-    jobs: int
 
 
 @click.command()
@@ -86,7 +73,7 @@ class _Choices:
 @click.option(
     "--skip",
     multiple=True,
-    type=click.Choice(list(OPTIONAL_PAGES)),
+    type=click.Choice(_OPTIONAL_PAGES),
     help="Leave a page out (repeatable): families (scan), plan (graduate plan), debt.",
 )
 @click.option(
@@ -121,7 +108,7 @@ def report(
     no_cache: bool,
     projects: tuple[Path, ...],
 ) -> None:
-    """Write a static HTML site about PROJECTS and their incubator to OUTPUT.
+    """Write a static HTML site about PROJECTS and their incubator to --output.
 
     Pages: the fleet (modules by projects, each cell a module's status, life cycle
     and commits behind, sortable and filterable), a page per module copy (base commit,
@@ -137,19 +124,19 @@ def report(
     themselves, so a second report of unchanged trees is quick. Exit 0, or 2 on bad
     input.
     """
+    from oslo_incubator.workflows.site import SiteOptions, gather_site
+
     configs = [load_project_config(p) for p in projects]
-    choices = _Choices(
-        incubator=resolve_incubator(incubator, configs, os.environ),
-        package_root=package_root,
-        projects=projects,
+    path = resolve_incubator(incubator, configs, os.environ)
+    options = SiteOptions(
         skip=frozenset(skip),
         release=release,
         jobs=jobs or os.cpu_count() or 1,
+        commit_url=resolve_incubator_url(incubator_url, configs, os.environ),
     )
-    url = resolve_incubator_url(incubator_url, configs, os.environ)
     _check_output(output)
-    with open_cache(cache_dir, no_cache) as cache:
-        site = _gather(choices, cache, url)
+    with open_cache(cache_dir, no_cache) as cache, progress_bar("report") as progress:
+        site = gather_site(path, projects, package_root, options, cache, progress)
     files = render_site(site)
     _write_site(output, files)
     pages = sum(1 for name in files if name.endswith(".html"))
@@ -161,52 +148,6 @@ def report(
 
 
 # Private
-
-
-def _gather(choices: _Choices, cache: Cache | None, url: str | None) -> Site:
-    """Run the operations the pages need; each is imported only when its page is asked
-    for (networkx, libcst and numpy are large imports)."""
-    from oslo_incubator.history.incubator import open_incubator
-    from oslo_incubator.operations.drift import analyse_drift
-
-    with progress_bar("drift") as progress:
-        inc = open_incubator(choices.incubator, choices.package_root, cache)
-        drift = analyse_drift(inc, choices.projects, cache, progress)
-    scan = graph = families = plan = layers = debt = None
-    if "families" not in choices.skip:
-        from oslo_incubator.graph.copies import build_copy_graph
-        from oslo_incubator.graph.layout import family_drawing
-        from oslo_incubator.model.scan import ScanOptions
-        from oslo_incubator.operations.scan import scan_projects
-        from oslo_incubator.report.graph import graph_to_node_link
-
-        with progress_bar("scan") as progress:
-            scan = scan_projects(
-                choices.projects,
-                ScanOptions(jobs=choices.jobs),
-                choices.incubator,
-                choices.package_root,
-                cache,
-                progress,
-            )
-        copy_graph = build_copy_graph(scan)
-        graph = graph_to_node_link(copy_graph)
-        families = family_drawing(copy_graph)
-    if "plan" not in choices.skip:
-        from oslo_incubator.graph.layout import plan_drawing
-        from oslo_incubator.operations.plan import plan_graduation
-
-        with progress_bar("plan") as progress:
-            plan = plan_graduation(
-                choices.incubator, choices.projects, (), choices.package_root, cache, progress
-            )
-        layers = plan_drawing(plan)
-    if "debt" not in choices.skip:
-        from oslo_incubator.operations.debt import scan_debt
-
-        with progress_bar("debt") as progress:
-            debt = scan_debt(choices.projects, choices.release, progress, cache)
-    return Site(drift, scan, graph, families, plan, layers, debt, url)
 
 
 def _check_output(output: Path) -> None:
