@@ -69,6 +69,7 @@ def test_the_toolkit_wheel_ships_the_package_less_the_decorators(built: Built) -
     assert package == _source_files() - _runtime_files()
     assert {"oslo_incubator/__init__.py", "oslo_incubator/__main__.py"} <= package
     assert "oslo_incubator/py.typed" in package
+    assert {"oslo_incubator/report/html/site.css", "oslo_incubator/report/html/site.js"} <= package
     assert "oslo_incubator-1.2.3.dist-info/licenses/LICENSE" in names
     entry_points = _wheel_text(
         built.toolkit_wheel, "oslo_incubator-1.2.3.dist-info/entry_points.txt"
@@ -213,12 +214,16 @@ def _runtime_files() -> set[str]:
     return {p for p in _source_files() if p.startswith("oslo_incubator/deprecation/")}
 
 
+# Sources, and the report's stylesheet and script (package_data in setup.cfg).
+_PACKAGE_DATA = (".py", ".css", ".js")
+
+
 def _source_files() -> set[str]:
     root = CHECKOUT / "oslo_incubator"
     return {
         f"oslo_incubator/{p.relative_to(root).as_posix()}"
         for p in root.rglob("*")
-        if p.is_file() and (p.suffix == ".py" or p.name == "py.typed")
+        if p.is_file() and (p.suffix in _PACKAGE_DATA or p.name == "py.typed")
     }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import configparser
 import json
 import re
 from html.parser import HTMLParser
@@ -17,8 +16,6 @@ from oslo_incubator.cli import main
 from oslo_incubator.report.html import ASSETS
 from oslo_incubator.report.html.fleet import side_by_side
 from oslo_incubator.report.html.page import embed_json
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 class _Links(HTMLParser):
@@ -244,18 +241,6 @@ def test_side_by_side_faces_removed_lines_with_the_added_ones() -> None:
 def test_a_removed_line_that_starts_with_dashes_is_not_a_file_header() -> None:
     rows = side_by_side("--- master\n+++ copy\n@@ -1 +1 @@\n--- x\n++++ y\n")
     assert [(r.kind, r.left_text, r.right_text) for r in rows] == [("changed", "-- x", "+++ y")]
-
-
-def test_the_stylesheet_and_script_ship_in_the_wheel_as_package_data() -> None:
-    setup = configparser.ConfigParser()
-    setup.read(REPO / "setup.cfg")
-    globs = setup["files"]["package_data"].split("=", 1)[1].split()
-    package = REPO / "oslo_incubator"
-    shipped = {p.name for g in globs for p in package.glob(g)}
-    assert set(ASSETS) <= shipped
-    assert sorted(set(ASSETS)) == sorted(
-        p.name for p in (package / "report/html").iterdir() if p.suffix in (".css", ".js")
-    )
 
 
 @pytest.mark.parametrize("name", ["index.html", "families.html", "plan.html", "debt.html"])
