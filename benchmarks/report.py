@@ -71,7 +71,7 @@ def load_times(site: Path, repeat: int, screenshot: Path | None) -> dict[str, fl
     found = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=FLAGS)
-        context = browser.new_context(offline=True, viewport={"width": 1400, "height": 1000})
+        context = browser.new_context(offline=True, viewport={"width": 1400, "height": 900})
         page = context.new_page()
         pages = [*PAGES, next(p.relative_to(site).as_posix()
                               for p in sorted((site / "copies").rglob("*.html")))]  # fmt: skip

@@ -98,7 +98,8 @@ def render_fleet_page(
             if module is None:
                 row_cells.append(
                     f'<td class="cell none" data-project="{i}" data-status="none" '
-                    f'data-sort-value="-1"><span class="absent">not copied</span></td>'
+                    f'data-sort-value="-1" title="not copied"><span aria-hidden="true">–</span>'
+                    '<span class="sr">not copied</span></td>'
                 )
             else:
                 row_cells.append(_cell(i, module, pages[(i, name)]))
