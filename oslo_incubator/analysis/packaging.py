@@ -23,6 +23,7 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 #: The header oslo-incubator's own ``obsolete.txt`` starts with.
@@ -73,6 +74,7 @@ class LibraryMetadata:
     source: str
     license: str = ""
     consumer_base: str = "project"
+    python_requires: str = ">=3.8"
 
 
 def package_name(library: str) -> str:
@@ -144,14 +146,24 @@ def setup_cfg_text(meta: LibraryMetadata) -> str:
         f"author_email = {meta.author_email}\n"
         f"home_page = {meta.home_page}\n"
         + (f"license = {meta.license}\n" if meta.license else "")
-        + "python_requires = >=3.8\n"
+        + f"python_requires = {meta.python_requires}\n"
         "classifier =\n"
         f"{classifiers}"
         "\n"
         "[files]\n"
         "packages =\n"
         f"    {meta.package}\n"
+        # A library for Python 2 as well gets a wheel tagged for both.
+         + ("\n[bdist_wheel]\nuniversal = 1\n" if admits_python2(meta.python_requires) else "")
     )
+
+
+def admits_python2(python_requires: str) -> bool:
+    """Whether a ``Requires-Python`` specifier admits Python 2.7."""
+    try:
+        return SpecifierSet(python_requires).contains("2.7")
+    except InvalidSpecifier:
+        return False
 
 
 def setup_py_text() -> str:

@@ -111,6 +111,26 @@ def plan(
     help="Graduate with the modules everything that they import at module level.",
 )
 @click.option(
+    "--private-copies/--no-private-copies",
+    default=True,
+    show_default=True,
+    help="Carry the incubator modules the library needs that have not graduated yet as "
+    "private copies in <package>/openstack/common (synced, tracked by its own "
+    "openstack-common.conf); without, they are errors.",
+)
+@click.option(
+    "--version",
+    "version",
+    default=None,
+    help="Tag the library's last commit with this version (pbr reads it from the tag).",
+)
+@click.option(
+    "--python-requires",
+    default=">=3.8",
+    show_default=True,
+    help="The library's Requires-Python; one that admits 2.7 also makes its wheel universal.",
+)
+@click.option(
     "--allow-incubator-deps",
     is_flag=True,
     help="Write the library even though it still imports incubator modules that stay "
@@ -159,6 +179,9 @@ def run(
     modules: tuple[str, ...],
     dest: Path,
     with_closure: bool,
+    private_copies: bool,
+    version: str | None,
+    python_requires: str,
     allow_incubator_deps: bool,
     branch: str | None,
     in_place: bool,
@@ -185,13 +208,23 @@ def run(
     import, and records the graduation in MAINTAINERS and obsolete.txt, so drift and
     sync report the module as obsolete. `oslo-incubator migrate` then moves consumers.
 
-    Exit status 2, nothing written, when the library would still import incubator
-    modules that stay behind (graduate them too, or pass --allow-incubator-deps).
+    Clean dependencies: the library's package holds only MODULES. An incubator module
+    they import that has graduated already (obsolete.txt, MAINTAINERS, a shim, a
+    deletion naming its library) is imported from its library, which becomes a
+    requirement; one that has not is synced as a private copy into
+    <package>/openstack/common, listed in the library's own openstack-common.conf with a
+    lock file, so `oslo-incubator drift --incubator INC LIBRARY` tracks it. Private
+    copies' tests do not move. --with-closure graduates them all publicly instead.
+
+    Exit status 2, nothing written, on bad input, or with --no-private-copies when the
+    library would still import incubator modules that stay behind (graduate them too,
+    or pass --allow-incubator-deps).
     """
     # Imported here: ``graduate plan`` need not load libcst.
-    from oslo_incubator.operations.graduate import graduate as graduate_library
     from oslo_incubator.operations.graduate import package_name
+    from oslo_incubator.operations.sync import command_line
     from oslo_incubator.report.graduate import render_graduation_json, render_graduation_text
+    from oslo_incubator.workflows.graduation import graduate_library
 
     if in_place and branch:
         raise click.UsageError("--in-place and --branch exclude each other")
@@ -214,9 +247,13 @@ def run(
         summary=summary,
         deprecated_in=deprecated_in,
         removal_version=None if removal_version == "" else removal_version,
+        private_copies=private_copies and not with_closure,
+        version=version,
+        python_requires=python_requires,
     )
+    command = command_line(["graduate", "run", "--library", library, *modules])
     with open_cache(cache_dir, no_cache) as cache:
-        result = graduate_library(incubator, options, cache)
+        result = graduate_library(incubator, options, cache, command)
     if output_format == "json":
         click.echo(render_graduation_json(result), nl=False)
     else:
