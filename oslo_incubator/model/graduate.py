@@ -297,11 +297,22 @@ class MigrateOptions:
 
 
 @dataclass(frozen=True)
+class MigrationTarget:
+    """One library a consumer moves to: its modules and the requirements line added."""
+
+    library: str
+    package: str
+    modules: tuple[str, ...]
+    requirement: str
+
+
+@dataclass(frozen=True)
 class MigrationResult:
     """What ``migrate`` changes in one project (or would, for a dry run).
 
     ``modules_from`` says where the list of modules came from: ``option`` or the
-    incubator's records (``records``).
+    incubator's records (``records``), or a program (``program``: then ``library`` and
+    ``package`` list every library of it, and ``targets`` says which has which modules).
     """
 
     project: str
@@ -316,6 +327,7 @@ class MigrationResult:
     dry_run: bool
     written: tuple[str, ...] = ()
     deleted: tuple[str, ...] = ()
+    targets: tuple[MigrationTarget, ...] = ()
 
     @property
     def moved(self) -> int:
