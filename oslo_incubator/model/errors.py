@@ -51,3 +51,8 @@ class NotAProjectError(OsloIncubatorError):
 
 class IncubatorDependencyError(OsloIncubatorError):
     """A graduating library would still import incubator modules that stay behind."""
+
+
+class EnvironmentToolError(OsloIncubatorError):
+    """An outside tool a proof needs (an interpreter, venv or virtualenv, pip) is
+    missing or failed."""

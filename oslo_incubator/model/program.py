@@ -175,6 +175,7 @@ class ProofResult:
     python_version: str
     libraries: tuple[LibraryProof, ...]
     seconds: float
+    kept: str | None = None  # the work folder (virtualenvs, runs), when kept
 
     @property
     def ratio(self) -> float | None:

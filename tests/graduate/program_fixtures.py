@@ -203,3 +203,26 @@ def build_program_incubator(path: Path) -> RepoBuilder:
             ),
         ],
     )
+
+
+def wheel_of_installed(name: str, out: Path) -> Path:
+    """A wheel of the installed distribution ``name``, made from its installed files,
+    so that a fresh virtualenv can install it offline (``--no-index``)."""
+    import importlib.metadata
+    import zipfile
+
+    dist = importlib.metadata.distribution(name)
+    info = f"{dist.metadata['Name'].replace('-', '_')}-{dist.version}.dist-info"
+    out.mkdir(parents=True, exist_ok=True)
+    wheel = out / f"{dist.metadata['Name'].replace('-', '_')}-{dist.version}-py3-none-any.whl"
+    records = []
+    with zipfile.ZipFile(wheel, "w") as archive:
+        for file in dist.files or ():
+            posix = file.as_posix()
+            skipped = ("RECORD", "INSTALLER", "REQUESTED", "direct_url.json")
+            if posix.startswith("..") or "__pycache__" in posix or file.name in skipped:
+                continue
+            archive.write(file.locate(), posix)
+            records.append(f"{posix},,")
+        archive.writestr(f"{info}/RECORD", "\n".join([*records, f"{info}/RECORD,,"]) + "\n")
+    return wheel
