@@ -122,6 +122,7 @@ class VerifyOptions:
     no_index: bool = False
     timeout: float = 1800.0
     keep: bool = False
+    constraints: tuple[str, ...] = ()  # pip constraints files (the era's versions)
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,10 @@ class TestRun:
 @dataclass(frozen=True)
 class LibraryProof:
     """One library's proof: its wheel, the install, and its moved tests run in the
-    incubator and in the library, under the same interpreter."""
+    incubator and in the library, under the same interpreter and packages.
+
+    ``missing`` are declared requirements that would not install (a database driver
+    that needs a system library): both runs go without them, alike."""
 
     name: str
     wheel: str | None
@@ -154,6 +158,7 @@ class LibraryProof:
     library: TestRun
     seconds: float
     error: str | None = None
+    missing: tuple[str, ...] = ()  # declared requirements that would not install
 
     @property
     def kept(self) -> int:

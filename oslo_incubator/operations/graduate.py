@@ -208,9 +208,15 @@ def prepare_graduation(
             warnings.append(warning)
         texts[item.path] = outcome.text
         rewritten.append(replace(item, moved=outcome.moved))
-        dependencies += [
-            IncubatorDependency(item.path, r.line, r.module) for r in outcome.leftovers
-        ]
+        for ref in outcome.leftovers:
+            if options.private_copies and not _names_a_module(ref.module, graph, root_module):
+                # Broken in the incubator already (a stale import, an entry-point
+                # namespace in a string): nothing a graduation can resolve.
+                warnings.append(
+                    f"{item.path}:{ref.line}: {ref.module} names no incubator module; left as is"
+                )
+                continue
+            dependencies.append(IncubatorDependency(item.path, ref.line, ref.module))
     for init in _missing_inits(texts, options.package):
         texts[init] = ""
 
@@ -506,15 +512,18 @@ def _private_modules(
     test_needs: Iterable[str],
     graduated: Mapping[str, GraduatedDependency],
 ) -> tuple[str, ...]:
-    """The modules the library must carry as private copies: every incubator module
-    that neither graduates with it nor has graduated already, and that its modules
-    import (at module level, in a function, or by a module path in a string: their
-    imports are rewritten, so each must resolve) or its moved tests import; then,
-    transitively, what those copies import at module level or in a function. A module
+    """The modules the library must carry as private copies.
+
+    First, every incubator module that neither graduates with it nor has graduated
+    already, and that its modules import (at module level, in a function, or by a
+    module path in a string: their imports are rewritten, so each must resolve) or
+    its moved tests import. Then, transitively, whatever those copies import at module
+    level or in a function, whatever it is: sync writes a copy's imports as
+    ``<package>.openstack.common.<module>``, so each must be there too (even one of
+    the library's own modules, or a graduated one, when a copy imports it). A module
     path in a private copy's string (a configurable handler) does not pull the module
-    in: it is needed only if configured so. What a private copy imports is copied
-    too, graduated or not: sync writes its imports as
-    ``<package>.openstack.common.<module>``, so they must be there."""
+    in: it is needed only if configured so.
+    """
     own = set(modules)
     private: set[str] = set()
     todo = [m for m in test_needs if m not in own and m not in graduated]
@@ -522,7 +531,7 @@ def _private_modules(
         todo += [t for t in graph.successors(module) if t not in own and t not in graduated]
     while todo:
         module = todo.pop()
-        if module in private or module in own:
+        if module in private:
             continue
         private.add(module)
         todo += [
@@ -558,6 +567,14 @@ def _elsewhere_moves(
     moves = {f"{root_module}.{m}": graduated[m].target for m in graduated}
     moves.update({f"{root_module}.{m}": f"{package}.{root_module}.{m}" for m in private})
     return moves
+
+
+def _names_a_module(name: str, graph: nx.DiGraph, root_module: str) -> bool:
+    """Whether a dotted name under the package root names a module at HEAD (or a name
+    inside one)."""
+    if not name.startswith(root_module + "."):
+        return False
+    return innermost_module(name[len(root_module) + 1 :], set(graph)) is not None
 
 
 def _packages(earlier: Iterable[EarlierLibrary]) -> set[str]:

@@ -20,12 +20,15 @@ incubator run are mapped to the library's (``tests.unit.test_x`` →
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import tarfile
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from packaging.utils import canonicalize_name
 
 from oslo_incubator.analysis.imports import dotted_module_of
 from oslo_incubator.history.git import run_git
@@ -153,13 +156,24 @@ def _prove(
         sources += ["--find-links", link]
     if options.no_index:
         sources.append("--no-index")
-    requirements = ["-r", str(repo / "requirements.txt")]
-    if (repo / "test-requirements.txt").is_file():
-        requirements += ["-r", str(repo / "test-requirements.txt")]
+    for constraint in options.constraints:
+        sources += ["-c", constraint]
+    files = [
+        repo / n for n in ("requirements.txt", "test-requirements.txt") if (repo / n).is_file()
+    ]
+    requirements = [arg for f in files for arg in ("-r", str(f))]
+    missing: list[str] = []
     failed = pip_install(env, [*sources, *requirements], options.timeout)
     if failed:
-        return LibraryProof(name, wheel.name, False, empty, empty, _since(started),
-                            f"requirements: {failed}")  # fmt: skip
+        # One at a time: what installs is installed, the rest is said (both runs
+        # then go without it alike); a program library that will not install fails.
+        for line in _requirement_lines(files):
+            if pip_install(env, [*sources, line], options.timeout):
+                missing.append(line)
+        ours = [m for m in missing if _name(m) in _program_names(dest)]
+        if ours:
+            return LibraryProof(name, wheel.name, False, empty, empty, _since(started),
+                                f"requirements: {failed}", tuple(missing))  # fmt: skip
     mapping = {dotted_module_of(t.source)[0]: dotted_module_of(t.path)[0] for t in library.tests}
     before = run_tests(env, list(mapping), incubator, incubator, options.timeout,
                        work / f"run-{name}-incubator")  # fmt: skip
@@ -167,7 +181,7 @@ def _prove(
     failed = pip_install(env, ["--no-deps", str(wheel)], options.timeout)
     if failed:
         return LibraryProof(name, wheel.name, False, baseline, empty, _since(started),
-                            f"install: {failed}")  # fmt: skip
+                            f"install: {failed}", tuple(missing))  # fmt: skip
     elsewhere = work / f"cwd-{name}"
     elsewhere.mkdir()
     after = run_tests(env, list(mapping.values()), elsewhere, None, options.timeout,
@@ -179,7 +193,28 @@ def _prove(
         baseline,
         TestRun(after.outcomes, after.error),
         _since(started),
+        None,
+        tuple(missing),
     )
+
+
+def _requirement_lines(files: list[Path]) -> list[str]:
+    lines = []
+    for path in files:
+        for raw in path.read_text().splitlines():
+            line = raw.split("#", 1)[0].strip()
+            if line and not line.startswith("-"):
+                lines.append(line)
+    return lines
+
+
+def _name(requirement: str) -> str:
+    return canonicalize_name(re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0])
+
+
+def _program_names(dest: Path) -> set[str]:
+    record = read_program(dest)
+    return {canonicalize_name(lib.name) for lib in record.libraries} if record else set()
 
 
 def _mapped(outcomes: dict[str, str], mapping: dict[str, str], error: str | None) -> TestRun:
