@@ -86,11 +86,16 @@ def verify_program(
             if progress is not None:
                 progress("wheels", index, total)
             built[library.name] = _wheel(dest / library.path, library, wheels)
+        # The program's libraries are installed from their wheels, never from an index
+        # that may have other releases of the same names.
+        pins = work / "program-constraints.txt"
+        pins.write_text("".join(f"{lib.name}=={lib.version}\n" for lib in record.libraries))
         for index, library in enumerate(record.libraries):
             if progress is not None:
                 progress("tests", index, total)
+            earlier = [built[lib.name][0] for lib in record.libraries[:index]]
             proofs.append(
-                _prove(library, dest, built[library.name], wheels, incubator, work, options)
+                _prove(library, dest, built[library.name], earlier, pins, incubator, work, options)
             )
         if progress is not None:
             progress("tests", total, total)
@@ -138,7 +143,8 @@ def _prove(
     library: ProgramLibrary,
     dest: Path,
     built: tuple[Path | None, str | None],
-    wheels: Path,
+    earlier: list[Path | None],
+    pins: Path,
     incubator: Path,
     work: Path,
     options: VerifyOptions,
@@ -151,7 +157,15 @@ def _prove(
         return LibraryProof(name, None, False, empty, empty, 0.0, f"wheel: {error}")
     repo = dest / library.path
     env = create_environment(options.python, work / f"env-{name}")
-    sources = ["--find-links", str(wheels)]
+    if any(w is None for w in earlier):
+        return LibraryProof(name, wheel.name, False, empty, empty, 0.0,
+                            "an earlier library's wheel did not build")  # fmt: skip
+    if earlier:
+        failed = pip_install(env, ["--no-deps", *(str(w) for w in earlier if w)], options.timeout)
+        if failed:
+            return LibraryProof(name, wheel.name, False, empty, empty, _since(started),
+                                f"earlier libraries: {failed}")  # fmt: skip
+    sources = ["--find-links", str(wheel.parent), "-c", str(pins)]
     for link in options.find_links:
         sources += ["--find-links", link]
     if options.no_index:
