@@ -77,6 +77,30 @@ class LibraryMetadata:
     python_requires: str = ">=3.8"
 
 
+def testr_environment(testr_conf: str) -> dict[str, str]:
+    """The environment variables a ``.testr.conf``'s ``test_command`` sets before the
+    command (``OS_TEST_TIMEOUT=${OS_TEST_TIMEOUT:-60}`` gives ``60``), so tests run
+    elsewhere run as the repository's own runner ran them."""
+    parser = configparser.RawConfigParser(strict=False)
+    try:
+        parser.read_string(testr_conf)
+        command = parser.get("DEFAULT", "test_command", fallback="")
+    except configparser.Error:
+        return {}
+    found: dict[str, str] = {}
+    for token in command.replace("\\\n", " ").split():
+        match = _ASSIGNMENT.match(token)
+        if match is None:
+            break  # the command itself
+        name, value = match.group(1), match.group(2)
+        default = re.fullmatch(r"\$\{\w+:-(.*)\}", value)
+        found[name] = default.group(1) if default else value
+    return found
+
+
+_ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(\S*)$")
+
+
 def package_name(library: str) -> str:
     """The import package of a library name: ``oslo.serialization`` → ``oslo_serialization``."""
     return re.sub(r"[^A-Za-z0-9_]", "_", library).lower()

@@ -294,7 +294,13 @@ def _verify_options(func: Any) -> Any:
                 "--timeout",
                 default=1800.0,
                 show_default=True,
-                help="Seconds a pip install or a test run may take.",
+                help="Seconds a pip install may take.",
+            ),
+            click.option(
+                "--test-timeout",
+                default=600.0,
+                show_default=True,
+                help="Seconds one test module may run (then it is killed, with what it started).",
             ),
             click.option(
                 "--keep", is_flag=True, help="Keep the virtualenvs and test runs, and say where."
@@ -356,6 +362,7 @@ def program(
     constraints: tuple[str, ...],
     no_index: bool,
     timeout: float,
+    test_timeout: float,
     keep: bool,
     author: str,
     output_format: str,
@@ -398,7 +405,9 @@ def program(
     if output_format == "json":
         document = render_program_json(result)
         if verify:
-            proof = _prove(dest, python, find_links, constraints, no_index, timeout, keep)
+            proof = _prove(
+                dest, python, find_links, constraints, no_index, timeout, test_timeout, keep
+            )
             from oslo_incubator.report.program import program_to_json, proof_to_json
 
             document = json.dumps(
@@ -410,7 +419,9 @@ def program(
     if verify:
         from oslo_incubator.report.program import render_proof_text
 
-        proof = _prove(dest, python, find_links, constraints, no_index, timeout, keep)
+        proof = _prove(
+            dest, python, find_links, constraints, no_index, timeout, test_timeout, keep
+        )
         click.echo("")
         click.echo(render_proof_text(proof), nl=False)
 
@@ -427,6 +438,7 @@ def verify(
     constraints: tuple[str, ...],
     no_index: bool,
     timeout: float,
+    test_timeout: float,
     keep: bool,
     output_format: str,
 ) -> None:
@@ -438,7 +450,7 @@ def verify(
     """
     from oslo_incubator.report.program import render_proof_json, render_proof_text
 
-    proof = _prove(dest, python, find_links, constraints, no_index, timeout, keep)
+    proof = _prove(dest, python, find_links, constraints, no_index, timeout, test_timeout, keep)
     renderer = render_proof_json if output_format == "json" else render_proof_text
     click.echo(renderer(proof), nl=False)
 
@@ -450,6 +462,7 @@ def _prove(
     constraints: tuple[str, ...],
     no_index: bool,
     timeout: float,
+    test_timeout: float,
     keep: bool,
 ) -> Any:
     from oslo_incubator.model.program import VerifyOptions
@@ -462,6 +475,7 @@ def _prove(
         float(timeout),
         keep,
         tuple(str(Path(c).resolve()) for c in constraints),
+        float(test_timeout),
     )
     with progress_bar("proving") as progress:
         return verify_program(dest, options, progress)

@@ -123,6 +123,7 @@ class VerifyOptions:
     timeout: float = 1800.0
     keep: bool = False
     constraints: tuple[str, ...] = ()  # pip constraints files (the era's versions)
+    test_timeout: float = 600.0  # seconds one test module may run
 
 
 @dataclass(frozen=True)

@@ -170,7 +170,13 @@ def prepare_graduation(
     private: tuple[str, ...] = ()
     if options.private_copies:
         private = _private_modules(graph, modules, test_needs, graduated)
-    uses = _graduated_uses(graph, modules, test_needs, graduated)
+    # A graduated module a private copy needs is copied too (see _private_modules);
+    # then the library's own references go to that copy, and its library is no need.
+    uses = {
+        m: use
+        for m, use in _graduated_uses(graph, modules, test_needs, graduated).items()
+        if m not in private
+    }
     needed = tuple(sorted(closure - set(modules)))
     module_index = build_index(incubator, root, master.head)
     test_index = build_index(incubator, TESTS_ROOT, master.head)
@@ -192,7 +198,7 @@ def prepare_graduation(
     files = _with_earlier_paths(incubator, master.head, files)
     _check_collisions(files, incubator)
 
-    elsewhere = _elsewhere_moves(graduated, private, options.package, root_module)
+    elsewhere = _elsewhere_moves(uses, private, options.package, root_module)
     module_moves = {**_moves(graph, modules, (), options.package, root_module), **elsewhere}
     test_moves = {**_moves(graph, modules, files, options.package, root_module), **elsewhere}
     texts: dict[str, str] = {}
@@ -557,14 +563,14 @@ def _graduated_uses(
 
 
 def _elsewhere_moves(
-    graduated: Mapping[str, GraduatedDependency],
+    uses: Mapping[str, GraduatedDependency],
     private: Sequence[str],
     package: str,
     root_module: str,
 ) -> dict[str, str]:
     """Moves of the modules that do not graduate with the library: graduated ones to
     their library, private ones to ``<package>.openstack.common``."""
-    moves = {f"{root_module}.{m}": graduated[m].target for m in graduated}
+    moves = {f"{root_module}.{m}": use.target for m, use in uses.items()}
     moves.update({f"{root_module}.{m}": f"{package}.{root_module}.{m}" for m in private})
     return moves
 

@@ -8,7 +8,10 @@ Public use case: :func:`verify_program`. For each library of a program, in order
    libraries of the program come from their wheels, the rest from the package index
    (or only from ``--find-links`` with ``--no-index``);
 3. its moved tests run in the incubator itself, at the commit the program started
-   from, in that environment (before the library is installed): the baseline;
+   from, in that environment (before the library is installed): the baseline; each
+   test module in a process of its own, killed after ``test_timeout`` seconds, with
+   the variables the incubator's ``.testr.conf`` sets for its own runs
+   (``OS_TEST_TIMEOUT=60``: oslotest's per-test timeout);
 4. the library's wheel is installed, and the same tests run from the library.
 
 Both runs use the same interpreter and the same third-party packages, so a test that
@@ -31,6 +34,7 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 
 from oslo_incubator.analysis.imports import dotted_module_of
+from oslo_incubator.analysis.packaging import testr_environment
 from oslo_incubator.history.git import run_git
 from oslo_incubator.model.errors import ConfigError
 from oslo_incubator.model.program import (
@@ -80,6 +84,8 @@ def verify_program(
     try:
         incubator = work / "incubator"
         _export(dest / record.scratch, record.head, incubator)
+        testr = incubator / ".testr.conf"
+        variables = testr_environment(testr.read_text()) if testr.is_file() else {}
         built: dict[str, tuple[Path | None, str | None]] = {}
         total = len(record.libraries)
         for index, library in enumerate(record.libraries):
@@ -95,7 +101,17 @@ def verify_program(
                 progress("tests", index, total)
             earlier = [built[lib.name][0] for lib in record.libraries[:index]]
             proofs.append(
-                _prove(library, dest, built[library.name], earlier, pins, incubator, work, options)
+                _prove(
+                    library,
+                    dest,
+                    built[library.name],
+                    earlier,
+                    pins,
+                    incubator,
+                    work,
+                    options,
+                    variables,
+                )  # fmt: skip
             )
         if progress is not None:
             progress("tests", total, total)
@@ -148,6 +164,7 @@ def _prove(
     incubator: Path,
     work: Path,
     options: VerifyOptions,
+    variables: dict[str, str],
 ) -> LibraryProof:
     started = time.perf_counter()
     wheel, error = built
@@ -189,8 +206,8 @@ def _prove(
             return LibraryProof(name, wheel.name, False, empty, empty, _since(started),
                                 f"requirements: {failed}", tuple(missing))  # fmt: skip
     mapping = {dotted_module_of(t.source)[0]: dotted_module_of(t.path)[0] for t in library.tests}
-    before = run_tests(env, list(mapping), incubator, incubator, options.timeout,
-                       work / f"run-{name}-incubator")  # fmt: skip
+    before = run_tests(env, list(mapping), incubator, incubator, options.test_timeout,
+                       work / f"run-{name}-incubator", variables)  # fmt: skip
     baseline = _mapped(before.outcomes, mapping, before.error)
     failed = pip_install(env, ["--no-deps", str(wheel)], options.timeout)
     if failed:
@@ -198,8 +215,8 @@ def _prove(
                             f"install: {failed}", tuple(missing))  # fmt: skip
     elsewhere = work / f"cwd-{name}"
     elsewhere.mkdir()
-    after = run_tests(env, list(mapping.values()), elsewhere, None, options.timeout,
-                      work / f"run-{name}-library")  # fmt: skip
+    after = run_tests(env, list(mapping.values()), elsewhere, None, options.test_timeout,
+                      work / f"run-{name}-library", variables)  # fmt: skip
     return LibraryProof(
         name,
         wheel.name,

@@ -9,8 +9,10 @@ both Python 2.7 and 3 read, so the era's interpreter can run an era's tests.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -205,24 +207,27 @@ def run_tests(
     top: Path | None,
     timeout: float,
     scratch: Path,
+    variables: Mapping[str, str] | None = None,
 ) -> TestOutcomes:
-    """Run the test ``modules`` with ``env``'s interpreter in ``cwd`` (``top`` first on the
-    path), each test's outcome by id. ``scratch`` holds the runner and its output."""
+    """Run the test ``modules`` with ``env``'s interpreter in ``cwd`` (``top`` first on
+    the path, ``variables`` in the environment), each test's outcome by id.
+
+    Each module runs in a process of its own, in a session of its own, for at most
+    ``timeout`` seconds: a module that hangs (a deadlock after a fork) is killed with
+    everything it started, its finished tests still count, and the others run.
+    ``scratch`` holds the runner and its output.
+    """
     scratch.mkdir(parents=True, exist_ok=True)
     runner = scratch / "oslo_incubator_runner.py"
     runner.write_text(RUNNER)
     out = scratch / "outcomes.jsonl"
     out.write_text("")
-    command = [str(env.python), str(runner), str(out), str(top or ""), *modules]
-    error = None
-    try:
-        done = subprocess.run(command, cwd=cwd, capture_output=True, text=True,
-                              timeout=timeout, env=clean_environment())  # fmt: skip
-        if done.returncode != 0:
-            lines = [line for line in done.stderr.splitlines() if line.strip()]
-            error = "\n".join(lines[-3:]) or f"the runner exited with {done.returncode}"
-    except subprocess.TimeoutExpired:
-        error = f"timed out after {timeout:.0f} s"
+    errors = []
+    for module in modules:
+        command = [str(env.python), str(runner), str(out), str(top or ""), module]
+        error = _run_killing_on_timeout(command, cwd, timeout, clean_environment(variables))
+        if error:
+            errors.append(f"{module}: {error}")
     outcomes: dict[str, str] = {}
     for line in out.read_text(errors="replace").splitlines():
         try:
@@ -230,4 +235,23 @@ def run_tests(
         except ValueError:
             continue
         outcomes[str(entry["id"])] = str(entry["outcome"])
-    return TestOutcomes(outcomes, error)
+    return TestOutcomes(outcomes, "; ".join(errors) or None)
+
+
+def _run_killing_on_timeout(
+    command: Sequence[str], cwd: Path, timeout: float, env: Mapping[str, str]
+) -> str | None:
+    process = subprocess.Popen(command, cwd=cwd, env=dict(env), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)  # fmt: skip
+    try:
+        _, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        return f"timed out after {timeout:.0f} s"
+    if process.returncode != 0:
+        lines = [line for line in stderr.splitlines() if line.strip()]
+        return "\n".join(lines[-3:]) or f"the runner exited with {process.returncode}"
+    return None
