@@ -27,6 +27,7 @@ How the library is made:
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 import tempfile
 import time
@@ -946,9 +947,12 @@ def _shim_files(
         )
     moves = _moves(graph, modules, (), options.package, root_module)
     staying = {**master.modules, **master.tests}
+    # Any reference to a module spells its first name as a whole word ("log" in
+    # "common.log", not in "logging"): files without one are not worth parsing.
+    named = re.compile(r"\b(?:" + "|".join(re.escape(m.split(".")[0]) for m in modules) + r")\b")
     for path in sorted(set(staying) - set(paths) - set(moved_tests)):
-        if not any(m.split(".")[0] in staying[path] for m in modules):
-            continue  # cannot name a graduated module: not worth parsing
+        if not named.search(staying[path]):
+            continue
         dotted, is_package = dotted_module_of(path)
         outcome, warning = _move(staying[path], moves, dotted, is_package, (), path)
         if outcome.text != staying[path]:
