@@ -104,7 +104,7 @@ def run_program(
                 f"{record.head[:12]}, where it started"
             )
     scratch = dest / record.scratch
-    _check_plan(plan, plan_path, scratch, root, record, dest)
+    _check_plan(plan, plan_path, scratch, root, record, dest, cache)
     earlier: list[EarlierLibrary] = []
     steps: list[ProgramStep] = []
     total = len(plan.libraries)
@@ -201,12 +201,13 @@ def _check_plan(
     root: str,
     record: ProgramRecord,
     dest: Path,
+    cache: Cache | None,
 ) -> None:
     """Every module of the plan exists in the incubator the program started from; the
     libraries done are the plan's first ones, with the same modules; no directory is
     in the way of a library still to do."""
     master = read_master(scratch, root, record.head)
-    graph, _ = incubator_graph(master, root)
+    graph, _ = incubator_graph(master, root, cache)
     for library in plan.libraries:
         line = library.line or None
         for module in library.modules:
