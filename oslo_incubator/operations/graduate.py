@@ -163,8 +163,17 @@ def prepare_graduation(
     modules = tuple(sorted(closure)) if options.with_closure else requested
     graduated = _graduated_elsewhere(incubator, master, graph, root, modules, options, cache)
     resolvable = set(modules) | set(graduated)
+    named_in_strings = {
+        t.path: _references(master.tests.get(t.path, ""), t.path, graph, root_module)
+        for t in tests
+        if set(t.modules) & set(modules)
+    }
     chosen_tests, left_out = _choose_tests(
-        tests, resolvable, modules, options.allow_incubator_deps or options.private_copies
+        tests,
+        resolvable,
+        modules,
+        options.allow_incubator_deps or options.private_copies,
+        named_in_strings,
     )
     helpers = _test_helpers(chosen_tests, master.tests)
     test_needs = _test_needs(chosen_tests, helpers, master.tests, graph, root_module)
@@ -498,19 +507,27 @@ def _test_needs(
     graph: nx.DiGraph,
     root_module: str,
 ) -> frozenset[str]:
-    """The incubator modules the moved tests and their helpers import (any kind)."""
+    """The incubator modules the moved tests and their helpers import or name in a
+    string."""
     needs = {m for t in tests for m in t.modules}
-    known = set(graph)
-    for path in helpers:
-        dotted, is_package = dotted_module_of(path)
-        for site in find_imports(texts.get(path, ""), dotted, is_package, [root_module]):
-            names = expand_from_import(site) if site.names else [site.module]
-            for name in names:
-                if name and name.startswith(root_module + "."):
-                    inner = innermost_module(name[len(root_module) + 1 :], known)
-                    if inner is not None:
-                        needs.add(inner)
+    for path in [*(t.path for t in tests), *helpers]:
+        needs |= _references(texts.get(path, ""), path, graph, root_module)
     return frozenset(needs)
+
+
+def _references(text: str, path: str, graph: nx.DiGraph, root_module: str) -> frozenset[str]:
+    """The incubator modules a file imports or names in a string, any kind."""
+    found = set()
+    known = set(graph)
+    dotted, is_package = dotted_module_of(path)
+    for site in find_imports(text, dotted, is_package, [root_module]):
+        names = expand_from_import(site) if site.names else [site.module]
+        for name in names:
+            if name and name.startswith(root_module + "."):
+                inner = innermost_module(name[len(root_module) + 1 :], known)
+                if inner is not None:
+                    found.add(inner)
+    return frozenset(found)
 
 
 def _private_modules(
@@ -638,12 +655,14 @@ def _choose_tests(
     resolvable: set[str],
     modules: Sequence[str],
     take_named: bool,
+    references: Mapping[str, frozenset[str]] | None = None,
 ) -> tuple[list[TestFile], tuple[LeftOutTest, ...]]:
     """The master tests that go with the library: test files (``test_*.py``) whose
-    incubator imports are all ``resolvable`` (graduating, or graduated already); with
-    ``take_named`` also those named for a graduating module (what else they import
-    becomes a private copy, or stays a dependency). The others named for one are left
-    out, and said so."""
+    incubator imports, and the modules their strings name (``references``:
+    ``import_opt('connection', 'openstack.common.db.options')`` is a test of ``db``),
+    are all ``resolvable`` (graduating, or graduated already); with ``take_named``
+    also those named for a graduating module (what else they import becomes a private
+    copy, or stays a dependency). The others named for one are left out, and said so."""
     chosen_set = set(modules)
     chosen: list[TestFile] = []
     left_out: list[LeftOutTest] = []
@@ -654,6 +673,7 @@ def _choose_tests(
         named = _named_for(test, chosen_set)
         if not imported & chosen_set:
             continue
+        imported |= (references or {}).get(test.path, frozenset())
         if imported <= resolvable or (named and take_named):
             chosen.append(test)
         elif named:

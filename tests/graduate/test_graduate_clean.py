@@ -152,3 +152,30 @@ def test_a_private_copy_that_imports_one_of_the_librarys_modules_gets_its_own_co
     assert result.private == ("jsonutils", "log", "timeutils")
     copy = (tmp_path / "lib/oslo_utils/openstack/common/log.py").read_text()
     assert "from oslo_utils.openstack.common import jsonutils" in copy
+
+
+def test_a_test_naming_another_module_in_a_string_is_that_modules_test(tmp_path: Path) -> None:
+    incubator = make_incubator(
+        tmp_path / "incubator",
+        [
+            (
+                "Add",
+                {
+                    "openstack/common/timeutils.py": TIMEUTILS,
+                    "openstack/common/db.py": "OPTIONS = []\n",
+                    "tests/__init__.py": "",
+                    "tests/unit/__init__.py": "",
+                    "tests/unit/test_db_options.py": (
+                        "from openstack.common import timeutils\nOPTS = 'openstack.common.db'\n"
+                    ),
+                },
+            )
+        ],
+    ).path
+    result = graduate_library(
+        incubator,
+        GraduateOptions("oslo.time", "oslo_time", ("timeutils",), tmp_path / "lib",
+                        private_copies=True, shims=False),
+    )  # fmt: skip
+    assert [f.source for f in result.files] == ["openstack/common/timeutils.py"]
+    assert result.private == ()
