@@ -15,7 +15,10 @@ How the library is made:
 2. **Code.** A commit on top rewrites imports with
    :func:`oslo_incubator.analysis.moves.move_modules` (``openstack.common.foo`` →
    ``oslo_foo.foo``, the tests' ``tests.unit.x`` → ``oslo_foo.tests.x``) and adds the
-   packages' missing ``__init__.py``.
+   packages' missing ``__init__.py``. Clean dependencies: a module that graduated
+   already (the incubator's records, or ``options.earlier``) is imported from its
+   library; one that has not is imported from ``oslo_foo.openstack.common`` and listed
+   as a private copy, for the graduation workflow to sync there.
 3. **Packaging.** A second commit adds the pbr files of
    :func:`oslo_incubator.analysis.packaging.library_files`.
 4. **Shims.** One incubator commit, on a new branch built with git plumbing (no
@@ -143,8 +146,10 @@ def prepare_graduation(
         cache: keeps the incubator's import analysis between runs.
 
     Returns:
-        The result (its ``dependencies`` are the incubator modules the library would
-        still import), the library's texts, its packaging files and the shims.
+        The result (its ``graduated`` are the modules imported from libraries that
+        exist already, its ``private`` those to copy privately when
+        ``options.private_copies``, its ``dependencies`` the references left to
+        incubator modules), the library's texts, its packaging files and the shims.
 
     Raises:
         GitError: ``incubator`` is not a git repository.
