@@ -107,11 +107,13 @@ class GraduateOptions:
 
 
 class FileRole(enum.Enum):
-    """What a library file is: the graduated code, a moved test, or a test helper."""
+    """What a library file is: the graduated code, a moved test, a test helper, or a
+    data file the tests read (``tests/var/policy.json``)."""
 
     MODULE = "module"
     TEST = "test"
     HELPER = "helper"
+    DATA = "data"
 
 
 @dataclass(frozen=True)

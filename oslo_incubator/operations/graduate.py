@@ -30,6 +30,7 @@ How the library is made:
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import shutil
 import tempfile
@@ -210,6 +211,12 @@ def prepare_graduation(
         for path in paths:
             target = f"{options.package}/tests/{_test_relative(path)}"
             files.append(LibraryFile(target, path, role, None, _history(test_index, path)))
+    data = _test_data(incubator, master, files, options.package)
+    files += [
+        LibraryFile(target, path, FileRole.DATA, None, _history(test_index, path))
+        for path, target in sorted(data.items())
+    ]
+    data_texts = read_blobs(incubator, [f"{master.head}:{path}" for path in data])
     files = _with_earlier_paths(incubator, master.head, files)
     _check_collisions(files, incubator)
 
@@ -221,6 +228,10 @@ def prepare_graduation(
     warnings: list[str] = []
     rewritten: list[LibraryFile] = []
     for item in files:
+        if item.role is FileRole.DATA:
+            texts[item.path] = decode(data_texts.get(f"{master.head}:{item.source}", b""))
+            rewritten.append(item)
+            continue
         source = master.modules.get(item.source) or master.tests.get(item.source, "")
         dotted, is_package = dotted_module_of(item.source)
         moves = module_moves if item.role is FileRole.MODULE else test_moves
@@ -503,6 +514,46 @@ def _shim_target(master: MasterTree, graph: nx.DiGraph, module: str, root: str) 
         if text is not None and len(text) <= SHIM_MAX_BYTES:
             return shim_library(text, root.replace("/", "."))
     return None
+
+
+_LITERAL = re.compile(r"""(?:'([^'\\\n]+)'|"([^"\\\n]+)")""")
+
+
+def _test_data(
+    incubator: Path, master: MasterTree, files: Sequence[LibraryFile], package: str
+) -> dict[str, str]:
+    """The data files under ``tests/`` (not Python) that the moved tests read, and
+    where each goes in the library (master path → library path).
+
+    A test names a data folder or file in a string (``os.path.join(
+    os.path.dirname(__file__), '..', 'var')``); it goes where the same relative path
+    leads from the test's place in the library (``tests/unit/test_policy.py`` →
+    ``<package>/tests/``, so ``tests/var`` → ``<package>/var``), if that is inside the
+    package.
+    """
+    tests = [f for f in files if f.role in (FileRole.TEST, FileRole.HELPER)]
+    if not tests:
+        return {}
+    data = [p for p in list_tree(incubator, master.head, [TESTS_ROOT]) if not p.endswith(".py")]
+    owners: dict[str, list[str]] = {}  # a data folder or file's name → its paths
+    for path in data:
+        parts = PurePosixPath(path).parts
+        for end in range(2, len(parts) + 1):
+            owners.setdefault(parts[end - 1], []).append("/".join(parts[:end]))
+    found: dict[str, str] = {}
+    for item in tests:
+        text = master.tests.get(item.source, "")
+        names = {a or b for a, b in _LITERAL.findall(text)}
+        for name in sorted(names & set(owners)):
+            for place in sorted(set(owners[name])):
+                relative = os.path.relpath(place, PurePosixPath(item.source).parent)
+                target = os.path.normpath(PurePosixPath(item.path).parent / relative)
+                if not target.startswith(package + "/"):
+                    continue
+                for path in data:
+                    if path == place or path.startswith(place + "/"):
+                        found.setdefault(path, target + path[len(place) :])
+    return found
 
 
 def _test_needs(
@@ -824,7 +875,7 @@ def _moves(
     # <package>/tests/x, tests/x → <package>/tests/x. Not "tests" itself: a bare
     # 'tests' string is more often a folder name than a module.
     for item in files:
-        if item.role is not FileRole.MODULE:
+        if item.role in (FileRole.TEST, FileRole.HELPER):
             parts = item.source.split("/")
             if parts[1] == "unit" and len(parts) > 2:
                 moves[f"{TESTS_ROOT}.unit"] = f"{package}.tests"

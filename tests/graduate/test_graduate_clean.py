@@ -179,3 +179,40 @@ def test_a_test_naming_another_module_in_a_string_is_that_modules_test(tmp_path:
     )  # fmt: skip
     assert [f.source for f in result.files] == ["openstack/common/timeutils.py"]
     assert result.private == ()
+
+
+def test_data_files_the_moved_tests_read_go_where_the_tests_look_for_them(
+    tmp_path: Path,
+) -> None:
+    incubator = make_incubator(
+        tmp_path / "incubator",
+        [
+            (
+                "Add",
+                {
+                    "openstack/common/policy.py": "RULES = {}\n",
+                    "tests/__init__.py": "",
+                    "tests/unit/__init__.py": "",
+                    "tests/var/policy.json": '{"a": "@"}\n',
+                    "tests/var/ssl/ca.crt": "CERT\n",
+                    "tests/other/unused.txt": "x\n",
+                    "tests/unit/test_policy.py": (
+                        "import os\n\n"
+                        "from openstack.common import policy\n\n"
+                        "VAR = os.path.join(os.path.dirname(__file__), '..', 'var')\n"
+                    ),
+                },
+            )
+        ],
+    ).path
+    result = graduate_library(
+        incubator,
+        GraduateOptions("oslo.policy", "oslo_policy", ("policy",), tmp_path / "lib",
+                        private_copies=True, shims=False),
+    )  # fmt: skip
+    data = {f.path: f.source for f in result.files if f.role.value == "data"}
+    assert data == {
+        "oslo_policy/var/policy.json": "tests/var/policy.json",
+        "oslo_policy/var/ssl/ca.crt": "tests/var/ssl/ca.crt",
+    }
+    assert (tmp_path / "lib/oslo_policy/var/policy.json").read_text() == '{"a": "@"}\n'
