@@ -104,7 +104,7 @@ def run_program(
                 f"{record.head[:12]}, where it started"
             )
     scratch = dest / record.scratch
-    _check_plan(plan, plan_path, scratch, root, record, dest, cache)
+    notes += _check_plan(plan, plan_path, scratch, root, record, dest, cache)
     earlier: list[EarlierLibrary] = []
     steps: list[ProgramStep] = []
     total = len(plan.libraries)
@@ -202,10 +202,11 @@ def _check_plan(
     record: ProgramRecord,
     dest: Path,
     cache: Cache | None,
-) -> None:
+) -> list[str]:
     """Every module of the plan exists in the incubator the program started from; the
     libraries done are the plan's first ones, with the same modules; no directory is
-    in the way of a library still to do."""
+    in the way of a library still to do. Returns notes: a library named like a
+    distribution the incubator requires (later libraries will get it instead)."""
     master = read_master(scratch, root, record.head)
     graph, _ = incubator_graph(master, root, cache)
     for library in plan.libraries:
@@ -239,6 +240,15 @@ def _check_plan(
                 plan_path,
                 planned.line or None,
             )
+    notes = []
+    for library in plan.libraries:
+        listed = master.requirements.find(library.name)
+        if listed is not None:
+            notes.append(
+                f"{library.name} has the name of a distribution the incubator requires "
+                f"({listed.source}): libraries after it that import that distribution "
+                f"require {library.name} of this program instead"
+            )
     for library in plan.libraries[len(record.libraries) :]:
         path = dest / library.name
         if path.exists() and (not path.is_dir() or any(path.iterdir())):
@@ -247,6 +257,7 @@ def _check_plan(
                 "is not empty (an interrupted run?); remove it to graduate it again",
                 path,
             )
+    return notes
 
 
 def _verify_done(dest: Path, scratch: Path, done: ProgramLibrary) -> None:

@@ -3,10 +3,12 @@
 Public use case: :func:`verify_program`. For each library of a program, in order:
 
 1. its wheel is built (pbr, offline, from its repository; into ``DEST/.wheels``);
-2. a fresh virtualenv of the chosen interpreter gets the library's declared
-   requirements (``requirements.txt`` and ``test-requirements.txt``): the earlier
-   libraries of the program come from their wheels, the rest from the package index
-   (or only from ``--find-links`` with ``--no-index``);
+2. a fresh virtualenv of the chosen interpreter gets the wheels of the libraries
+   before it, then the library's declared requirements (``requirements.txt`` and
+   ``test-requirements.txt``) with those libraries pinned to their versions (so the
+   package index, which may hold other releases of the same names, never replaces
+   them), the rest from the package index (or only from ``--find-links`` with
+   ``--no-index``);
 3. its moved tests run in the incubator itself, at the commit the program started
    from, in that environment (before the library is installed): the baseline; each
    test module in a process of its own, killed after ``test_timeout`` seconds, with
@@ -94,12 +96,16 @@ def verify_program(
             built[library.name] = _wheel(dest / library.path, library, wheels)
         # The program's libraries are installed from their wheels, never from an index
         # that may have other releases of the same names.
-        pins = work / "program-constraints.txt"
-        pins.write_text("".join(f"{lib.name}=={lib.version}\n" for lib in record.libraries))
         for index, library in enumerate(record.libraries):
             if progress is not None:
                 progress("tests", index, total)
             earlier = [built[lib.name][0] for lib in record.libraries[:index]]
+            # Only the libraries before this one are the program's: a later one may
+            # share a name with a requirement this one means from the index.
+            pins = work / f"program-constraints-{index}.txt"
+            pins.write_text(
+                "".join(f"{lib.name}=={lib.version}\n" for lib in record.libraries[:index])
+            )
             proofs.append(
                 _prove(
                     library,
@@ -182,7 +188,7 @@ def _prove(
         if failed:
             return LibraryProof(name, wheel.name, False, empty, empty, _since(started),
                                 f"earlier libraries: {failed}")  # fmt: skip
-    sources = ["--find-links", str(wheel.parent), "-c", str(pins)]
+    sources = ["-c", str(pins)]
     for link in options.find_links:
         sources += ["--find-links", link]
     if options.no_index:
