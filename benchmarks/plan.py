@@ -27,8 +27,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from oslo_incubator.graph.evidence import Evidence, weigh_evidence  # noqa: E402
+from oslo_incubator.graph.grouping import group_modules  # noqa: E402
 from oslo_incubator.graph.incubator import incubator_graph  # noqa: E402
 from oslo_incubator.history.builder import RepoBuilder  # noqa: E402
+from oslo_incubator.history.incubator import open_incubator  # noqa: E402
 from oslo_incubator.history.master import read_master  # noqa: E402
 from oslo_incubator.operations.plan import (  # noqa: E402
     find_usage,
@@ -50,10 +53,11 @@ def run_plan(incubator: Path, projects: list[Path], cache: Path | None) -> tuple
 
 
 def synthetic_workspace(
-    where: Path, modules: int = 120, consumer_files: int = 1500
+    where: Path, modules: int = 120, consumer_files: int = 1500, history: int = 200
 ) -> tuple[Path, Path]:
     """An incubator of ``modules`` modules importing earlier ones (some lazily, a few
-    back edges making cycles), with tests; and a project whose own files import them."""
+    back edges making cycles), with tests and ``history`` commits changing a few at a
+    time; and a project whose own files import them."""
     rng = random.Random(5)
     names = [f"mod{i:03d}" for i in range(modules)]
     files: dict[str, str | bytes | None] = {f"{ROOT}/__init__.py": "", "openstack/__init__.py": ""}
@@ -72,6 +76,13 @@ def synthetic_workspace(
         files[f"tests/unit/test_{name}.py"] = f"import mock\nfrom openstack.common import {name}\n"
     incubator = RepoBuilder(where / "incubator")
     incubator.commit("Add modules", files)
+    # Some history to weigh: small changes to a few modules at a time.
+    for n in range(history):
+        touched = rng.sample(names, rng.choice([1, 2, 2, 3, 12]))
+        incubator.commit(
+            f"Change {n}",
+            {f"{ROOT}/{m}.py": files[f"{ROOT}/{m}.py"] + f"# {n}\n" for m in touched},
+        )
     project = RepoBuilder(where / "nova")
     own: dict[str, str | bytes | None] = {
         "openstack-common.conf": "[DEFAULT]\nmodule=mod000\nbase=nova\n",
@@ -101,10 +112,28 @@ def breakdown(incubator: Path, projects: list[Path]) -> list[tuple[str, float]]:
     start = time.perf_counter()
     graph, _ = incubator_graph(master)
     figures.append(("module graph, tests, requirements", time.perf_counter() - start))
+    usages = []
     for project in projects:
         start = time.perf_counter()
-        find_usage(project, graph)
+        usages.append(find_usage(project, graph))
         figures.append((f"consumer usage of {project.name}", time.perf_counter() - start))
+    start = time.perf_counter()
+    history = open_incubator(incubator)
+    changes = history.module_changes()
+    figures.append(("history index and each commit's modules", time.perf_counter() - start))
+    start = time.perf_counter()
+    files: dict[str, frozenset[str]] = {}
+    for usage in usages:
+        for used in usage.modules:
+            files[used.module] = files.get(used.module, frozenset()) | {
+                f"{usage.name}:{p}" for p in used.files
+            }
+    maintainers = {m: history.module_maintainers(m) for m in graph}
+    bonds = weigh_evidence(graph, Evidence(changes, files if usages else None, maintainers))
+    figures.append(("evidence weighed into bonds", time.perf_counter() - start))
+    start = time.perf_counter()
+    group_modules(graph, bonds)
+    figures.append(("grouping (Louvain, constraints, refinement)", time.perf_counter() - start))
     start = time.perf_counter()
     plan_graduation(incubator, projects)
     figures.append(("whole plan in process (all of the above again)", time.perf_counter() - start))

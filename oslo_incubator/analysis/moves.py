@@ -29,7 +29,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from oslo_incubator.analysis.rewrite import dotted_node
+from oslo_incubator.analysis.rewrite import dotted_node, parse_module
 
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 
@@ -83,6 +83,7 @@ def move_modules(
 
     Raises:
         libcst.ParserSyntaxError: the text does not parse.
+        ValueError: it is nested too deeply to parse safely.
     """
     package = module if is_package else module.rpartition(".")[0]
     # Qualified names and strings can only name a moved module if the text spells its
@@ -90,7 +91,7 @@ def move_modules(
     # a visit is the expressions).
     spelled = any(old in text for old in moves)
     transformer = MoveModules(moves, package, expressions=spelled)
-    result = cst.parse_module(text).visit(transformer)
+    result = parse_module(text).visit(transformer)
     leftovers: tuple[Reference, ...] = ()
     if watch:
         finder = _Leftovers(tuple(watch), package)

@@ -77,6 +77,73 @@ def parse_maintainers(
     return records
 
 
+def named_in_maintainers(text: str) -> list[str]:
+    """Dotted names (``oslo.log``) that MAINTAINERS status and library lines mention, file
+    names aside: the evidence for which library namespaces the incubator uses."""
+    found = []
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() in ("S", "L"):
+            found += [n for n in _DOTTED_NAME.findall(value) if not n.endswith(".py")]
+    return found
+
+
+_DOTTED_NAME = re.compile(r"\b[A-Za-z][A-Za-z0-9_-]*\.[A-Za-z][A-Za-z0-9_.-]*\b")
+
+
+@dataclass(frozen=True)
+class MaintainerEntry:
+    """One MAINTAINERS entry as people wrote it: its name (``== log ==``), the people on
+    its ``M:`` lines (empty lines dropped: an orphan has none), its ``S:`` status text
+    and its ``F:`` patterns (relative to the incubator root, as :class:`ModuleRecord`
+    patterns are)."""
+
+    name: str
+    maintainers: tuple[str, ...]
+    status: str
+    patterns: tuple[str, ...]
+
+
+def parse_maintainer_entries(
+    text: str, package_root: str = "openstack/common"
+) -> list[MaintainerEntry]:
+    """Every MAINTAINERS entry, with or without a status, in file order.
+
+    A maintainer is named by the address on the line when there is one
+    (``Flavio Percoco <flavio@redhat.com>`` is ``flavio@redhat.com``, lower case), so one
+    person listed with two spellings of their name is still one person.
+    """
+    entries = []
+    parts = re.split(r"^==\s*([^=\n]+?)\s*==\s*$", text, flags=re.MULTILINE)
+    for name, block in zip(parts[1::2], parts[2::2], strict=True):
+        people: list[str] = []
+        status = ""
+        patterns: list[str] = []
+        for line in block.splitlines():
+            key, _, value = line.partition(":")
+            key, value = key.strip(), value.strip()
+            if key == "M" and value:
+                person = _person(value)
+                if person not in people:
+                    people.append(person)
+            elif key == "S":
+                status = value
+            elif key == "F" and value:
+                full = f"{package_root}/{value}"
+                patterns.append(full + "*" if full.endswith("/") else full)
+        entries.append(MaintainerEntry(name, tuple(people), status, tuple(patterns)))
+    return entries
+
+
+def maintainers_of(path: str, entries: Iterable[MaintainerEntry]) -> tuple[str, ...]:
+    """The people of every entry whose patterns match ``path``, in entry order."""
+    found: list[str] = []
+    for entry in entries:
+        if any(fnmatch.fnmatch(path, p) for p in entry.patterns):
+            found += [m for m in entry.maintainers if m not in found]
+    return tuple(found)
+
+
 def parse_obsolete_list(text: str) -> list[ModuleRecord]:
     """Rules from ``obsolete.txt``: ``<glob> <replacement>`` per line, ``#`` comments."""
     records = []
@@ -155,46 +222,93 @@ def shim_library(text: str, root_module: str) -> str | None:
     """The module a master file re-exports when it is a deprecation shim, else ``None``.
 
     A shim (what ``graduate run`` leaves, or the incubator's own "compatibility shim"
-    modules) has no code of its own: besides imports, a docstring, ``__all__`` and
-    warnings, it only binds names to what it imported, or declares classes whose body is
-    ``pass`` on top of them. It must import a package that is neither the standard
-    library nor the incubator: the first such import is returned (``oslo.middleware``,
-    ``oslo_log``), for the caller to read as a library name.
+    modules) has no code of its own. Besides imports, a docstring, ``__all__`` and
+    other dunder assignments, it only binds names to what it imported, declares
+    classes whose body is ``pass`` on top of them, calls what it imported (a warning,
+    a deprecation helper), and may define a module ``__getattr__``/``__dir__``. It must
+    import a package that is neither the standard library nor the incubator; of those,
+    the one whose names it re-exports most (in ``__all__``, bindings and base classes,
+    or by naming the module in a string) is returned, for the caller to read as a
+    library name (``oslo.middleware``, ``oslo_log``).
     """
     try:
         tree = ast.parse(text)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError):
         return None
     root_top = root_module.split(".")[0]
-    imported: list[str] = []
+    owner: dict[str, str] = {}  # bound name -> the third-party module it came from
     bound: set[str] = set()
+    used: list[str] = []  # names the shim passes on
+    strings: list[str] = []
     has_body = False
     for stmt in tree.body:
         if isinstance(stmt, ast.Import | ast.ImportFrom):
-            modules = (
-                [a.name for a in stmt.names]
-                if isinstance(stmt, ast.Import)
-                else ([stmt.module] if stmt.module and not stmt.level else [])
-            )
-            for name in modules:
-                top = name.split(".")[0]
-                if top != root_top and top not in sys.stdlib_module_names and top != "__future__":
-                    imported.append(name)
             bound.update((a.asname or a.name).split(".")[0] for a in stmt.names)
-        elif _is_docstring_or_warning(stmt) or _is_dunder_assignment(stmt):
+            for module, alias in _imported(stmt):
+                top = module.split(".")[0]
+                if top in (root_top, "__future__") or top in sys.stdlib_module_names:
+                    continue
+                owner[alias] = module
+        elif _is_docstring_or_warning(stmt) or _calls_import(stmt, bound):
             continue
+        elif _is_dunder_assignment(stmt):
+            strings += [n.value for n in ast.walk(stmt) if isinstance(n, ast.Constant)
+                        and isinstance(n.value, str)]  # fmt: skip
         elif isinstance(stmt, ast.Assign) and _only_names(stmt.value, bound):
             has_body = True
+            used += [n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)]
         elif isinstance(stmt, ast.ClassDef) and _empty_subclass(stmt, bound):
             has_body = True
+            used += [n.id for b in stmt.bases for n in ast.walk(b) if isinstance(n, ast.Name)]
+        elif isinstance(stmt, ast.FunctionDef) and stmt.name in ("__getattr__", "__dir__"):
+            strings += [n.value for n in ast.walk(stmt) if isinstance(n, ast.Constant)
+                        and isinstance(n.value, str)]  # fmt: skip
         else:
             return None
-    if not imported or not (has_body or any(_star_import(s) for s in tree.body)):
+    if not owner or not (has_body or strings or any(_star_import(s) for s in tree.body)):
         return None
-    return imported[0]
+    modules = list(dict.fromkeys(owner.values()))
+
+    def weight(module: str) -> int:
+        names = [alias for alias, m in owner.items() if m == module]
+        return (
+            sum(used.count(n) + strings.count(n) for n in names)
+            + len(names)
+            + 2 * sum(module in s for s in strings)
+        )
+
+    return max(modules, key=lambda m: (weight(m), modules.index(m)))
 
 
 # Private
+
+
+def _imported(stmt: ast.Import | ast.ImportFrom) -> list[tuple[str, str]]:
+    """(module, bound name) of each name an import binds; relative imports name none."""
+    if isinstance(stmt, ast.Import):
+        return [(a.name, (a.asname or a.name).split(".")[0]) for a in stmt.names]
+    if stmt.level or not stmt.module:
+        return []
+    return [(stmt.module, a.asname or a.name) for a in stmt.names if a.name != "*"] or [
+        (stmt.module, "*")
+    ]
+
+
+def _calls_import(stmt: ast.stmt, bound: set[str]) -> bool:
+    """A bare call of something imported (``removals.removed_module(__name__, ...)``)."""
+    if not isinstance(stmt, ast.Expr) or not isinstance(stmt.value, ast.Call):
+        return False
+    return _only_names(stmt.value.func, bound)
+
+
+_ADDRESS_RE = re.compile(r"<([^<>\s]+@[^<>\s]+)>|(\S+@\S+)")
+
+
+def _person(text: str) -> str:
+    match = _ADDRESS_RE.search(text)
+    if match:
+        return (match.group(1) or match.group(2)).lower()
+    return " ".join(text.split()).lower()
 
 
 def _is_docstring_or_warning(stmt: ast.stmt) -> bool:

@@ -30,6 +30,10 @@ from oslo_incubator.analysis.normalise import rewrite_import_prefix
 from oslo_incubator.analysis.updatepy import RuleSet, apply_rule_set
 
 DEFAULT_ROOT = "openstack.common"
+#: Texts nested deeper, or with longer lines, are not given to libcst: its parser takes
+#: seconds on them and its native code can overflow the stack; they get the text rewrite.
+MAX_NESTING = 100
+MAX_LINE = 5000
 
 
 @dataclass(frozen=True)
@@ -154,7 +158,7 @@ def rewrite_imports(text: str, base: str, root: str = DEFAULT_ROOT) -> RewriteOu
     if not needed:
         return RewriteOutcome(text, "libcst")
     try:
-        module = cst.parse_module(text)
+        module = parse_module(text)
     except (cst.ParserSyntaxError, RecursionError, ValueError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return RewriteOutcome(
@@ -205,6 +209,39 @@ def rewrite_text(
     if dest_path.endswith(".py"):
         return rewrite_imports(text, base, root)
     return RewriteOutcome(rewrite_import_prefix(text, base, root), "regex")
+
+
+def parse_module(text: str) -> cst.Module:
+    """``libcst.parse_module``, unless the text is nested or drawn out beyond what libcst
+    can take (:data:`MAX_NESTING` brackets deep, a line of :data:`MAX_LINE` characters).
+
+    Raises:
+        libcst.ParserSyntaxError: the text does not parse.
+        ValueError: it is too deep or too long to parse safely.
+    """
+    reason = _beyond_limits(text)
+    if reason is not None:
+        raise ValueError(reason)
+    return cst.parse_module(text)
+
+
+def _beyond_limits(text: str) -> str | None:
+    # A cheap look at the text, not a parse: brackets counted alone (strings holding
+    # brackets can only make it look deeper, which costs a fallback, never a crash).
+    if text and max(map(len, text.splitlines())) > MAX_LINE:
+        return f"a line longer than {MAX_LINE} characters"
+    brackets = text.encode("utf-8", "surrogateescape").translate(None, _NOT_BRACKETS)
+    depth = deepest = 0
+    for byte in brackets:
+        depth += 1 if byte in _OPENING else -1
+        deepest = max(deepest, depth)
+    if deepest > MAX_NESTING:
+        return f"nested more than {MAX_NESTING} brackets deep"
+    return None
+
+
+_OPENING = frozenset(b"([{")
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"()[]{}")
 
 
 def undo_rewrite(text: str, base: str, root: str = DEFAULT_ROOT) -> str:

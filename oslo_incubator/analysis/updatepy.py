@@ -180,6 +180,42 @@ def copies_root_init(update_py: str | None, timestamp: int | None = None) -> boo
     return True
 
 
+def with_restored(rules: RuleSet, libraries: Sequence[str]) -> RuleSet:
+    """``rules`` for writing new master text: the restore step keeps the separator (as
+    update.py did from d66caae7 on) and also covers ``libraries`` (``oslo.foo``:
+    namespace, a dot, the name), placed where the rule set restores.
+
+    update.py's maintainers added each library to the restore list as it graduated, and
+    fixed the unescaped dot that turned ``oslo_config`` into ``oslo.config``; a rule set
+    of an older era, applied to master text that imports ``oslo_foo``, would otherwise
+    write ``nova_foo`` or ``oslo.foo``, neither of which imports.
+    """
+    restores = [i for i, r in enumerate(rules.replacements) if r.pattern.startswith(BASE_TOKEN)]
+    names: dict[str, str] = {}  # name -> namespace, the rule set's own first
+    for i in restores:
+        replacement = rules.replacements[i].replacement
+        namespace, _, name = re.sub(r"\\1|\.", ".", replacement, count=1).partition(".")
+        names.setdefault(name, namespace)
+    for library in libraries:
+        namespace, _, name = library.partition(".")
+        if name:
+            names.setdefault(name, namespace)
+    fixed = tuple(
+        _r(f"{BASE_TOKEN}(.){re.escape(name)}", rf"{namespace}\1{name}")
+        for name, namespace in names.items()
+    )
+    replacements = [r for i, r in enumerate(rules.replacements) if i not in restores]
+    oslo = [i for i, r in enumerate(replacements) if r.replacement == BASE_TOKEN]
+    at = restores[0] if restores else ((oslo[-1] + 1) if oslo else 0)
+    replacements[at:at] = fixed
+    return replace(rules, replacements=tuple(replacements))
+
+
+def era_since(era: RuleSet) -> int:
+    """When a known era came into force (seconds)."""
+    return _era_timestamps()[era.since]
+
+
 def era_at(timestamp: int) -> RuleSet:
     """The era in force at ``timestamp`` (the first one for earlier times)."""
     chosen = ERAS[0]

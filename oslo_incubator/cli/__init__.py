@@ -37,6 +37,10 @@ COMMANDS = {
         "oslo_incubator.cli.debt:debt",
         "Deprecated APIs, their remaining callers, overdue removals.",
     ),
+    "recover": (
+        "oslo_incubator.cli.recover:recover",
+        "Finish or undo a write a killed command left in a project.",
+    ),
     "demo": (
         "oslo_incubator.cli.demo:demo",
         "Run drift, check and a sync dry run on a sample workspace.",

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from oslo_incubator.model.errors import OsloIncubatorError
-from oslo_incubator.workspace.cache import Cache, default_cache_dir
+from oslo_incubator.workspace.cache import Cache, CacheUnavailable, default_cache_dir
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -22,7 +22,8 @@ EXIT_BAD_INPUT = 2
 
 
 def reports_errors(func: F) -> F:
-    """Turn this package's exceptions into a one-line message and exit code 2."""
+    """Turn this package's exceptions, and a file that cannot be read, written or
+    decoded, into a one-line message naming it and exit code 2."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -31,8 +32,35 @@ def reports_errors(func: F) -> F:
         except OsloIncubatorError as exc:
             click.echo(f"oslo-incubator: error: {exc}", err=True)
             sys.exit(EXIT_BAD_INPUT)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"oslo-incubator: error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except UnicodeError as exc:
+            click.echo(
+                f"oslo-incubator: error: not text in the expected encoding ({exc})", err=True
+            )
+            sys.exit(EXIT_BAD_INPUT)
 
     return wrapper  # type: ignore[return-value]
+
+
+def checked(check: Callable[[str], str]) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """A click callback that runs ``check`` on an option's value (or values), turning
+    its ``ValueError`` into a usage error (exit 2) before anything runs."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        values = value if isinstance(value, tuple) else (value,)
+        for item in values:
+            if item is None:
+                continue
+            try:
+                check(item)
+            except ValueError as exc:
+                raise click.BadParameter(str(exc)) from None
+        return value
+
+    return callback
 
 
 def cache_options(func: F) -> F:
@@ -56,7 +84,12 @@ def open_cache(cache_dir: Path | None, no_cache: bool) -> Iterator[Cache | None]
     if no_cache:
         yield None
         return
-    cache = Cache(cache_dir or default_cache_dir(os.environ))
+    try:
+        cache = Cache(cache_dir or default_cache_dir(os.environ))
+    except CacheUnavailable as exc:
+        click.echo(f"warning: no cache ({exc}); going on without one", err=True)
+        yield None
+        return
     try:
         yield cache
     finally:

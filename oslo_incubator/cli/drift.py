@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 
+from oslo_incubator.analysis.validation import check_package_root
 from oslo_incubator.cli._common import (
     EXIT_FINDINGS,
     cache_options,
+    checked,
     format_option,
     open_cache,
     progress_bar,
@@ -28,6 +31,7 @@ from oslo_incubator.report.drift import (
     render_drift_json,
     render_drift_text,
 )
+from oslo_incubator.workspace.config import load_project_config, resolve_incubator
 
 _project_argument = click.argument(
     "projects",
@@ -37,27 +41,34 @@ _project_argument = click.argument(
 )
 _incubator_option = click.option(
     "--incubator",
-    required=True,
+    default=None,
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="The incubator's git repository (work tree or bare).",
+    help="The incubator's git repository (work tree or bare). Default: $OSLO_INCUBATOR, "
+    "else the projects' configured incubator.",
 )
 _root_option = click.option(
     "--package-root",
+    callback=checked(check_package_root),
     default=DEFAULT_PACKAGE_ROOT,
     show_default=True,
     help="Where master modules live in the incubator.",
 )
 
 
+def _incubator(option: Path | None, projects: tuple[Path, ...]) -> Path:
+    return resolve_incubator(option, [load_project_config(p) for p in projects], os.environ)
+
+
 def _run(
-    incubator: Path,
+    incubator: Path | None,
     package_root: str,
     projects: tuple[Path, ...],
     cache_dir: Path | None,
     no_cache: bool,
 ) -> DriftReport:
+    path = _incubator(incubator, projects)
     with open_cache(cache_dir, no_cache) as cache, progress_bar("drift") as progress:
-        inc = open_incubator(incubator, package_root, cache)
+        inc = open_incubator(path, package_root, cache)
         return analyse_drift(inc, projects, cache, progress)
 
 
@@ -70,7 +81,7 @@ def _run(
 @_project_argument
 @reports_errors
 def drift(
-    incubator: Path,
+    incubator: Path | None,
     package_root: str,
     output_format: str,
     verbose: bool,
@@ -97,6 +108,7 @@ def drift(
 
 GRADUATED_IMPORT = GRADUATED_IMPORT_RULE.rpartition("/")[2]
 DEFAULT_FAIL_ON = "diverged,missing,deleted,graduated-import"
+ACTIVE = LifecycleState.ACTIVE.value  # never a failure: the life cycle of most modules
 
 
 def _policy(value: str, max_behind: int | None) -> Policy:
@@ -117,13 +129,13 @@ def _policy(value: str, max_behind: int | None) -> Policy:
             statuses.add(known_statuses[name])
             if not axis and name in known_states:
                 states.add(known_states[name])
-        elif axis in ("", "lifecycle") and name in known_states:
+        elif axis in ("", "lifecycle") and name in known_states and name != ACTIVE:
             states.add(known_states[name])
         else:
             choices = ", ".join(
                 [
                     *known_statuses,
-                    *(s for s in known_states if s not in known_statuses),
+                    *(s for s in known_states if s not in known_statuses and s != ACTIVE),
                     GRADUATED_IMPORT,
                 ]
             )
@@ -161,7 +173,7 @@ def _policy(value: str, max_behind: int | None) -> Policy:
 @_project_argument
 @reports_errors
 def check(
-    incubator: Path,
+    incubator: Path | None,
     package_root: str,
     fail_on: str,
     max_behind: int | None,
@@ -182,8 +194,9 @@ def check(
     code-scanning UIs show them inline.
     """
     policy = _policy(fail_on, max_behind)
+    path = _incubator(incubator, projects)
     with open_cache(cache_dir, no_cache) as cache, progress_bar("drift") as progress:
-        inc = open_incubator(incubator, package_root, cache)
+        inc = open_incubator(path, package_root, cache)
         report = analyse_drift(inc, projects, cache, progress)
     violations = check_policy(report, policy, inc)
     renderer = {

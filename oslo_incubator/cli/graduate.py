@@ -9,8 +9,15 @@ from typing import Any
 
 import click
 
+from oslo_incubator.analysis.validation import (
+    check_library_name,
+    check_package_name,
+    check_package_root,
+    check_version_text,
+)
 from oslo_incubator.cli._common import (
     cache_options,
+    checked,
     format_option,
     open_cache,
     progress_bar,
@@ -18,8 +25,22 @@ from oslo_incubator.cli._common import (
 )
 from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.model.graduate import DEFAULT_IDENTITY, GraduateOptions, Identity
-from oslo_incubator.operations.plan import plan_graduation
+from oslo_incubator.model.plan import Granularity
+from oslo_incubator.operations.plan import plan_file_of, plan_graduation
 from oslo_incubator.report.plan import render_plan_dot, render_plan_json, render_plan_text
+from oslo_incubator.workspace.planfile import render_plan_file
+
+
+def _module_sets(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> tuple[tuple[str, ...], ...]:
+    sets = []
+    for value in values:
+        names = tuple(n.strip() for n in value.split(",") if n.strip())
+        if len(names) < 2:
+            raise click.BadParameter(f"{value!r}: name two or more modules, a,b", ctx, param)
+        sets.append(names)
+    return tuple(sets)
 
 
 @click.group()
@@ -51,7 +72,36 @@ def graduate() -> None:
     "what its closure drags in.",
 )
 @click.option(
+    "--granularity",
+    type=click.Choice([g.value for g in Granularity]),
+    default=Granularity.BALANCED.value,
+    show_default=True,
+    help="How large the libraries are: fine splits themes, coarse joins related ones.",
+)
+@click.option(
+    "--together",
+    multiple=True,
+    callback=_module_sets,
+    metavar="A,B[,...]",
+    help="Modules that must share a library (repeatable).",
+)
+@click.option(
+    "--apart",
+    multiple=True,
+    callback=_module_sets,
+    metavar="A,B[,...]",
+    help="Modules no two of which may share a library (repeatable).",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the plan as an editable TOML plan file here (for graduate run "
+    "--plan and graduate program).",
+)
+@click.option(
     "--package-root",
+    callback=checked(check_package_root),
     default=DEFAULT_PACKAGE_ROOT,
     show_default=True,
     help="Where master modules live in the incubator.",
@@ -63,6 +113,10 @@ def plan(
     incubator: Path,
     projects: tuple[Path, ...],
     modules: tuple[str, ...],
+    granularity: str,
+    together: tuple[tuple[str, ...], ...],
+    apart: tuple[tuple[str, ...], ...],
+    output: Path | None,
     package_root: str,
     output_format: str,
     cache_dir: Path | None,
@@ -70,19 +124,40 @@ def plan(
 ) -> None:
     """Propose which modules leave the incubator together, and in which order.
 
-    Modules that import each other at module level go together; a cycle closed only by
-    an import inside a function (lazy) or a module path in a string (weak) is broken
-    there and reported. Each library comes after the libraries it imports, and lists
-    its modules, the API its consumers use, its third-party requirements (from the
-    incubator's requirements files), what it imports, its consumers and its tests.
+    Modules are grouped from evidence, each signal weighed and shown: module-level
+    imports (a module imported only by one other and by no consumer is its helper),
+    commits that changed modules together (sweeping commits left out), consumer files
+    importing them together (--project), shared third-party requirements, shared
+    maintainers (MAINTAINERS) and name families (report.*, *utils). Modules that import
+    each other at module level, and modules the incubator's records send to one library,
+    always go together; records naming different libraries keep modules apart.
 
-    With --project, consumer usage also groups modules: a module no consumer imports
-    joins the one library that imports it, and modules always imported together join.
+    No library imports a later one at module level; a cycle closed only by an import
+    inside a function (lazy) or a module path in a string (weak) is broken there and
+    reported. Each library says what holds it together, in numbers, and what kept its
+    modules apart from close neighbours in other libraries; it lists its modules, the API
+    its consumers use, its requirements, what it imports, its consumers and its tests.
+
     With --module, those modules and everything they import at module level form one
-    library, and the plan names that baggage.
+    library, and the plan names that baggage. --together and --apart are hard.
     """
     with open_cache(cache_dir, no_cache) as cache, progress_bar("reading") as progress:
-        result = plan_graduation(incubator, projects, modules, package_root, cache, progress)
+        result = plan_graduation(
+            incubator,
+            projects,
+            modules,
+            package_root,
+            cache,
+            progress,
+            granularity=Granularity(granularity),
+            together=together,
+            apart=apart,
+        )
+    if output is not None:
+        try:
+            output.write_text(render_plan_file(plan_file_of(result)), encoding="utf-8")
+        except OSError as exc:
+            raise click.FileError(str(output), exc.strerror or str(exc)) from None
     renderer = {"text": render_plan_text, "json": render_plan_json, "dot": render_plan_dot}
     click.echo(renderer[output_format](result), nl=False)
 
@@ -95,10 +170,16 @@ def plan(
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="The incubator's git repository (work tree or bare); HEAD is graduated.",
 )
-@click.option("--library", required=True, help="The new library's name (oslo.serialization).")
+@click.option(
+    "--library",
+    required=True,
+    callback=checked(check_library_name),
+    help="The new library's name (oslo.serialization).",
+)
 @click.option(
     "--package",
     default=None,
+    callback=checked(check_package_name),
     help="Its import package (default: the library's name with '_' for '.': oslo_serialization).",
 )
 @click.argument("modules", nargs=-1, required=True)
@@ -159,15 +240,22 @@ def plan(
     help="'Name <email>' of the commits made (the library's code and packaging, the shims).",
 )
 @click.option("--summary", default=None, help="The library's one-line summary in setup.cfg.")
-@click.option("--deprecated-in", default=None, help="Version the shims' deprecation starts in.")
+@click.option(
+    "--deprecated-in",
+    default=None,
+    callback=checked(check_version_text),
+    help="Version the shims' deprecation starts in.",
+)
 @click.option(
     "--removal-version",
     default="?",
     show_default=True,
+    callback=checked(check_version_text),
     help="Version the shims go away in ('?': a future version).",
 )
 @click.option(
     "--package-root",
+    callback=checked(check_package_root),
     default=DEFAULT_PACKAGE_ROOT,
     show_default=True,
     help="Where master modules live in the incubator.",
@@ -209,7 +297,8 @@ def run(
     In the incubator, a commit on a new branch (or with --in-place, on the current one)
     replaces each graduated file with a shim that re-exports the library and warns on
     import, and records the graduation in MAINTAINERS and obsolete.txt, so drift and
-    sync report the module as obsolete. `oslo-incubator migrate` then moves consumers.
+    sync give the module the life cycle obsolete. `oslo-incubator migrate` then moves
+    consumers.
 
     Clean dependencies: the library's package holds only MODULES. An incubator module
     they import that has graduated already (obsolete.txt, MAINTAINERS, a shim, a

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
-from oslo_incubator.cli._common import format_option, reports_errors
+from oslo_incubator.analysis.validation import (
+    check_library_name,
+    check_package_name,
+    check_requirement,
+)
+from oslo_incubator.cli._common import checked, format_option, reports_errors
 from oslo_incubator.model.graduate import MigrateOptions, MigrationResult
+from oslo_incubator.workspace.config import ENV_INCUBATOR
 
 
 @click.command()
 @click.argument("project", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--library", default=None, help="The library the modules went to (oslo.foo).")
+@click.option(
+    "--library",
+    default=None,
+    callback=checked(check_library_name),
+    help="The library the modules went to (oslo.foo).",
+)
 @click.option(
     "--program",
     "program_dir",
@@ -24,6 +36,7 @@ from oslo_incubator.model.graduate import MigrateOptions, MigrationResult
 @click.option(
     "--package",
     default=None,
+    callback=checked(check_package_name),
     help="Its import package (default: the library's name with '_' for '.': oslo_foo).",
 )
 @click.option(
@@ -49,6 +62,7 @@ from oslo_incubator.model.graduate import MigrateOptions, MigrationResult
 @click.option(
     "--requirement",
     default=None,
+    callback=checked(check_requirement),
     help="The line added to requirements.txt (default: the library's name).",
 )
 @click.option("--dry-run", is_flag=True, help="Print the unified diff; write nothing.")
@@ -107,7 +121,7 @@ def migrate(
         library=library,
         package=package or package_name(library),
         modules=modules,
-        incubator=incubator,
+        incubator=incubator or _environ_incubator(),
         incubator_rev=rev,
         requirement=requirement,
         dry_run=dry_run,
@@ -131,3 +145,8 @@ def _render(result: MigrationResult, output_format: str, dry_run: bool) -> None:
         click.echo(render_migration_text(result), nl=False, err=True)
     else:
         click.echo(render_migration_text(result), nl=False)
+
+
+def _environ_incubator() -> Path | None:
+    value = os.environ.get(ENV_INCUBATOR)
+    return Path(value) if value else None

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import click
 
+from oslo_incubator.analysis.validation import check_package_root
 from oslo_incubator.cli._common import (
     cache_options,
+    checked,
     format_option,
     open_cache,
     progress_bar,
@@ -30,6 +32,7 @@ from oslo_incubator.report.scan import SCAN_SCHEMA, render_scan_json, render_sca
 )
 @click.option(
     "--package-root",
+    callback=checked(check_package_root),
     default=DEFAULT_PACKAGE_ROOT,
     show_default=True,
     help="Where master modules live in the incubator.",

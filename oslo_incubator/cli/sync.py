@@ -7,6 +7,7 @@ project directory) and runs the same sync.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,20 +15,25 @@ from typing import Any, TypeVar
 
 import click
 
+from oslo_incubator.analysis.validation import check_base_package
 from oslo_incubator.cli._common import (
     EXIT_FINDINGS,
     cache_options,
+    checked,
     format_option,
     open_cache,
     reports_errors,
 )
 from oslo_incubator.history.incubator import open_incubator
 from oslo_incubator.model.config import ProjectConfig, RewriteMode
-from oslo_incubator.model.errors import ConfigError
-from oslo_incubator.model.sync import SyncOptions, SyncResult
+from oslo_incubator.model.sync import LocalChanges, SyncOptions, SyncResult
 from oslo_incubator.operations.sync import command_line, refused, sync_project
 from oslo_incubator.report.sync import render_sync_diff, render_sync_json, render_sync_text
-from oslo_incubator.workspace.config import CONF_NAME, load_project_config
+from oslo_incubator.workspace.config import (
+    CONF_NAME,
+    load_project_config,
+    resolve_incubator,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,9 +69,22 @@ def _sync_options(func: F) -> F:
             "--rewrite",
             type=click.Choice([m.value for m in RewriteMode]),
             default=None,
-            help="imports: rewrite imports of the package root with libcst, nothing else. "
-            "update.py: write what the incubator's own update.py would have written. "
-            "Default: the configuration's 'rewrite' setting, else imports.",
+            help="conventions: write as the project's existing copies were written (the "
+            "rewrite its lock file names, else the incubator's update.py rules that turn "
+            "each copy's base version into exactly that copy; imports for a project "
+            "without copies). imports: rewrite imports of the package root with libcst, "
+            "nothing else. update.py: what the incubator's own update.py at the synced "
+            "commit would have written. Default: the configuration's 'rewrite' setting, "
+            "else conventions.",
+        ),
+        click.option(
+            "--local-changes",
+            type=click.Choice([m.value for m in LocalChanges]),
+            default=LocalChanges.KEEP.value,
+            show_default=True,
+            help="keep: merge local changes with master's three ways (a conflict writes "
+            "nothing). drop: master's text wins, as update.py did; every dropped change "
+            "is listed in the report and the commit message.",
         ),
         click.option(
             "--dry-run",
@@ -91,7 +110,9 @@ def _sync_options(func: F) -> F:
         click.option(
             "--fail-on-obsolete",
             is_flag=True,
-            help="Exit 1, writing nothing, when a module asked for is obsolete in master.",
+            help="Exit 1, writing nothing, when a module asked for is deprecated, "
+            "obsolete or deleted in master (by default such modules are copied with a "
+            "warning, deleted ones are never copied).",
         ),
         click.option("--generated-with", default=None, hidden=True),
         format_option("text", "json"),
@@ -142,7 +163,12 @@ def sync(project: Path, modules: tuple[str, ...], config_file: Path | None, **kw
               help="The project's openstack-common.conf.")  # fmt: skip
 @click.option("--dest-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The project directory (default: the config file's directory).")  # fmt: skip
-@click.option("--base", default=None, help="The base package that holds openstack/common.")
+@click.option(
+    "--base",
+    default=None,
+    callback=checked(check_base_package),
+    help="The base package that holds openstack/common.",
+)
 @click.option("--modules", "module_list", default=None,
               help="Comma-separated modules to copy (replaces the configuration's).")  # fmt: skip
 @click.option("--module", "modules", multiple=True, help="A module to copy (repeatable).")
@@ -195,12 +221,7 @@ def update(
 def _run(
     project: Path, config: ProjectConfig, modules: tuple[str, ...], kw: dict[str, Any]
 ) -> None:
-    incubator = kw["incubator"] or _configured_incubator(config)
-    if incubator is None:
-        raise ConfigError(
-            "no incubator: pass --incubator or set 'incubator' in [tool.oslo-incubator]",
-            config.source or project,
-        )
+    incubator = resolve_incubator(kw["incubator"], [config], os.environ)
     options = SyncOptions(
         modules=modules,
         scripts=tuple(kw["scripts"]),
@@ -211,6 +232,7 @@ def _run(
         dry_run=kw["dry_run"],
         commit=kw["do_commit"],
         fail_on_obsolete=kw["fail_on_obsolete"],
+        local_changes=LocalChanges(kw["local_changes"]),
         command=kw["generated_with"] or _command(),
     )
     with open_cache(kw["cache_dir"], kw["no_cache"]) as cache:
@@ -261,17 +283,6 @@ def _reconstructed(ctx: click.Context) -> str:
         if isinstance(param, click.Argument) and ctx.params.get(param.name or "") is not None:
             args.append(str(ctx.params[param.name or ""]))
     return command_line([ctx.info_name or "sync", *args])
-
-
-def _configured_incubator(config: ProjectConfig) -> Path | None:
-    if config.incubator is None:
-        return None
-    if config.incubator.is_absolute() or config.source is None:
-        return config.incubator
-    if config.source.name == CONF_NAME:
-        # openstack-common.conf names it relative to the project.
-        return config.source.parent / config.incubator
-    return config.incubator
 
 
 def _bare_config(project: Path) -> ProjectConfig:

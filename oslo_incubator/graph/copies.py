@@ -15,7 +15,8 @@ Nodes (attribute ``kind``):
              ``symbol_kind`` (function, class), ``family``, ``start``, ``end``,
              ``tokens``, ``similarity``, ``status``, ``added``.
 ``master``   ``master:<path>`` or ``master:<path>::<name>`` — ``path``, ``symbol``,
-             ``lineage``, ``commit``, ``obsolete``, ``family``.
+             ``lineage``, ``commit``, ``obsolete`` (master no longer has the file),
+             ``lifecycle`` (what master's records say of it), ``family``.
 
 Every node also has a ``label`` for drawings.
 
@@ -37,7 +38,7 @@ import networkx as nx
 
 from oslo_incubator.model.scan import Family, Grain, Member, ScanReport
 
-GRAPH_SCHEMA = "oslo-incubator.scan-graph/1"
+GRAPH_SCHEMA = "oslo-incubator.scan-graph/2"
 
 
 def build_copy_graph(report: ScanReport) -> nx.DiGraph:
@@ -139,6 +140,7 @@ def _add_family(graph: nx.DiGraph, family: Family) -> None:
         graph.add_node(target, **_present(kind="master", label=label, path=master.path,
                                           symbol=master.symbol, lineage=master.lineage,
                                           commit=master.commit, obsolete=master.obsolete,
+                                          lifecycle=master.lifecycle.value,
                                           family=family.id))  # fmt: skip
     else:
         assert family.representative is not None

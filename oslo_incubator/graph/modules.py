@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -88,11 +88,14 @@ class TestFile:
 
 @dataclass(frozen=True)
 class ModuleGroup:
-    """Modules proposed to graduate together, and why they are together."""
+    """Modules proposed to graduate together, and the hard reasons they are together
+    (cycles, requests, overrides, recorded intent); ``intent`` is the library the
+    records name for its modules, when they name one."""
 
     modules: frozenset[str]
     reasons: tuple[str, ...] = ()
     requested: tuple[str, ...] = ()
+    intent: str | None = None
 
 
 def build_module_graph(files: Mapping[str, str], package_root: str) -> nx.DiGraph:
@@ -364,51 +367,6 @@ def find_cycles(graph: nx.DiGraph, budget: int = EXACT_SEARCH_BUDGET) -> tuple[C
     return tuple(sorted(cycles, key=lambda c: c.modules))
 
 
-def group_modules(
-    graph: nx.DiGraph,
-    requested: Sequence[str] = (),
-    consumer_files: Mapping[str, frozenset[str]] | None = None,
-) -> list[ModuleGroup]:
-    """Propose which modules graduate together.
-
-    1. Modules in a cycle of module-level imports go together (they cannot be
-       imported one without the other).
-    2. The ``requested`` modules and their strong closure form one library; what the
-       closure adds is its baggage.
-    3. With consumers known (``consumer_files``: module → the consumer files importing
-       it; ``None`` when no project was given), two more rules apply to the other
-       groups, each only while the graduation order stays possible (no cycle of
-       module-level imports between groups):
-
-       * a group that no consumer imports and that is imported from one other group
-         only is that group's internal helper and joins it;
-       * groups imported by exactly the same consumer files (at least two) are always
-         used together and join.
-
-    Returns:
-        The groups, every module in exactly one, sorted by their smallest module.
-    """
-    groups = [
-        ModuleGroup(frozenset(c), _cycle_reason(c))
-        for c in nx.strongly_connected_components(strong_graph(graph))
-    ]
-    if requested:
-        closure = strong_closure(graph, requested)
-        inside = [g for g in groups if g.modules & closure]
-        reasons = [f"requested: {', '.join(requested)}"]
-        baggage = sorted(closure - set(requested))
-        if baggage:
-            reasons.append(f"needed at import time by the requested modules: {', '.join(baggage)}")
-        for g in inside:
-            reasons += g.reasons
-        groups = [g for g in groups if not g.modules & closure]
-        groups.append(ModuleGroup(closure, tuple(reasons), tuple(requested)))
-    if consumer_files is not None:
-        groups = _absorb_helpers(graph, groups, consumer_files)
-        groups = _join_used_together(graph, groups, consumer_files)
-    return sorted(groups, key=lambda g: min(g.modules))
-
-
 def library_graph(graph: nx.DiGraph, groups: Sequence[ModuleGroup]) -> nx.DiGraph:
     """The graph of groups (nodes are indexes into ``groups``): an edge ``a → b`` when a
     module of ``a`` imports one of ``b``, with ``kind`` the strongest such import and
@@ -493,12 +451,6 @@ def _innermost(dotted: str, known: Mapping[str, str]) -> str | None:
     return None
 
 
-def _cycle_reason(component: Collection[str]) -> tuple[str, ...]:
-    if len(component) < 2:
-        return ()
-    return (f"module-level import cycle: {', '.join(sorted(component))}",)
-
-
 def _cyclic_components(graph: nx.DiGraph) -> list[frozenset[str]]:
     found = [frozenset(c) for c in nx.strongly_connected_components(graph)]
     return sorted((c for c in found if len(c) > 1), key=lambda c: sorted(c))
@@ -574,80 +526,3 @@ def _greedy_feedback_set(
         else:
             kept.add_edge(u, v)
     return dropped
-
-
-def _quotient_is_acyclic(graph: nx.DiGraph, groups: Sequence[ModuleGroup]) -> bool:
-    owner = {m: i for i, g in enumerate(groups) for m in g.modules}
-    edges = {(owner[u], owner[v]) for u, v in strong_graph(graph).edges if owner[u] != owner[v]}
-    return _is_acyclic([str(i) for i in range(len(groups))], [(str(a), str(b)) for a, b in edges])
-
-
-def _merge(
-    graph: nx.DiGraph, groups: list[ModuleGroup], into: int, other: int, reason: str
-) -> list[ModuleGroup] | None:
-    target, source = groups[into], groups[other]
-    merged = ModuleGroup(
-        target.modules | source.modules,
-        (*target.reasons, *source.reasons, reason),
-        target.requested or source.requested,
-    )
-    result = [g for i, g in enumerate(groups) if i not in (into, other)] + [merged]
-    return result if _quotient_is_acyclic(graph, result) else None
-
-
-def _absorb_helpers(
-    graph: nx.DiGraph, groups: list[ModuleGroup], consumer_files: Mapping[str, frozenset[str]]
-) -> list[ModuleGroup]:
-    changed = True
-    while changed:
-        changed = False
-        owner = {m: i for i, g in enumerate(groups) for m in g.modules}
-        for index in sorted(range(len(groups)), key=lambda i: sorted(groups[i].modules)):
-            group = groups[index]
-            if group.requested or any(consumer_files.get(m) for m in group.modules):
-                continue
-            importers = {owner[u] for m in group.modules for u in graph.predecessors(m)} - {index}
-            if len(importers) != 1:
-                continue
-            (host,) = importers
-            if groups[host].requested:
-                continue
-            names = ", ".join(sorted(group.modules))
-            reason = f"{names}: imported by no consumer, only from within this library"
-            merged = _merge(graph, groups, host, index, reason)
-            if merged is not None:
-                groups = merged
-                changed = True
-                break
-    return groups
-
-
-def _join_used_together(
-    graph: nx.DiGraph, groups: list[ModuleGroup], consumer_files: Mapping[str, frozenset[str]]
-) -> list[ModuleGroup]:
-    changed = True
-    while changed:
-        changed = False
-        by_files: dict[frozenset[str], list[int]] = {}
-        for index, group in enumerate(groups):
-            if group.requested:
-                continue
-            files = frozenset().union(*(consumer_files.get(m, frozenset()) for m in group.modules))
-            if len(files) >= 2:
-                by_files.setdefault(files, []).append(index)
-        for files, indexes in sorted(by_files.items(), key=lambda kv: sorted(kv[0])):
-            ordered = sorted(indexes, key=lambda i: sorted(groups[i].modules))
-            for first, second in combinations(ordered, 2):
-                names = sorted(groups[first].modules | groups[second].modules)
-                reason = (
-                    f"{', '.join(names)}: always imported together "
-                    f"(the same {len(files)} consumer files import each)"
-                )
-                merged = _merge(graph, groups, first, second, reason)
-                if merged is not None:
-                    groups = merged
-                    changed = True
-                    break
-            if changed:
-                break
-    return groups

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import tempfile
@@ -16,6 +17,16 @@ _GIT_ENV = {
     "GIT_TERMINAL_PROMPT": "0",
     "LC_ALL": "C",
 }
+# Settings a repository's own configuration could use to run a program while this
+# package only reads it (a file-system monitor, signature checks), or to change
+# output. Hooks are left alone: only commit runs them, in the user's own repository.
+_SAFE_CONFIG = (
+    "-c", "core.fsmonitor=false",
+    "-c", "log.showSignature=false",
+    "-c", "core.untrackedCache=false",
+    "-c", "diff.external=",
+    "-c", "core.pager=cat",
+)  # fmt: skip
 
 
 def git_env() -> dict[str, str]:
@@ -37,7 +48,7 @@ def run_git(
     """
     try:
         proc = subprocess.run(
-            ["git", "-C", str(repo), *args],
+            ["git", "-C", str(repo), *_SAFE_CONFIG, *args],
             input=input,
             capture_output=True,
             env={**git_env(), **(env or {})},
@@ -65,7 +76,7 @@ class RunningGit:
         self._err = tempfile.TemporaryFile()
         try:
             self._proc = subprocess.Popen(
-                ["git", "-C", str(repo), *args],
+                ["git", "-C", str(repo), *_SAFE_CONFIG, *args],
                 stdout=self._out,
                 stderr=self._err,
                 env=git_env(),
@@ -151,13 +162,52 @@ def list_tree(repo: Path, rev: str, paths: Sequence[str] = ()) -> dict[str, str]
     return tree
 
 
-def is_dirty(repo: Path, paths: Sequence[str]) -> list[str]:
-    """Return those of ``paths`` (relative to ``repo``) that have uncommitted changes."""
+def dirty_paths(repo: Path, paths: Sequence[str]) -> list[str]:
+    """Those of ``paths`` (relative to ``repo``) with uncommitted changes, untracked files
+    included, sorted; none when ``repo`` is not a git work tree (nothing to compare)."""
     if not paths:
         return []
-    out = git_text(repo, "status", "--porcelain", "-z", "--untracked-files=no", "--", *paths)
-    dirty = []
-    for entry in out.split("\0"):
-        if len(entry) > 3:
-            dirty.append(entry[3:])
-    return dirty
+    try:
+        out = run_git(repo, "status", "--porcelain", "-z", "--untracked-files=all", "--", *paths)
+    except GitError:
+        return []
+    entries = out.decode("utf-8", "surrogateescape").split("\0")
+    return sorted({entry[3:] for entry in entries if len(entry) > 3})
+
+
+def check_can_commit(repo: Path) -> None:
+    """Fail before anything is written when a commit in ``repo`` could not be made:
+    not a work tree, or no identity to commit as.
+
+    Raises:
+        GitError: with git's own reason.
+    """
+    run_git(repo, "rev-parse", "--is-inside-work-tree")
+    try:
+        run_git(repo, "var", "GIT_COMMITTER_IDENT")
+        run_git(repo, "var", "GIT_AUTHOR_IDENT")
+    except GitError:
+        raise GitError(
+            "git has no identity to commit as here: set user.name and user.email "
+            "(git config), or run without --commit",
+            repo,
+        ) from None
+
+
+def commit_paths(repo: Path, paths: Sequence[str], message: str) -> None:
+    """Commit exactly ``paths`` (added, changed or deleted) with ``message``, running the
+    repository's hooks. When the commit fails the paths are unstaged again.
+
+    Raises:
+        GitError: the commit failed (a hook refused it, say).
+    """
+    # update-index, not add: a path already deleted and committed is no error.
+    run_git(repo, "update-index", "--add", "--remove", "--", *paths)
+    try:
+        if not run_git(repo, "diff", "--cached", "--name-only", "--", *paths).strip():
+            return  # already committed (a recovery finishing an interrupted commit)
+        run_git(repo, "commit", "-q", "-F", "-", "--", *paths, input=message.encode())
+    except GitError:
+        with contextlib.suppress(GitError):
+            run_git(repo, "reset", "-q", "--", *paths)
+        raise

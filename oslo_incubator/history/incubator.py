@@ -9,12 +9,14 @@ comes, in this order of precedence, from:
 1. **deletion**: master's HEAD no longer has the file (renames followed). The library
    is the one a record names for any path the file had, else the one the deleting
    commit's message names.
-2. **records**: the first ``obsolete.txt`` line, then MAINTAINERS entry, whose pattern
-   matches the file at HEAD. The commit that says so is the oldest commit since which
-   the records have said the same of that file.
+2. **records**: the most specific ``obsolete.txt`` line, else MAINTAINERS entry, whose
+   pattern matches the file at HEAD (see :func:`~oslo_incubator.analysis.records.record_of`),
+   when it says deprecated or obsolete. The commit that says so is the oldest commit
+   since which the records have said the same of that file.
 3. **a shim**: master's file only re-exports another package (see
    :func:`~oslo_incubator.analysis.records.shim_library`); the commit is the one that
    made the file what it is at HEAD.
+4. **records** again, when the rule of 2 says orphan or graduating.
 
 Otherwise the module is active. Library names are recognised by the namespaces that the
 incubator's own records and requirements files use (``oslo.config`` → ``oslo``), so no
@@ -30,19 +32,25 @@ from pathlib import Path
 
 from oslo_incubator.analysis.normalise import decode
 from oslo_incubator.analysis.records import (
+    MaintainerEntry,
     ModuleRecord,
     library_in,
     library_in_message,
+    maintainers_of,
+    named_in_maintainers,
     namespaces_of,
+    parse_maintainer_entries,
     parse_maintainers,
     parse_obsolete_list,
     record_of,
     shim_library,
 )
 from oslo_incubator.analysis.requirements import parse_requirements
+from oslo_incubator.analysis.updatepy import ERAS, RuleSet, era_since, select_rule_set
 from oslo_incubator.history.git import git_text, read_blobs, resolve_commit
 from oslo_incubator.history.index import HistoryIndex, build_index
 from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT
+from oslo_incubator.model.history import ModuleChange
 from oslo_incubator.model.lifecycle import ACTIVE, Lifecycle, LifecycleState, RecordSource
 from oslo_incubator.workspace.cache import Cache
 from oslo_incubator.workspace.copies import module_files, module_of_path
@@ -51,6 +59,7 @@ MAINTAINERS = "MAINTAINERS"
 OBSOLETE_LIST = "obsolete.txt"
 RECORD_FILES = (OBSOLETE_LIST, MAINTAINERS)
 REQUIREMENTS_FILES = ("requirements.txt", "test-requirements.txt")
+UPDATE_PY = "update.py"
 #: A shim is a few lines; longer master files are not parsed to ask whether they are one.
 SHIM_MAX_BYTES = 4096
 
@@ -74,6 +83,8 @@ class Incubator:
         records: the rules of ``obsolete.txt`` and MAINTAINERS at HEAD, in the order
             they are consulted.
         namespaces: the library namespaces the incubator's records and requirements use.
+        libraries: the libraries of those namespaces that its records and requirements
+            name (``oslo.config``), sorted.
     """
 
     def __init__(
@@ -82,11 +93,13 @@ class Incubator:
         index: HistoryIndex,
         records: Sequence[ModuleRecord],
         namespaces: Sequence[str],
+        libraries: Sequence[str] = (),
     ):
         self.path = path
         self.index = index
         self.records = tuple(records)
         self.namespaces = tuple(namespaces)
+        self.libraries = tuple(libraries)
         self._lifecycles: dict[str, Lifecycle | None] = {}
 
     @property
@@ -183,6 +196,92 @@ class Incubator:
             ):
                 found[module] = lifecycle
         return found
+
+    # How master texts were rewritten into projects
+
+    @cached_property
+    def rewrite_eras(self) -> tuple[tuple[int, RuleSet], ...]:
+        """Every rewrite the incubator's own ``update.py`` made, oldest first, with the
+        time it came into force: read from each version of the file in master's history
+        (two git processes). An incubator without ``update.py`` gets the known eras."""
+        out = git_text(self.path, "log", "--format=%H %ct", self.index.head, "--", UPDATE_PY)
+        found = [line.split() for line in out.splitlines() if line.strip()]
+        if not found:
+            return tuple((era_since(era), era) for era in ERAS)
+        blobs = read_blobs(self.path, [f"{sha}:{UPDATE_PY}" for sha, _ in found])
+        eras: list[tuple[int, RuleSet]] = []
+        for sha, stamp in reversed(found):
+            data = blobs.get(f"{sha}:{UPDATE_PY}")
+            if data is None:
+                continue
+            rules = select_rule_set(decode(data), int(stamp))
+            if not eras or not eras[-1][1].same_rules(rules):
+                eras.append((int(stamp), rules))
+        return tuple(eras)
+
+    def rewrites_near(self, timestamp: int) -> list[RuleSet]:
+        """The rewrites to try for a copy taken from a version made at ``timestamp``:
+        the one in force then, the later ones in order (a sync comes after the version
+        it copies), then the earlier ones, newest first."""
+        eras = list(self.rewrite_eras)
+        current = max((i for i, (since, _) in enumerate(eras) if since <= timestamp), default=0)
+        order = eras[current:] + eras[:current][::-1]
+        return [rules for _, rules in order]
+
+    def named_library(self, master_path: str) -> tuple[str, RecordSource] | None:
+        """The library master's records name for a file it has at HEAD, or that the file
+        re-exports as a shim, with the record that names it; ``None`` when none does.
+        The life cycle's library without the search for the commit that made it so."""
+        lineage = self.index.lineage(master_path)
+        head_path = None if lineage is None else self.index.head_path(lineage, master_path)
+        if lineage is None or head_path is None:
+            return None
+        record = record_of(head_path, self.records)
+        if record is not None and record.library:
+            return record.library, record.source
+        shim = self._shim(lineage, head_path)
+        if shim is not None and shim.library:
+            return shim.library, RecordSource.SHIM
+        return None
+
+    # What else master's history and records say of its modules
+
+    def module_changes(self) -> list[ModuleChange]:
+        """Every commit that changed master modules, newest first, with the modules it
+        changed. Merge commits are left out: what they bring was changed by the commits
+        they merge (their own conflict resolutions are no evidence of design)."""
+        root = self.index.package_root
+        touched: dict[str, set[str]] = {}
+        for lineage, versions in self.index.versions.items():
+            where = self.index.head_path(lineage) or lineage
+            module = module_of_path(where, root)
+            if module is None:
+                continue
+            for version in versions:
+                touched.setdefault(version.commit, set()).add(module)
+        commits = self.index.commits
+        found = [
+            ModuleChange(sha, commits[sha].subject, frozenset(modules))
+            for sha, modules in touched.items()
+            if sha in commits and len(commits[sha].parents) <= 1
+        ]
+        return sorted(found, key=lambda c: commits[c.sha].order)
+
+    @cached_property
+    def maintainer_entries(self) -> tuple[MaintainerEntry, ...]:
+        """The MAINTAINERS entries at HEAD (none when there is no such file)."""
+        data = self.index.read_at_head(MAINTAINERS)
+        if not data:
+            return ()
+        return tuple(parse_maintainer_entries(decode(data), self.index.package_root))
+
+    def module_maintainers(self, module: str) -> tuple[str, ...]:
+        """The people MAINTAINERS lists for any of the module's files at HEAD."""
+        files = module_files(module, self.index.head_tree, self.index.package_root)
+        found: list[str] = []
+        for path in files:
+            found += [m for m in maintainers_of(path, self.maintainer_entries) if m not in found]
+        return tuple(found)
 
     # Private
 
@@ -310,8 +409,15 @@ def open_incubator(
     texts = index.read_many_at_head([*RECORD_FILES, *REQUIREMENTS_FILES])
     names = _named_distributions(texts)
     plain = parse_records(texts, index.package_root, ())
-    namespaces = namespaces_of([*names, *(r.library for r in plain if r.library)])
-    return Incubator(path, index, parse_records(texts, index.package_root, namespaces), namespaces)
+    maintainers = decode(texts.get(MAINTAINERS, b""))
+    named = [*names, *(r.library for r in plain if r.library), *named_in_maintainers(maintainers)]
+    namespaces = namespaces_of(named)
+    records = parse_records(texts, index.package_root, namespaces)
+    libraries = sorted(
+        {n.lower() for n in [*named, *(r.library for r in records if r.library)]
+         if n.split(".")[0].lower() in namespaces and "." in n}
+    )  # fmt: skip
+    return Incubator(path, index, records, namespaces, libraries)
 
 
 def _named_distributions(texts: dict[str, bytes]) -> Iterable[str]:

@@ -20,9 +20,10 @@ from oslo_incubator.history.git import (
     read_blobs,
     resolve_commit,
 )
+from oslo_incubator.model.errors import GitError
 from oslo_incubator.model.history import Commit, Version
 
-CACHE_SCHEMA = "oslo-incubator.history-index/1"
+CACHE_SCHEMA = "oslo-incubator.history-index/2"
 COMPANION_PREFIXES = ("tools/", "etc/oslo/")
 _NULL_SHA = "0" * 40
 _LOG_FORMAT = "%x01%H%x02%P%x02%ct%x02%cI%x02%s"
@@ -96,12 +97,20 @@ class HistoryIndex:
     def changes_since(self, lineage: str, base_commit: str) -> list[Commit]:
         """Commits that changed ``lineage`` and are not in ``base_commit``'s history.
 
-        Oldest first, as a commit message lists them.
+        Oldest first, as a commit message lists them. A merge whose content only
+        combines changes already listed (a listed commit is among its ancestors) is left
+        out: it changed nothing the listed commits did not.
         """
         found: dict[str, Commit] = {}
         for version in self.versions_of(lineage):
             if not self.is_ancestor(version.commit, base_commit):
                 found[version.commit] = self.commits[version.commit]
+        plain = [c.sha for c in found.values() if len(c.parents) < 2]
+        for sha, commit in list(found.items()):
+            if len(commit.parents) > 1 and any(
+                self.is_ancestor(other, sha) for other in plain if other != sha
+            ):
+                del found[sha]
         return sorted(found.values(), key=lambda c: -c.order)
 
     def texts(self, blobs: Iterable[str]) -> dict[str, bytes]:
@@ -214,9 +223,16 @@ def build_index(
     touched no tracked file carry only their place in history (no date or subject).
 
     Raises:
-        GitError: ``repo`` is not a git repository or ``rev`` does not exist.
+        GitError: ``repo`` is not a git repository, ``rev`` does not exist, or the
+            repository is a shallow clone.
     """
     head = resolve_commit(repo, rev)
+    if git_text(repo, "rev-parse", "--is-shallow-repository").strip() == "true":
+        raise GitError(
+            "the incubator is a shallow clone: its history is cut off, so copies would "
+            "be reported unknown or deleted; fetch all of it (git fetch --unshallow)",
+            repo,
+        )
     prefixes = (package_root.strip("/") + "/", *COMPANION_PREFIXES)
     folders = [p.rstrip("/") for p in prefixes]
     log_args = ("-c", "core.quotePath=false", "log", "--raw", "--no-abbrev")
@@ -268,6 +284,15 @@ def build_index(
         )
         record(side, from_merges=True)
     record(merges.text(), from_merges=True)
+    if not commits[head].date:
+        # HEAD touched no tracked file: its date and subject still head commit messages.
+        ts, date, subject = (
+            git_text(repo, "log", "-1", "--format=%ct%x02%cI%x02%s", head)
+            .strip("\n")
+            .split("\x02", 2)
+        )
+        known = commits[head]
+        commits[head] = Commit(head, known.parents, int(ts), date, subject, known.order)
     # Newest first, as _lineages expects of renames.
     raw_versions.sort(key=lambda entry: commits[entry[2]].order)
     renames.sort(key=lambda entry: commits[entry[2]].order)

@@ -27,14 +27,16 @@ import ast
 import hashlib
 import importlib.metadata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
+from oslo_incubator.analysis.dependencies import dependency_closure
 from oslo_incubator.analysis.diff import changed_line_count, changed_lines_lower_bound, diff_hunks
 from oslo_incubator.analysis.normalise import decode, fold, fold_quirks, is_trivial, quirk_equal
 from oslo_incubator.analysis.provenance import backport_origin, change_delta, stripped_lines
+from oslo_incubator.analysis.rewrite import undo_rewrite
 from oslo_incubator.history.incubator import Incubator
 from oslo_incubator.history.index import COMPANION_PREFIXES
 from oslo_incubator.model.codec import from_jsonable, to_jsonable
@@ -88,7 +90,14 @@ def analyse_project(
     index = incubator.index
     companions = [p for p in index.lineage_of if p.startswith(COMPANION_PREFIXES)]
     located = locate_copies(project, config, companions)
-    contents = {c.copy_path: (project / c.copy_path).read_bytes() for c in located.copies}
+    skipped = list(located.skipped)
+    contents: dict[str, bytes] = {}
+    for c in located.copies:
+        try:
+            contents[c.copy_path] = (project / c.copy_path).read_bytes()
+        except OSError as exc:
+            skipped.append(f"{c.copy_path}: {exc.strerror or 'cannot be read'}")
+    located = replace(located, copies=tuple(c for c in located.copies if c.copy_path in contents))
     # A sync's lock file names each copy's master version exactly.
     lock = read_lock(project)
     locked = {c.copy_path: lock.entry(c.copy_path) if lock else None for c in located.copies}
@@ -120,14 +129,21 @@ def analyse_project(
             progress(project.name, done, len(located.copies))
     if cache is not None and fresh:
         cache.put_many("drift-copy", fresh)
+    pulled = _pulled_in(located.copies, contents, config, incubator.index.package_root)
     return ProjectDrift(
         name=project.resolve().name,
         path=str(project),
         base=config.base,
         copies=tuple(copies),
-        undeclared=located.undeclared,
+        undeclared=tuple(
+            c.copy_path for c in located.copies if not c.declared and c.module not in pulled
+        ),
+        pulled_in=tuple(
+            c.copy_path for c in located.copies if not c.declared and c.module in pulled
+        ),
         missing=located.missing,
         modules=roll_up(incubator, copies, located.missing),
+        skipped=tuple(skipped),
     )
 
 
@@ -429,6 +445,27 @@ def _result_key(
         ).encode()
     )
     return digest.hexdigest()
+
+
+def _pulled_in(
+    copies: Sequence[CopyLocation], contents: Mapping[str, bytes], config: ProjectConfig,
+    package_root: str,
+) -> set[str]:  # fmt: skip
+    """Modules the declared copies import, transitively: update.py and sync copy them
+    along, so their copies are dependencies, not undeclared."""
+    files: dict[str, list[str]] = {}
+    texts: dict[str, str] = {}
+    root_module = package_root.replace("/", ".")
+    for copy in copies:
+        files.setdefault(copy.module, []).append(copy.master_path)
+        if copy.master_path.endswith(".py"):
+            text = decode(contents[copy.copy_path])
+            texts[copy.master_path] = undo_rewrite(text, config.base or "", root_module)
+    declared = [m for m in config.modules if m in files]
+    needs = dependency_closure(
+        declared, lambda m: files.get(m, []), texts, package_root, frozenset(files)
+    )
+    return {n.module for n in needs if n.required_by}
 
 
 def _files_lifecycle(files: Sequence[CopyDrift]) -> Lifecycle:

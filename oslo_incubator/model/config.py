@@ -12,8 +12,9 @@ DEFAULT_PACKAGE_ROOT = "openstack/common"
 class RewriteMode(enum.Enum):
     """How master text becomes project text."""
 
+    CONVENTIONS = "conventions"  # as the project's existing copies were written
     IMPORTS = "imports"  # rewrite imports of the package root only (libcst)
-    UPDATE_PY = "update.py"  # reproduce what the incubator's update.py wrote
+    UPDATE_PY = "update.py"  # reproduce what the incubator's update.py at master wrote
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class ProjectConfig:
     scripts: tuple[str, ...] = ()
     incubator: Path | None = None
     package_root: str = DEFAULT_PACKAGE_ROOT
-    rewrite: RewriteMode = RewriteMode.IMPORTS
+    rewrite: RewriteMode = RewriteMode.CONVENTIONS
     module_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     @property

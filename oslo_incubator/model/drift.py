@@ -122,6 +122,8 @@ class ProjectDrift:
     undeclared: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     modules: tuple[ModuleDrift, ...] = field(default=())
+    skipped: tuple[str, ...] = ()  # files not read ("path: why"): links out, unreadable
+    pulled_in: tuple[str, ...] = ()  # copies no entry names that declared copies import
 
     def count(self, status: DriftStatus) -> int:
         """How many copies have ``status`` (``missing`` counts modules)."""

@@ -56,3 +56,16 @@ class IncubatorDependencyError(OsloIncubatorError):
 class EnvironmentToolError(OsloIncubatorError):
     """An outside tool a proof needs (an interpreter, venv or virtualenv, pip) is
     missing or failed."""
+
+
+class ProjectLockedError(OsloIncubatorError):
+    """Another process is writing to the project."""
+
+
+class ConcurrentChangeError(OsloIncubatorError):
+    """A file changed between the moment it was read and the moment it was to be written."""
+
+
+class PlanConstraintError(OsloIncubatorError):
+    """A graduation plan's constraints contradict each other (``--together`` and
+    ``--apart`` on one pair, or modules kept apart that imports force together)."""

@@ -34,3 +34,14 @@ class Version:
     blob: str | None
     commit: str
     order: int  # the commit's order: smaller is newer
+
+
+@dataclass(frozen=True)
+class ModuleChange:
+    """One commit's change to master modules: ``modules`` are every module it changed,
+    named as at HEAD (a renamed file counts for the module it is now), or as last seen
+    for a file master no longer has."""
+
+    sha: str
+    subject: str
+    modules: frozenset[str]

@@ -31,8 +31,7 @@ class LifecycleState(enum.Enum):
     @property
     def retired(self) -> bool:
         """Whether the module is leaving master or has left it (deprecated, obsolete,
-        deleted): what ``sync --fail-on-obsolete`` refuses and ``graduated-import``
-        flags."""
+        deleted): what ``sync --fail-on-obsolete`` refuses and sync warns about."""
         return self in _RETIRED
 
 

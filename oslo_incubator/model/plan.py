@@ -31,6 +31,80 @@ class DependencyKind(enum.Enum):
         return {"strong": 2, "lazy": 1, "weak": 0}[self.value]
 
 
+class Signal(enum.Enum):
+    """A kind of evidence that two modules belong in one library.
+
+    Hard signals decide alone: ``cycle`` (module-level imports round a cycle),
+    ``intent`` (a record names the library a module goes to), ``together`` (the user
+    said so), ``requested`` (``--module`` and what it needs at import time). The others
+    weigh in a module's bonds (see doc/source/graduate.rst for how each is measured).
+    """
+
+    CYCLE = "cycle"
+    INTENT = "intent"
+    TOGETHER = "together"
+    REQUESTED = "requested"
+    IMPORT = "import"
+    HELPER = "helper"
+    CO_CHANGE = "co-change"
+    CO_CONSUMPTION = "co-consumption"
+    REQUIREMENT = "requirement"
+    MAINTAINER = "maintainer"
+    NAME = "name"
+
+    @property
+    def hard(self) -> bool:
+        """Whether the signal alone puts modules in one library."""
+        return self in _HARD_SIGNALS
+
+
+_HARD_SIGNALS = frozenset({Signal.CYCLE, Signal.INTENT, Signal.TOGETHER, Signal.REQUESTED})
+
+
+class Granularity(enum.Enum):
+    """How large the proposed libraries are: ``fine`` splits themes into smaller
+    libraries, ``coarse`` joins related themes; ``balanced`` is the default."""
+
+    FINE = "fine"
+    BALANCED = "balanced"
+    COARSE = "coarse"
+
+
+@dataclass(frozen=True)
+class Tie:
+    """One signal between two modules: its share of their bond, the count behind it
+    (commits, consumer files, modules sharing a requirement ...) and the words for
+    people (``changed together in 3 commits``)."""
+
+    signal: Signal
+    weight: float
+    count: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Bond:
+    """What ties two modules (sorted) together: the sum of its ties' weights."""
+
+    modules: tuple[str, str]
+    weight: float
+    ties: tuple[Tie, ...]
+
+
+@dataclass(frozen=True)
+class CloseCall:
+    """A strong bond between modules of two libraries, and what kept them apart.
+
+    ``libraries`` are the libraries of ``bond.modules``, in that order; ``apart`` says
+    why (``--apart``, recorded intent, an import cycle between the libraries it would
+    make, or ties within each library that weigh more).
+    """
+
+    bond: Bond
+    libraries: tuple[str, str]
+    apart: str
+
+
 @dataclass(frozen=True)
 class ImportLine:
     """Where one module imports another: a file (relative to the repository) and line."""
@@ -179,7 +253,10 @@ class ModuleDependency:
 class Library:
     """A proposed library: modules that graduate together, and what it takes.
 
-    ``reasons`` say why the modules are together; ``requested`` are the modules named
+    ``reasons`` say why the modules are together, in numbers (what holds the whole
+    library together); ``bonds`` are the ties between its modules, strongest first, and
+    ``close_calls`` the strongest bonds to modules of other libraries with what kept
+    them apart; ``requested`` are the modules named
     with ``--module`` (empty otherwise) and ``baggage`` what their closure dragged in.
     ``tests`` are the master test files that go with it: a test file named for one of
     its modules (``tests/unit/test_log.py``, ``tests/unit/db/sqlalchemy/test_utils.py``)
@@ -202,6 +279,8 @@ class Library:
     dependencies: tuple[ModuleDependency, ...]
     consumers: tuple[ConsumerUse, ...]
     tests: tuple[str, ...]
+    bonds: tuple[Bond, ...] = ()
+    close_calls: tuple[CloseCall, ...] = ()
 
     @property
     def libraries(self) -> tuple[str, ...]:
@@ -247,7 +326,8 @@ class GraduationPlan:
     found on the way, and the module graph the plan was made from.
 
     ``notes`` are things the reader should know (an unreadable requirements line, files
-    that only a text scan could read).
+    that only a text scan could read, commits left out of co-change); ``granularity`` is
+    the one asked for and ``weights`` the weight of each soft signal the plan used.
     """
 
     incubator: str
@@ -260,6 +340,8 @@ class GraduationPlan:
     modules: tuple[ModuleInfo, ...]
     edges: tuple[ModuleEdge, ...]
     notes: tuple[str, ...] = ()
+    granularity: Granularity = Granularity.BALANCED
+    weights: tuple[tuple[Signal, float], ...] = ()
 
     def library_of(self, module: str) -> Library | None:
         """The library that takes ``module``."""

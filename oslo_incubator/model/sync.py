@@ -12,13 +12,21 @@ from oslo_incubator.model.lifecycle import Lifecycle
 LOCK_SCHEMA = "oslo-incubator.lock/1"
 
 
+class LocalChanges(enum.Enum):
+    """What a sync does with a copy's local changes."""
+
+    KEEP = "keep"  # three-way merge: local changes stay, master's changes come in
+    DROP = "drop"  # master wins, as update.py did; every dropped change is reported
+
+
 @dataclass(frozen=True)
 class SyncOptions:
     """What a sync is asked to do, beyond the project's configuration.
 
     ``modules`` and ``scripts``, when either is given, replace the configuration's
     lists (as update.py's ``--modules`` did); ``rewrite`` overrides the configured
-    rewrite; ``command`` is the command line quoted at the end of the commit message.
+    rewrite; ``local_changes`` says whether local changes are merged or dropped;
+    ``command`` is the command line quoted at the end of the commit message.
     """
 
     modules: tuple[str, ...] = ()
@@ -30,6 +38,7 @@ class SyncOptions:
     dry_run: bool = False
     commit: bool = False
     fail_on_obsolete: bool = False
+    local_changes: LocalChanges = LocalChanges.KEEP
     command: str = "oslo-incubator sync"
 
 
@@ -88,8 +97,9 @@ class LocalChange:
     """A local change of a copy against its base, and what the sync did with it.
 
     ``kept`` is false when master now makes the same change (the change is dropped
-    from the list of local patches because master contains it); ``backported_from``
-    names the master commit that introduced it, when found.
+    from the list of local patches because master contains it; ``backported_from``
+    names the master commit that introduced it, when found) or when the sync was told
+    to drop local changes (``dropped``: master's text won, as with update.py).
     """
 
     copy_path: str
@@ -98,6 +108,7 @@ class LocalChange:
     added: tuple[str, ...]
     kept: bool
     backported_from: str | None = None
+    dropped: bool = False  # master's text replaced it (``--local-changes drop``)
 
 
 @dataclass(frozen=True)
@@ -161,8 +172,9 @@ class ModuleSync:
 
 @dataclass(frozen=True)
 class RetiredModule:
-    """A module asked for (or pulled in) that master's records retire: deprecated or
-    obsolete ones are copied with a warning, deleted ones are never copied."""
+    """A module asked for that master's records retire: deprecated or obsolete ones are
+    copied with a warning, deleted ones are never copied. (A retired dependency is
+    copied with a warning but not listed.)"""
 
     module: str
     lifecycle: Lifecycle

@@ -144,7 +144,7 @@ _MAINTAINERS = """= List of API Maintainers =
 == context ==
 
 M:
-S: Obsolete
+S: Graduating (oslo.context)
 F: context.py
 
 == log ==
@@ -171,6 +171,7 @@ def build_sample_workspace(dest: Path) -> SampleWorkspace:
         "Initial import of common code",
         {
             "MAINTAINERS": _MAINTAINERS,
+            "requirements.txt": "oslo.config>=1.2.0\nsix>=1.6.0\n",
             "openstack/__init__.py": "",
             f"{root}/__init__.py": "",
             f"{root}/gettextutils.py": _GETTEXT,

@@ -27,7 +27,7 @@ from oslo_incubator.model.drift import (
     Violation,
     lifecycle_rule,
 )
-from oslo_incubator.model.lifecycle import Lifecycle
+from oslo_incubator.model.lifecycle import Lifecycle, LifecycleState
 from oslo_incubator.workspace.cache import Cache
 from oslo_incubator.workspace.config import load_project_config
 from oslo_incubator.workspace.files import project_python_files
@@ -74,7 +74,10 @@ def check_policy(
     for project in report.projects:
         lifecycles = {m.module: m.lifecycle for m in project.modules}
         for copy in project.copies:
-            lifecycle = lifecycles.get(copy.module, copy.lifecycle)
+            # A file master deleted is deleted, whatever its module's life cycle.
+            lifecycle = copy.lifecycle
+            if lifecycle.state is not LifecycleState.DELETED:
+                lifecycle = lifecycles.get(copy.module, copy.lifecycle)
             found = _violation_message(copy, lifecycle, policy)
             if found:
                 message, rule = found

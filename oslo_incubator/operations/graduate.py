@@ -1075,7 +1075,7 @@ def _shim_message(result: GraduationResult, library_head: str | None) -> str:
         "warns on import; the incubator's own modules and tests that imported them now\n"
         "import the library, and the tests that moved to the library are removed.\n"
         "MAINTAINERS and obsolete.txt record the graduation, so drift and sync report\n"
-        f"copies of these modules as obsolete, replaced by {result.library}.\n"
+        f"these modules' life cycle as obsolete, replaced by {result.library}.\n"
     )
 
 

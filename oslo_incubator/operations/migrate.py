@@ -25,11 +25,9 @@ uncommitted changes are refused unless forced, and all edits land or none do.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -39,10 +37,10 @@ from oslo_incubator.analysis.imports import dotted_module_of, expand_from_import
 from oslo_incubator.analysis.moves import MoveOutcome, move_modules, move_modules_text
 from oslo_incubator.analysis.normalise import decode
 from oslo_incubator.analysis.packaging import add_requirement, remove_conf_modules
-from oslo_incubator.history.git import run_git
+from oslo_incubator.history.git import dirty_paths
 from oslo_incubator.history.incubator import open_incubator
 from oslo_incubator.model.config import ProjectConfig
-from oslo_incubator.model.errors import ConfigError, DirtyTreeError, GitError
+from oslo_incubator.model.errors import ConfigError, DirtyTreeError
 from oslo_incubator.model.graduate import (
     EditAction,
     FileEdit,
@@ -54,7 +52,7 @@ from oslo_incubator.model.graduate import (
 from oslo_incubator.workspace.config import CONF_NAME, load_project_config
 from oslo_incubator.workspace.copies import locate_copies
 from oslo_incubator.workspace.files import project_python_files
-from oslo_incubator.workspace.writer import FileWrite, safe_destination, write_all
+from oslo_incubator.workspace.writer import FileWrite, Transaction, safe_destination
 
 REQUIREMENTS = "requirements.txt"
 # Files besides Python whose references to a copy would break if it were deleted.
@@ -122,11 +120,14 @@ def migrate_libraries(
     project: Path, targets: Sequence[MigrationTarget], dry_run: bool = False, force: bool = False
 ) -> MigrationResult:
     """Plan the move to several libraries (:func:`plan_libraries`), then write every
-    edit or none, as :func:`migrate_project` does."""
-    result = plan_libraries(project, targets, dry_run)
-    if dry_run or not result.edits:
-        return result
-    return _write(project, result, force)
+    edit or none, in one transaction, as :func:`migrate_project` does."""
+    if dry_run:
+        return plan_libraries(project, targets, dry_run=True)
+    names = ", ".join(t.library for t in targets)
+    return _migrate(
+        project, f"oslo-incubator migrate --program ({names})",
+        lambda: plan_libraries(project, targets), force,
+    )  # fmt: skip
 
 
 def migrate_project(project: Path, options: MigrateOptions) -> MigrationResult:
@@ -139,38 +140,50 @@ def migrate_project(project: Path, options: MigrateOptions) -> MigrationResult:
             ``options.force``).
         OSError: writing failed (nothing is left changed).
     """
-    result = plan_migration(project, options)
-    if options.dry_run or not result.edits:
-        return result
-    return _write(project, result, options.force)
+    if options.dry_run:
+        return plan_migration(project, options)
+    return _migrate(
+        project, f"oslo-incubator migrate --library {options.library}",
+        lambda: plan_migration(project, options), options.force,
+    )  # fmt: skip
 
 
 # Private
 
 
-def _write(project: Path, result: MigrationResult, force: bool) -> MigrationResult:
-    paths = [e.path for e in result.edits]
-    targets = {path: safe_destination(project, path) for path in paths}
-    if not force:
-        dirty = _dirty(project, paths)
-        if dirty:
-            raise DirtyTreeError(
-                f"{len(dirty)} file(s) to be migrated have uncommitted changes "
-                f"({', '.join(dirty[:3])}{', ...' if len(dirty) > 3 else ''}); "
-                "commit or stash them, or pass --force",
-                project / dirty[0],
+def _migrate(
+    project: Path, label: str, plan: Callable[[], MigrationResult], force: bool
+) -> MigrationResult:
+    """Plan inside a transaction, then write every edit of the plan or none."""
+    with Transaction(project, label) as txn:
+        result = plan()
+        if not result.edits:
+            return result
+        paths = [e.path for e in result.edits]
+        targets = {path: safe_destination(project, path) for path in paths}
+        if not force:
+            dirty = dirty_paths(project, paths)
+            if dirty:
+                raise DirtyTreeError(
+                    f"{len(dirty)} file(s) to be migrated have uncommitted changes "
+                    f"({', '.join(dirty[:3])}{', ...' if len(dirty) > 3 else ''}); "
+                    "commit or stash them, or pass --force",
+                    project / dirty[0],
+                )
+        writes = {
+            e.path: FileWrite(
+                None if e.new_text is None else e.new_text.encode("utf-8", "surrogateescape"),
+                _mode(targets[e.path]),
+                FileWrite.read_as(
+                    None if e.old_text is None else e.old_text.encode("utf-8", "surrogateescape")
+                ),
             )
-    writes = {
-        e.path: FileWrite(
-            (e.new_text or "").encode("utf-8", "surrogateescape"), _mode(targets[e.path])
-        )
-        for e in result.edits
-        if e.action is not EditAction.DELETE
-    }
-    deletions = [e.path for e in result.edits if e.action is EditAction.DELETE]
-    with _deleted(project, {p: targets[p] for p in deletions}):
-        written = write_all(project, writes)
-    return replace(result, written=tuple(written), deleted=tuple(deletions))
+            for e in result.edits
+        }
+        txn.write(writes)
+    written = tuple(e.path for e in result.edits if e.action is not EditAction.DELETE)
+    deleted = tuple(e.path for e in result.edits if e.action is EditAction.DELETE)
+    return replace(result, written=written, deleted=deleted)
 
 
 def _config(project: Path) -> ProjectConfig:
@@ -375,47 +388,8 @@ def _conf_edit(
     return [FileEdit(rel, EditAction.MODIFY, old, new)]
 
 
-def _dirty(project: Path, paths: Sequence[str]) -> list[str]:
-    """Paths with uncommitted changes, untracked files included; none outside git."""
-    try:
-        out = run_git(
-            project, "status", "--porcelain", "-z", "--untracked-files=all", "--", *paths
-        )
-    except GitError:
-        return []  # not a git work tree: there is nothing to compare with
-    entries = out.decode("utf-8", "surrogateescape").split("\0")
-    return sorted({entry[3:] for entry in entries if len(entry) > 3})
-
-
 def _mode(target: Path) -> int:
     try:
         return target.stat().st_mode & 0o777
     except OSError:
         return 0o644
-
-
-@contextlib.contextmanager
-def _deleted(project: Path, targets: Mapping[str, Path]) -> Iterator[None]:
-    """Move ``targets`` aside, run the block, then remove them for good (and the
-    folders they leave empty); if the block fails, put them back."""
-    aside: dict[Path, Path] = {}
-    try:
-        for target in targets.values():
-            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_TEMP_SUFFIX,
-                                        dir=target.parent)  # fmt: skip
-            os.close(fd)
-            os.replace(target, name)
-            aside[target] = Path(name)
-        yield
-    except BaseException:
-        for target, backup in aside.items():
-            os.replace(backup, target)
-        raise
-    for backup in aside.values():
-        backup.unlink(missing_ok=True)
-    root = project.resolve()
-    for target in targets.values():
-        folder = target.parent
-        while folder.resolve() != root and folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
-            folder = folder.parent

@@ -29,6 +29,14 @@ from oslo_incubator.analysis.imports import (
     resolve_relative,
 )
 from oslo_incubator.analysis.normalise import decode
+from oslo_incubator.graph.evidence import WEIGHTS, Bonds, Evidence, weigh_evidence
+from oslo_incubator.graph.grouping import (
+    CLOSE_CALLS_PER_LIBRARY,
+    Constraints,
+    Grouping,
+    Intent,
+    group_modules,
+)
 from oslo_incubator.graph.incubator import incubator_graph, known_modules
 from oslo_incubator.graph.modules import (
     ModuleGroup,
@@ -37,30 +45,36 @@ from oslo_incubator.graph.modules import (
     closure_of,
     find_cycles,
     graduation_order,
-    group_modules,
     module_edges,
     requirements_of,
+    strong_graph,
     third_party,
 )
+from oslo_incubator.history.incubator import Incubator, open_incubator
 from oslo_incubator.history.master import MasterTree, read_master
 from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.model.errors import ConfigError
 from oslo_incubator.model.plan import (
     ApiName,
+    CloseCall,
     ConsumerUse,
     DependencyKind,
     GraduationPlan,
+    Granularity,
     ImportLine,
     Library,
     ModuleClosure,
     ModuleDependency,
     ModuleInfo,
     ModuleUsage,
+    PlanFile,
+    PlannedLibrary,
     ProjectUsage,
 )
 from oslo_incubator.workspace.cache import Cache
 from oslo_incubator.workspace.config import load_project_config
 from oslo_incubator.workspace.files import project_python_files
+from oslo_incubator.workspace.planfile import default_package
 
 # Bump when the consumer scan changes, so cached scans of an older analysis are not reused.
 ANALYSIS_VERSION = "plan/1"
@@ -77,18 +91,28 @@ def plan_graduation(
     package_root: str = DEFAULT_PACKAGE_ROOT,
     cache: Cache | None = None,
     progress: Progress | None = None,
+    granularity: Granularity = Granularity.BALANCED,
+    together: Sequence[Sequence[str]] = (),
+    apart: Sequence[Sequence[str]] = (),
 ) -> GraduationPlan:
     """Propose libraries for the incubator's modules, in graduation order.
+
+    Modules are grouped from the evidence the repositories hold (imports, the
+    incubator's history and records, the consumers' imports, requirements, names; see
+    :mod:`oslo_incubator.graph.evidence` and :mod:`oslo_incubator.graph.grouping`).
 
     Args:
         incubator: the incubator's git repository (work tree or bare); HEAD is read.
         projects: consumer checkouts whose own code shows which modules and names are
-            used; with none, grouping uses the import graph alone.
+            used, and which are used together.
         modules: modules to graduate as one library (``--module``); the plan says what
-            their closure drags in. Without them every module is planned.
+            their closure drags in, and groups the other modules as usual.
         package_root: where master modules live.
-        cache: keeps per-file scans of project code between runs.
+        cache: keeps per-file scans of project code and the history index between runs.
         progress: called with (project name, files done, files in all).
+        granularity: how large the libraries are.
+        together: sets of modules that must share a library (``--together a,b``).
+        apart: sets of modules no two of which may share one (``--apart a,b``).
 
     Returns:
         The plan; libraries in an order where each comes after those it imports.
@@ -96,22 +120,48 @@ def plan_graduation(
     Raises:
         GitError: ``incubator`` is not a git repository.
         ConfigError: a project has no base package, or nothing is under the root.
-        OsloIncubatorError: a requested module does not exist at HEAD.
+        OsloIncubatorError: a module named does not exist at HEAD.
+        PlanConstraintError: ``together`` and ``apart`` contradict each other or the
+            imports.
     """
     master = read_master(incubator, package_root)
     graph, tests = incubator_graph(master, package_root, cache)
     requested = known_modules(graph, modules, package_root)
+    together_sets = tuple(known_modules(graph, t, package_root) for t in together)
+    apart_sets = tuple(known_modules(graph, a, package_root) for a in apart)
+    history = open_incubator(incubator, package_root, cache)
     usages = tuple(find_usage(p, graph, package_root, cache, progress) for p in projects)
-    consumer_files = _consumer_files(usages) if usages else None
-    groups = group_modules(graph, requested, consumer_files)
-    names = [_library_name(graph, g, usages) for g in groups]
+    evidence = Evidence(
+        changes=history.module_changes(),
+        consumer_files=_consumer_files(usages) if usages else None,
+        maintainers={m: history.module_maintainers(m) for m in sorted(graph)},
+    )
+    bonds = weigh_evidence(graph, evidence)
+    constraints = Constraints(
+        together_sets, apart_sets, requested, _recorded_intent(history, graph)
+    )
+    grouping = group_modules(graph, bonds, constraints, granularity)
+    groups = list(grouping.groups)
+    namespace = _namespace(history, master)
+    names = _library_names(graph, groups, bonds, usages, namespace)
     uses = [sum(_import_sites(m, usages) for m in g.modules) for g in groups]
     order, _ = graduation_order(graph, groups, names, uses)
     position = {names[i]: n for n, i in enumerate(order)}
     library_of = {m: names[i] for i, g in enumerate(groups) for m in g.modules}
     test_owner = _test_owners(tests, library_of, position)
     libraries = tuple(
-        _library(graph, groups[i], names[i], library_of, position, usages, test_owner, master)
+        _library(
+            graph,
+            groups[i],
+            names[i],
+            library_of,
+            position,
+            usages,
+            test_owner,
+            master,
+            bonds,
+            _close_calls(grouping, i, names),
+        )
         for i in order
     )
     return GraduationPlan(
@@ -124,8 +174,27 @@ def plan_graduation(
         cycles=find_cycles(graph),
         modules=tuple(_module_info(graph, m) for m in sorted(graph)),
         edges=module_edges(graph),
-        notes=_notes(master, usages),
+        notes=_notes(master, usages) + _grouping_notes(bonds, grouping),
+        granularity=granularity,
+        weights=tuple(WEIGHTS.items()),
     )
+
+
+def plan_file_of(plan: GraduationPlan) -> PlanFile:
+    """The editable plan file of ``plan``: each library with its import package and,
+    as comments, what holds it together and its close calls."""
+    libraries = []
+    for library in plan.libraries:
+        why = list(library.reasons)
+        for call in library.close_calls:
+            mine, other = _sides(call, library.name)
+            why.append(f"apart from {other[0]} ({other[1]}), tied to {mine}: {call.apart}")
+        libraries.append(
+            PlannedLibrary(
+                library.name, default_package(library.name), library.modules, tuple(why)
+            )
+        )
+    return PlanFile(tuple(libraries), plan.head, plan.package_root)
 
 
 def module_closure(
@@ -222,17 +291,155 @@ def _import_sites(module: str, usages: Sequence[ProjectUsage]) -> int:
     return sum(len(u.sites) for p in usages for u in p.modules if u.module == module)
 
 
-def _library_name(graph: nx.DiGraph, group: ModuleGroup, usages: Sequence[ProjectUsage]) -> str:
+def _recorded_intent(history: Incubator, graph: nx.DiGraph) -> dict[str, Intent]:
+    """Module → the library the records name for its files (MAINTAINERS, obsolete.txt,
+    a shim), and which record; when files name several, the one most of them name."""
+    root = history.index.package_root + "/"
+    # One git process for every master file a shim could be, not one per file.
+    history.index.texts(
+        b for p, b in sorted(history.index.head_tree.items()) if p.startswith(root)
+    )
+    found = {}
+    for module in sorted(graph):
+        named: dict[str, list[str]] = {}  # library → the record naming it, per file
+        for path in graph.nodes[module]["files"]:
+            found_for = history.named_library(path)
+            if found_for is not None:
+                library, source = found_for
+                named.setdefault(library, []).append(source.value)
+        if named:
+            chosen = min(named, key=lambda lib: (-len(named[lib]), lib))
+            found[module] = Intent(chosen, " and ".join(sorted(set(named[chosen]))))
+    return found
+
+
+def _namespace(history: Incubator, master: MasterTree) -> str:
+    """The library namespace the incubator's records and requirements use most
+    (``oslo`` for ``oslo.config``), empty when they use none."""
+    if not history.namespaces:
+        return ""
+    named = [line.name.lower() for line in master.requirements.lines]
+    named += [r.library.lower() for r in history.records if r.library]
+    counts = {ns: sum(1 for n in named if n.split(".")[0] == ns) for ns in history.namespaces}
+    return min(history.namespaces, key=lambda ns: (-counts[ns], ns))
+
+
+def _library_names(
+    graph: nx.DiGraph,
+    groups: Sequence[ModuleGroup],
+    bonds: Bonds,
+    usages: Sequence[ProjectUsage],
+    namespace: str,
+) -> list[str]:
+    """A name for each group, from the evidence: the library its records name; else
+    the namespace with the stem its modules share (a package, a name family covering at
+    least half of them) or its defining module. Larger groups choose first."""
+    names: dict[int, str] = {}
+    taken: set[str] = set()
+    for index in sorted(range(len(groups)), key=lambda i: (-len(groups[i].modules), i)):
+        group = groups[index]
+        candidates = [] if group.intent is None else [group.intent]
+        stems = _stems(graph, group, bonds, usages)
+        candidates += [_qualified(stem, namespace) for stem in stems]
+        chosen = next((c for c in candidates if c not in taken), None)
+        if chosen is None:
+            base = candidates[0]
+            chosen = next(
+                f"{base}-{n}" for n in range(2, len(groups) + 2) if f"{base}-{n}" not in taken
+            )
+        taken.add(chosen)
+        names[index] = chosen
+    return [names[i] for i in range(len(groups))]
+
+
+def _stems(
+    graph: nx.DiGraph, group: ModuleGroup, bonds: Bonds, usages: Sequence[ProjectUsage]
+) -> list[str]:
+    stems = []
     if group.requested:
-        return group.requested[0]
+        stems.append(group.requested[0])
+    members = group.modules
+    if len(members) > 1:
+        stems.append(_common_package(members))
+        covering = [
+            (len(shared), family.label, family.stem)
+            for family in bonds.families
+            if len(shared := family.modules & members) >= 2 and 2 * len(shared) >= len(members)
+        ]
+        if covering:
+            stems.append(min(covering, key=lambda c: (-c[0], c[1]))[2])
+    stems += _by_definition(graph, group, bonds, usages)
+    return list(dict.fromkeys(s for s in stems if s))
 
-    # The most imported module names the library; else the outermost package, else
-    # the module nothing else in the group imports.
-    def rank(module: str) -> tuple[int, int, int, str]:
-        imported_inside = any(p in group.modules for p in graph.predecessors(module))
-        return (-_import_sites(module, usages), module.count("."), int(imported_inside), module)
 
-    return min(group.modules, key=rank)
+def _common_package(modules: frozenset[str]) -> str:
+    split = [m.split(".") for m in sorted(modules)]
+    common: list[str] = []
+    for parts in zip(*split, strict=False):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    return ".".join(common)
+
+
+def _by_definition(
+    graph: nx.DiGraph, group: ModuleGroup, bonds: Bonds, usages: Sequence[ProjectUsage]
+) -> list[str]:
+    """The group's modules, the defining one first: the one most bound to the others,
+    then the most imported by consumers, the one importing most of the others at module
+    level, the outermost, the first alphabetically."""
+    inner = bonds.graph.subgraph(group.modules)
+    imports = strong_graph(graph).subgraph(group.modules)
+
+    def rank(module: str) -> tuple[float, int, int, int, str]:
+        bound = sum(w for _, _, w in inner.edges(module, data="weight"))
+        return (
+            -round(bound, 6),
+            -_import_sites(module, usages),
+            -len(nx.descendants(imports, module)),
+            module.count("."),
+            module,
+        )
+
+    return sorted(group.modules, key=rank)
+
+
+def _qualified(stem: str, namespace: str) -> str:
+    clean = re.sub(r"[^A-Za-z0-9._-]", "_", stem).strip("._-") or "library"
+    if not namespace or clean.split(".")[0] == namespace:
+        return clean
+    return f"{namespace}.{clean}"
+
+
+def _close_calls(grouping: Grouping, index: int, names: Sequence[str]) -> tuple[CloseCall, ...]:
+    """The strongest close calls of one group, what kept them apart in words."""
+    library_of = {m: names[i] for i, g in enumerate(grouping.groups) for m in g.modules}
+    calls = []
+    for call in grouping.close_calls:
+        if index not in call.groups:
+            continue
+        apart = call.apart
+        if call.cycle:
+            hops = ", ".join(f"{u} imports {v} ({library_of[v]})" for u, v in call.cycle)
+            apart = f"{apart}: {hops}"
+        calls.append(CloseCall(call.bond, (names[call.groups[0]], names[call.groups[1]]), apart))
+    return tuple(calls[:CLOSE_CALLS_PER_LIBRARY])
+
+
+def _sides(call: CloseCall, library: str) -> tuple[str, tuple[str, str]]:
+    """(this library's module, (the other module, its library)) of a close call."""
+    (a, b), (lib_a, lib_b) = call.bond.modules, call.libraries
+    return (a, (b, lib_b)) if lib_a == library else (b, (a, lib_a))
+
+
+def _grouping_notes(bonds: Bonds, grouping: Grouping) -> tuple[str, ...]:
+    notes = list(grouping.notes)
+    if bonds.swept:
+        notes.append(
+            f"co-change: {len(bonds.changes)} commits counted; {bonds.swept} left out as "
+            f"sweeping (they changed more than {bonds.cut} modules)"
+        )
+    return tuple(notes)
 
 
 def _library(
@@ -244,8 +451,13 @@ def _library(
     usages: Sequence[ProjectUsage],
     test_owner: Mapping[TestFile, str],
     master: MasterTree,
+    bonds: Bonds,
+    close_calls: tuple[CloseCall, ...],
 ) -> Library:
-    modules = tuple(sorted(group.modules, key=lambda m: (m != name, m)))
+    first = (
+        group.requested[0] if group.requested else _by_definition(graph, group, bonds, usages)[0]
+    )
+    modules = tuple(sorted(group.modules, key=lambda m: (m != first, m)))
     requirements = requirements_of(graph, modules)
     own_tests = sorted(t.path for t, owner in test_owner.items() if owner == name)
     test_imports = [imp for t, owner in test_owner.items() if owner == name for imp in t.external]
@@ -254,7 +466,7 @@ def _library(
     return Library(
         name=name,
         modules=modules,
-        reasons=group.reasons,
+        reasons=group.reasons + bonds.describe(modules, graph),
         files=sum(len(graph.nodes[m]["files"]) for m in modules),
         lines=sum(graph.nodes[m]["lines"] for m in modules),
         requested=group.requested,
@@ -266,6 +478,8 @@ def _library(
         dependencies=_dependencies(graph, group, name, library_of, position),
         consumers=_consumers(modules, usages),
         tests=tuple(own_tests),
+        bonds=bonds.bonds_within(modules),
+        close_calls=close_calls,
     )
 
 

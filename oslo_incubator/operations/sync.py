@@ -17,6 +17,7 @@ local changes.
 from __future__ import annotations
 
 import shlex
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -30,13 +31,25 @@ from oslo_incubator.analysis.dependencies import (
 from oslo_incubator.analysis.merge import merge3
 from oslo_incubator.analysis.normalise import decode, fold
 from oslo_incubator.analysis.rewrite import rewrite_text
-from oslo_incubator.analysis.updatepy import RuleSet, copies_root_init, select_rule_set
-from oslo_incubator.history.git import read_blobs, run_git
+from oslo_incubator.analysis.updatepy import (
+    RuleSet,
+    copies_root_init,
+    select_rule_set,
+    with_restored,
+)
+from oslo_incubator.history.git import (
+    check_can_commit,
+    commit_paths,
+    dirty_paths,
+    git_text,
+    read_blobs,
+    run_git,
+)
 from oslo_incubator.history.incubator import Incubator
 from oslo_incubator.history.provenance import CopyAnalyser, analyse_project
 from oslo_incubator.model.config import ProjectConfig, RewriteMode
-from oslo_incubator.model.drift import CopyDrift
-from oslo_incubator.model.errors import ConfigError, DirtyTreeError, GitError
+from oslo_incubator.model.drift import CopyDrift, DriftStatus
+from oslo_incubator.model.errors import ConfigError, DirtyTreeError
 from oslo_incubator.model.history import Commit, Version
 from oslo_incubator.model.lifecycle import Lifecycle, LifecycleState
 from oslo_incubator.model.sync import (
@@ -45,6 +58,7 @@ from oslo_incubator.model.sync import (
     FileKind,
     FileSync,
     LocalChange,
+    LocalChanges,
     LockEntry,
     LockFile,
     ModuleSync,
@@ -64,12 +78,15 @@ from oslo_incubator.workspace.lockfile import (
 )
 from oslo_incubator.workspace.writer import (
     FileWrite,
+    Transaction,
     check_module_name,
     safe_destination,
-    write_all,
 )
 
 IMPORTS_REWRITE = "imports"
+CONVENTIONS_REWRITE = "conventions"
+#: How many of a project's clean copies are read to learn its rewrite convention.
+CONVENTION_SAMPLE = 12
 _EXECUTABLE = 0o755
 _REGULAR = 0o644
 
@@ -123,28 +140,40 @@ def sync_project(
             ``options.force``).
         GitError: committing failed.
     """
-    result = plan_sync(incubator, project, config, options, cache)
     if options.dry_run:
-        return result
-    writes = _writes(project, result)
-    if not writes:
-        return replace(result, refused="retired") if refused(result, options) else result
-    if not options.force:
-        dirty = _dirty(project, [p for p in writes if p != LOCK_NAME])
-        if dirty:
-            raise DirtyTreeError(
-                f"{len(dirty)} file(s) to be synced have uncommitted changes "
-                f"({', '.join(dirty[:3])}{', ...' if len(dirty) > 3 else ''}); "
-                "commit or stash them, or pass --force",
-                project / dirty[0],
-            )
-    if refused(result, options):
-        reason = "conflicts" if result.conflicts else "retired"
-        return replace(result, refused=reason)
+        return plan_sync(incubator, project, config, options, cache)
     if options.commit:
-        run_git(project, "rev-parse", "--is-inside-work-tree")  # fail before writing
-    written = write_all(project, writes)
-    committed = _commit(project, written, result.message) if options.commit else None
+        check_can_commit(project)  # fail before anything is written
+    committer = commit_paths if options.commit else None
+    # Read, plan and write under the project's lock: two syncs never interleave, and a
+    # file changed by anyone else meanwhile stops the write.
+    with Transaction(project, options.command, committer) as transaction:
+        result = plan_sync(incubator, project, config, options, cache)
+        recovered = transaction.recovered
+        if recovered.outcome is not None:
+            note = (
+                f"an interrupted write ({recovered.command or 'a command'}) was "
+                f"{recovered.outcome} first: {len(recovered.files)} file(s)"
+            )
+            result = replace(result, warnings=(note, *result.warnings))
+        writes = _writes(project, result)
+        if not writes:
+            return replace(result, refused="retired") if refused(result, options) else result
+        if not options.force:
+            dirty = dirty_paths(project, [p for p in writes if p != LOCK_NAME])
+            if dirty:
+                raise DirtyTreeError(
+                    f"{len(dirty)} file(s) to be synced have uncommitted changes "
+                    f"({', '.join(dirty[:3])}{', ...' if len(dirty) > 3 else ''}); "
+                    "commit or stash them, or pass --force",
+                    project / dirty[0],
+                )
+        if refused(result, options):
+            reason = "conflicts" if result.conflicts else "retired"
+            return replace(result, refused=reason)
+        message = result.message if options.commit else None
+        written = transaction.write(writes, message)
+    committed = git_text(project, "rev-parse", "HEAD").strip() if options.commit else None
     return replace(result, written=tuple(written), committed=committed)
 
 
@@ -191,23 +220,31 @@ def commit_message(
         for module in picked:
             lines.append(f"{module.module}:")
             lines += [f"  {c.sha[:7]} {c.subject}" for c in module.picked_up]
-    kept = [(f, c) for m in changed for f in m.files for c in f.local_changes if c.kept]
-    dropped = [(f, c) for m in changed for f in m.files for c in f.local_changes if not c.kept]
+    changes = [(f, c) for m in changed for f in m.files for c in f.local_changes]
+    kept = [(f, c) for f, c in changes if c.kept]
+    in_master = [(f, c) for f, c in changes if not c.kept and not c.dropped]
+    dropped = [(f, c) for f, c in changes if c.dropped]
     if kept:
         lines += ["", "Local changes kept:"]
         lines += [f"  {f.copy_path} line {c.base_start}" for f, c in kept]
-    if dropped:
+    if in_master:
         lines += ["", "Local changes dropped because master now has them:"]
-        for f, c in dropped:
+        for f, c in in_master:
             origin = f" (from {c.backported_from[:7]})" if c.backported_from else ""
             lines.append(f"  {f.copy_path} line {c.base_start}{origin}")
+    if dropped:
+        lines += ["", "Local changes dropped, master's text taken (--local-changes drop):"]
+        for f, c in dropped:
+            lines.append(f"  {f.copy_path} line {c.base_start}: -{len(c.removed)} +{len(c.added)}")
     conflicted = [f.copy_path for m in changed for f in m.files if f.conflicts]
     if conflicted:
         lines += ["", "Conflicts left with markers:"] + [f"  {p}" for p in conflicted]
     gone = [r for r in retired if not r.copied]
     if gone:
         lines += ["", "Not synced, deleted in master:"]
-        lines += [f"  {r.module} ({r.lifecycle.describe()})" for r in gone]
+        for item in gone:
+            library = item.lifecycle.library
+            lines.append(f"  {item.module}" + (f", replaced by {library}" if library else ""))
     kept_on = [r for r in retired if r.copied and any(m.module == r.module for m in changed)]
     if kept_on:
         lines += ["", "Synced, though master retires them:"]
@@ -274,16 +311,21 @@ class _Planner:
         self.lock = read_lock(project)
         self._drift: dict[str, CopyDrift] | None = None
         self._analyser = CopyAnalyser(incubator, config.base)
-        mode = options.rewrite or config.rewrite
+        self.mode = options.rewrite or config.rewrite
         self.rules: RuleSet | None = None
         self.copy_root_init = True
-        if mode is RewriteMode.UPDATE_PY:
+        self._conventions: dict[str, tuple[RuleSet | None, str]] = {}
+        self._project_convention: tuple[RuleSet | None, str] | None = None
+        if self.mode is RewriteMode.UPDATE_PY:
             data = self.index.read_at_head("update.py")
             update_py = decode(data) if data is not None else None
             self.rules = self._update_py_rules(update_py)
             # update.py before 2014-02 only created an empty root __init__.py.
             self.copy_root_init = copies_root_init(update_py, self.head.timestamp)
-        self.rewrite_name = self.rules.name if self.rules else IMPORTS_REWRITE
+        if self.mode is RewriteMode.CONVENTIONS:
+            self.rewrite_name = CONVENTIONS_REWRITE
+        else:
+            self.rewrite_name = self.rules.name if self.rules else IMPORTS_REWRITE
 
     def plan(self) -> SyncResult:
         modules, scripts = self._requested()
@@ -328,7 +370,7 @@ class _Planner:
             base=self.base,
             incubator=str(self.incubator.path),
             master=self.head,
-            rewrite=self.rewrite_name,
+            rewrite=self._rewrite_summary(module_syncs),
             command=self.options.command,
             modules=module_syncs,
             retired=tuple(retired),
@@ -497,13 +539,14 @@ class _Planner:
         if item.master_path is None:
             return created  # an empty __init__.py
         data = texts[item.master_path]
-        theirs = self._render(decode(data), item.copy_path)
+        rules, rewrite = self._rewrite_for(item, old_text)
+        theirs = self._render(decode(data), item.copy_path, rules)
         mode = modes.get(item.master_path, _REGULAR)
         if mode != _EXECUTABLE and old_bytes is not None:
             mode = target.stat().st_mode & 0o777
         sync = replace(
             created,
-            rewrite=self.rewrite_name,
+            rewrite=rewrite,
             master_sha256=sha256_hex(data),
             new_text=theirs,
             mode=mode,
@@ -512,6 +555,11 @@ class _Planner:
             return sync
         if old_text == theirs:
             return replace(sync, action=FileAction.UNCHANGED)
+        drop = self.options.local_changes is LocalChanges.DROP
+        if not drop and self._is_current(item.copy_path):
+            # What drift calls current, sync leaves alone: master has nothing new for
+            # it, and any difference is how the project's copy was written.
+            return replace(sync, action=FileAction.UNCHANGED, new_text=old_text)
         found = self._base_of(item, old_bytes or b"")
         base_commit = found.base_commit
         sync = replace(sync, base_commit=base_commit, base_source=found.source)
@@ -520,15 +568,20 @@ class _Planner:
         base_text = ""
         if found.version is not None and found.version.blob:
             blob = self.index.texts([found.version.blob]).get(found.version.blob, b"")
-            base_text = self._render(decode(blob), item.copy_path)
+            base_text = self._render(decode(blob), item.copy_path, rules)
         merged = merge3(base_text, old_text, theirs, key=self._fold)
         changes = []
         conflicts = []
         for region in merged.regions:
-            if region.kind is RegionKind.OURS:
+            if region.kind is RegionKind.OURS or (drop and region.kind is RegionKind.CONFLICT):
                 changes.append(
                     LocalChange(
-                        item.copy_path, region.base_start, region.base, region.ours, kept=True
+                        item.copy_path,
+                        region.base_start,
+                        region.base,
+                        region.ours,
+                        kept=not drop,
+                        dropped=drop,
                     )
                 )
             elif region.kind is RegionKind.SAME:
@@ -566,13 +619,134 @@ class _Planner:
         return replace(
             sync,
             action=action,
-            new_text=merged.text(),
+            new_text=theirs if drop else merged.text(),
             local_changes=tuple(changes),
             conflicts=tuple(conflicts),
         )
 
-    def _render(self, text: str, copy_path: str) -> str:
-        outcome = rewrite_text(text, self.base, copy_path, self.rules, self.root_module)
+    # How master text is written into this project
+
+    def _rewrite_for(self, item: _Planned, old_text: str | None) -> tuple[RuleSet | None, str]:
+        """The rewrite for one file (rules ``None``: the imports rewrite) and its name.
+
+        With conventions: the rewrite the copy's lock entry names; else, of the
+        rewrites that turn the copy's base version into exactly its text, the project's
+        own when it is one of them, else the one in force when the base was made; else
+        (a new file, a copy with local changes) the project's.
+        """
+        if self.mode is not RewriteMode.CONVENTIONS:
+            return self.rules, self.rewrite_name
+        if item.copy_path not in self._conventions:
+            project = self._project_rewrite()
+            found = None
+            entry = self.lock.entry(item.copy_path) if self.lock else None
+            if entry is not None:
+                found = self._named_rewrite(entry.rewrite)
+            if found is None and old_text is not None:
+                fits = self._fitting_rewrites(item.copy_path, old_text)
+                if fits:
+                    found = project if project[1] in {name for _, name in fits} else fits[0]
+            rules, name = found or project
+            if rules is not None:
+                # Master may import libraries this era's update.py did not know yet.
+                rules = with_restored(rules, self.incubator.libraries)
+            self._conventions[item.copy_path] = (rules, name)
+        return self._conventions[item.copy_path]
+
+    def _fitting_rewrites(self, copy_path: str, old_text: str) -> list[tuple[RuleSet | None, str]]:
+        """Every rewrite that turns the copy's base version into exactly its text, the
+        update.py eras nearest the base's date first and the imports rewrite last; empty
+        when the copy has local changes or no base, or when its text gives no evidence
+        (it names neither the package root nor oslo, so every rewrite fits)."""
+        drift = self._drift_of().get(copy_path)
+        if drift is None or drift.hunks or drift.base_commit is None or not drift.master_path:
+            return []
+        lineage = self.index.lineage(drift.master_path) or ""
+        version = next(
+            (
+                v
+                for v in self.index.versions_of(lineage)
+                if v.commit == drift.base_commit and v.blob
+            ),
+            None,
+        )
+        if version is None or version.blob is None:
+            return []
+        base_text = decode(self.index.texts([version.blob]).get(version.blob, b""))
+        words = ("oslo", "OSLO", self.root_module.split(".")[0])
+        if not any(word in base_text for word in words):
+            return []
+        when = self.index.commits[version.commit].timestamp
+        fits: list[tuple[RuleSet | None, str]] = []
+        for rules in [*self.incubator.rewrites_near(when), None]:
+            rendered = rewrite_text(base_text, self.base, copy_path, rules, self.root_module)
+            if rendered.text == old_text:
+                fits.append((rules, rules.name if rules else IMPORTS_REWRITE))
+        return fits
+
+    def _project_rewrite(self) -> tuple[RuleSet | None, str]:
+        """The rewrite that fits the most of the project's clean copies (the imports
+        rewrite on a tie, and for a project without copies that tell)."""
+        if self._project_convention is None:
+            votes: Counter[str] = Counter()
+            found: dict[str, tuple[RuleSet | None, str]] = {
+                IMPORTS_REWRITE: (None, IMPORTS_REWRITE)
+            }
+            clean = [
+                c for c in self._drift_of().values()
+                if c.copy_path.endswith(".py") and not c.hunks and c.base_commit
+            ]  # fmt: skip
+            telling = 0
+            for copy in clean:
+                if telling == CONVENTION_SAMPLE:
+                    break
+                text = decode((self.project / copy.copy_path).read_bytes())
+                fits = self._fitting_rewrites(copy.copy_path, text)
+                if fits:
+                    telling += 1
+                for rules, name in fits:
+                    votes[name] += 1
+                    found.setdefault(name, (rules, name))
+            if votes:
+                best = max(votes.values())
+                names = [n for n in votes if votes[n] == best]
+                newest = [r.name for _, r in self.incubator.rewrite_eras][::-1]
+                name = (
+                    IMPORTS_REWRITE if IMPORTS_REWRITE in names else min(names, key=newest.index)
+                )
+                self._project_convention = found[name]
+            else:
+                self._project_convention = found[IMPORTS_REWRITE]
+        return self._project_convention
+
+    def _named_rewrite(self, name: str) -> tuple[RuleSet | None, str] | None:
+        if name == IMPORTS_REWRITE:
+            return None, IMPORTS_REWRITE
+        for _, rules in self.incubator.rewrite_eras:
+            if rules.name == name:
+                return rules, name
+        return None
+
+    def _rewrite_summary(self, modules: Sequence[ModuleSync]) -> str:
+        """The rewrite for the report: the one every file used, or what conventions
+        chose file by file (``conventions: update.py@36b0e857 x40, imports x2``)."""
+        if self.mode is not RewriteMode.CONVENTIONS:
+            return self.rewrite_name
+        used = Counter(f.rewrite for m in modules for f in m.files if f.master_path and f.rewrite)
+        if not used:
+            return self._project_rewrite()[1]
+        if len(used) == 1:
+            return next(iter(used))
+        return "conventions: " + ", ".join(
+            f"{name} x{count}" for name, count in sorted(used.items(), key=lambda kv: -kv[1])
+        )
+
+    def _is_current(self, copy_path: str) -> bool:
+        drift = self._drift_of().get(copy_path)
+        return drift is not None and drift.status is DriftStatus.CURRENT
+
+    def _render(self, text: str, copy_path: str, rules: RuleSet | None) -> str:
+        outcome = rewrite_text(text, self.base, copy_path, rules, self.root_module)
         if outcome.warning and f"{copy_path}: {outcome.warning}" not in self.warnings:
             self.warnings.append(f"{copy_path}: {outcome.warning}")
         return outcome.text
@@ -653,34 +827,19 @@ class _Planner:
 
 def _writes(project: Path, result: SyncResult) -> dict[str, FileWrite]:
     writes = {
-        f.copy_path: FileWrite(f.new_text.encode("utf-8", "surrogateescape"), f.mode)
+        f.copy_path: FileWrite(
+            f.new_text.encode("utf-8", "surrogateescape"),
+            f.mode,
+            FileWrite.read_as(
+                None if f.old_text is None else f.old_text.encode("utf-8", "surrogateescape")
+            ),
+        )
         for f in result.changed
     }
     current = project / LOCK_NAME
     if result.lock is not None and (result.lock.entries or current.is_file()):
         text = render_lock(result.lock).encode("utf-8")
-        if not current.is_file() or current.read_bytes() != text:
-            writes[LOCK_NAME] = FileWrite(text, _REGULAR)
+        old = current.read_bytes() if current.is_file() else None
+        if old != text:
+            writes[LOCK_NAME] = FileWrite(text, _REGULAR, FileWrite.read_as(old))
     return writes
-
-
-def _dirty(project: Path, paths: Sequence[str]) -> list[str]:
-    """Paths with uncommitted changes, untracked files included; none outside git."""
-    if not paths:
-        return []
-    try:
-        out = run_git(
-            project, "status", "--porcelain", "-z", "--untracked-files=all", "--", *paths
-        )
-    except GitError:
-        return []  # not a git work tree: there is nothing to compare with
-    return sorted({entry[3:] for entry in out.decode("utf-8", "surrogateescape").split("\0")
-                   if len(entry) > 3})  # fmt: skip
-
-
-def _commit(project: Path, paths: Sequence[str], message: str) -> str:
-    run_git(project, "add", "--", *paths)
-    run_git(
-        project, "commit", "-q", "--no-verify", "-F", "-", "--", *paths, input=message.encode()
-    )
-    return run_git(project, "rev-parse", "HEAD").decode().strip()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import textwrap
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -65,7 +67,9 @@ def render_drift_text(report: DriftReport, verbose: bool = False) -> str:
         header = ["module", "status", "life cycle", "base", "behind", "local changes"]
         out.append(render_table(header, rows))
         if project.undeclared:
-            out.append(f"  undeclared copies: {', '.join(project.undeclared)}")
+            out += _wrapped("undeclared copies", project.undeclared)
+        for skipped in project.skipped:
+            out.append(f"  not read: {skipped}")
         if verbose:
             for copy in project.copies:
                 if copy.hunks:
@@ -174,6 +178,7 @@ def render_check_sarif(report: DriftReport, violations: list[Violation]) -> str:
             "shortDescription": {"text": f"copy of a module that is {state.value} in master"},
         }
         for state in LifecycleState
+        if state is not LifecycleState.ACTIVE
     ]
     rules += [
         {
@@ -235,7 +240,9 @@ def _project_json(project: ProjectDrift) -> dict[str, Any]:
         "base": project.base,
         "copies": [_copy_json(c) for c in project.copies],
         "undeclared": list(project.undeclared),
+        "pulled_in": list(project.pulled_in),
         "missing": list(project.missing),
+        "skipped": list(project.skipped),
         "modules": [
             {
                 "module": m.module,
@@ -293,6 +300,19 @@ def _local_cell(copies: tuple[CopyDrift, ...]) -> str:
     if backports:
         cell += f" ({backports} backported)"
     return cell
+
+
+def _wrapped(label: str, items: tuple[str, ...], width: int = 0) -> list[str]:
+    """``label: a, b, c`` wrapped to the terminal, continuation lines indented."""
+    width = width or shutil.get_terminal_size((100, 20)).columns
+    return textwrap.wrap(
+        ", ".join(items),
+        width=max(width, 60),
+        initial_indent=f"  {label}: ",
+        subsequent_indent=" " * (len(label) + 4),
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
 
 
 def _lifecycle_json(lifecycle: Lifecycle) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from oslo_incubator.model.codec import to_jsonable
 from oslo_incubator.model.plan import (
+    CloseCall,
     Cycle,
     DependencyKind,
     GraduationPlan,
@@ -18,7 +19,7 @@ from oslo_incubator.model.plan import (
     ThirdParty,
 )
 
-PLAN_SCHEMA = "oslo-incubator.plan/1"
+PLAN_SCHEMA = "oslo-incubator.plan/2"
 # API names shown per library in text; JSON has them all.
 TEXT_API_LIMIT = 12
 _WIDTH = 99
@@ -26,7 +27,7 @@ _LABEL = 18  # width of the field labels in a library block
 
 
 def plan_to_json(plan: GraduationPlan) -> dict[str, Any]:
-    """The ``oslo-incubator.plan/1`` document (see doc/source/graduate.rst)."""
+    """The ``oslo-incubator.plan/2`` document (see doc/source/graduate.rst)."""
     return {
         "schema": PLAN_SCHEMA,
         "incubator": {
@@ -36,6 +37,8 @@ def plan_to_json(plan: GraduationPlan) -> dict[str, Any]:
         },
         "projects": list(plan.projects),
         "requested": list(plan.requested),
+        "granularity": plan.granularity.value,
+        "weights": {signal.value: weight for signal, weight in plan.weights},
         "libraries": [_library_json(n, lib) for n, lib in enumerate(plan.libraries, start=1)],
         "cycles": to_jsonable(plan.cycles),
         "modules": [
@@ -60,7 +63,7 @@ def render_plan_text(plan: GraduationPlan) -> str:
         f"{len(plan.edges)} import edges; consumers: {consumers}",
         "",
         f"{len(plan.libraries)} libraries in graduation order "
-        "(each after the libraries it imports):",
+        f"(each after the libraries it imports; {plan.granularity.value} granularity):",
     ]
     width = len(str(len(plan.libraries)))
     for number, library in enumerate(plan.libraries, start=1):
@@ -80,14 +83,17 @@ def render_plan_text(plan: GraduationPlan) -> str:
 
 
 def render_plan_dot(plan: GraduationPlan) -> str:
-    """A Graphviz digraph: one cluster per library (numbered in order), a node per
-    module, import edges solid (strong), dashed (lazy) or dotted (weak); the edges a
-    cycle is broken at are red."""
+    """A Graphviz digraph: one cluster per library (numbered in order, what holds it
+    together as its tooltip), a node per module, import edges solid (strong), dashed
+    (lazy) or dotted (weak); the edges a cycle is broken at are red; close calls are
+    gray dotted lines without arrows, what kept them apart as their tooltip."""
     breaking = {(e.source, e.target) for c in plan.cycles for e in c.breaking_edges}
     out = ["digraph graduation {", "  rankdir=LR;", "  node [shape=box, fontsize=10];"]
     for number, library in enumerate(plan.libraries, start=1):
         out.append(f"  subgraph {_dot_id(f'cluster_{number}')} {{")
         out.append(f"    label={_dot_id(f'{number}. {library.name}')};")
+        if library.reasons:
+            out.append(f"    tooltip={_dot_id('; '.join(library.reasons))};")
         for module in library.modules:
             lines = next((m.lines for m in plan.modules if m.name == module), 0)
             style = ", style=bold" if module in library.requested else ""
@@ -99,6 +105,18 @@ def render_plan_dot(plan: GraduationPlan) -> str:
         if (edge.source, edge.target) in breaking:
             attrs.append("color=red")
         out.append(f"  {_dot_id(edge.source)} -> {_dot_id(edge.target)} [{', '.join(attrs)}];")
+    seen = set()
+    for library in plan.libraries:
+        for call in library.close_calls:
+            a, b = call.bond.modules
+            if (a, b) in seen:
+                continue
+            seen.add((a, b))
+            tip = f"bond {call.bond.weight:.2f}; apart: {call.apart}"
+            out.append(
+                f"  {_dot_id(a)} -> {_dot_id(b)} [dir=none, style=dotted, color=gray, "
+                f"constraint=false, tooltip={_dot_id(tip)}];"
+            )
     out.append("}")
     return "\n".join(out) + "\n"
 
@@ -147,8 +165,8 @@ def _library_block(head: str, library: Library, with_consumers: bool) -> list[st
             text = f"{', '.join(bag.modules)} (+{bag.lines} lines"
             text += f"; adds {', '.join(bag.requirements)})" if bag.requirements else ")"
         fields.append(("baggage", text))
-    for reason in library.reasons:
-        fields.append(("together because", reason))
+    if library.reasons:
+        fields.append(("together because", "; ".join(library.reasons)))
     if with_consumers:
         fields.append(("used by", _consumers_text(library)))
         fields.append(("api used", _api_text(library)))
@@ -160,9 +178,18 @@ def _library_block(head: str, library: Library, with_consumers: bool) -> list[st
         fields.append(("unmapped", ", ".join(library.unmapped)))
     fields.append(("imports", _dependencies_text(library.dependencies)))
     fields.append(("tests", ", ".join(library.tests) or "none"))
+    for call in library.close_calls:
+        fields.append(("close call", _close_call_text(call, library.name)))
     for label, value in fields:
         out += _field(pad, label, value)
     return out
+
+
+def _close_call_text(call: CloseCall, library: str) -> str:
+    (a, b), (lib_a, lib_b) = call.bond.modules, call.libraries
+    mine, other, where = (a, b, lib_b) if lib_a == library else (b, a, lib_a)
+    ties = "; ".join(t.text for t in call.bond.ties)
+    return f"{mine} ~ {other} ({where}), bond {call.bond.weight:.2f}: {ties}. Apart: {call.apart}"
 
 
 def _field(pad: str, label: str, value: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""Render sync results: text for people, JSON (``oslo-incubator.sync/1``), the diff."""
+"""Render sync results: text for people, JSON (``oslo-incubator.sync/2``), the diff."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from oslo_incubator.analysis.diff import unified_diff
 from oslo_incubator.model.sync import FileSync, ModuleSync, SyncResult
 from oslo_incubator.report.table import render_table
 
-SYNC_SCHEMA = "oslo-incubator.sync/1"
+SYNC_SCHEMA = "oslo-incubator.sync/2"
 
 
 def sync_to_json(result: SyncResult, with_diff: bool = False) -> dict[str, Any]:
-    """The ``oslo-incubator.sync/1`` document (see doc/source/sync.rst)."""
+    """The ``oslo-incubator.sync/2`` document (see doc/source/sync.rst)."""
     data: dict[str, Any] = {
         "schema": SYNC_SCHEMA,
         "project": result.project,
@@ -101,6 +101,8 @@ def render_sync_text(result: SyncResult) -> str:
         for change in file.local_changes:
             if change.kept:
                 verb = "kept"
+            elif change.dropped:
+                verb = "dropped (--local-changes drop): master's text replaced it"
             else:
                 origin = change.backported_from
                 verb = "dropped, master has it" + (f" since {origin[:8]}" if origin else "")
@@ -156,6 +158,7 @@ def _file_json(file: FileSync) -> dict[str, Any]:
                 "removed": list(c.removed),
                 "added": list(c.added),
                 "kept": c.kept,
+                "dropped": c.dropped,
                 "backported_from": c.backported_from,
             }
             for c in file.local_changes

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +34,16 @@ _LINE_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_\-]*)\s*[=:]\s*(.*)$")
 
 
 def find_config(project: Path) -> Path | None:
-    """Return the configuration file of ``project``, or ``None`` when it has none."""
+    """Return the configuration file of ``project``, or ``None`` when it has none.
+
+    Raises:
+        ConfigError: ``openstack-common.conf`` exists but is no regular file.
+    """
     conf = project / CONF_NAME
     if conf.is_file():
         return conf
+    if conf.exists() or conf.is_symlink():
+        raise ConfigError("not a regular file (a directory, or a dangling link)", conf)
     pyproject = project / PYPROJECT_NAME
     if pyproject.is_file() and _has_tool_table(pyproject):
         return pyproject
@@ -63,9 +70,19 @@ def load_project_config(project: Path, config_file: Path | None = None) -> Proje
         return ProjectConfig(source=None, base=guess_base(project))
     if not path.is_file():
         raise ConfigError("configuration file not found", path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read it: {exc.strerror or exc}", path) from None
+    if b"\0" in data:
+        raise ConfigError("a binary file, not a configuration file", path)
     if path.name.endswith(".toml"):
-        return parse_pyproject(path.read_text(encoding="utf-8"), path)
-    return parse_common_conf(path.read_text(encoding="utf-8", errors="replace"), path)
+        try:
+            return parse_pyproject(data.decode("utf-8"), path)
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"not UTF-8 text (byte {exc.start})", path) from None
+    # update.py read it with Python 2's ConfigParser: bytes; latin-1 comments happen.
+    return parse_common_conf(data.decode("utf-8", errors="replace"), path)
 
 
 def parse_common_conf(text: str, path: Path = Path(CONF_NAME)) -> ProjectConfig:
@@ -116,8 +133,9 @@ def parse_common_conf(text: str, path: Path = Path(CONF_NAME)) -> ProjectConfig:
         base=base,
         modules=tuple(modules),
         scripts=tuple(scripts),
-        incubator=Path(extra["incubator"]) if extra.get("incubator") else None,
-        package_root=extra.get("package_root", DEFAULT_PACKAGE_ROOT).strip("/"),
+        # Named relative to the project, as the configuration file sits at its root.
+        incubator=(path.parent / extra["incubator"]) if extra.get("incubator") else None,
+        package_root=_package_root(extra.get("package_root"), path, None),
         rewrite=rewrite,
         module_lines=dict(modules),
     )
@@ -139,6 +157,8 @@ def parse_pyproject(text: str, path: Path = Path(PYPROJECT_NAME)) -> ProjectConf
     scripts = _toml_list(table, "scripts", path, line)
     for module in modules:
         _check_module(module, path, line)
+    for script in scripts:
+        _check_script(script, path, line)
     incubator = _toml_str(table, "incubator", path, line)
     root = _toml_str(table, "package-root", path, line) or _toml_str(
         table, "package_root", path, line
@@ -151,9 +171,39 @@ def parse_pyproject(text: str, path: Path = Path(PYPROJECT_NAME)) -> ProjectConf
         modules=tuple(dict.fromkeys(modules)),
         scripts=tuple(dict.fromkeys(scripts)),
         incubator=(path.parent / incubator) if incubator else None,
-        package_root=(root or DEFAULT_PACKAGE_ROOT).strip("/"),
+        package_root=_package_root(root, path, line),
         rewrite=_rewrite_mode(_toml_str(table, "rewrite", path, line), path, line),
         module_lines={m: line or 0 for m in modules},
+    )
+
+
+ENV_INCUBATOR = "OSLO_INCUBATOR"
+
+
+def resolve_incubator(
+    option: Path | None, configs: Sequence[ProjectConfig], environ: Mapping[str, str]
+) -> Path:
+    """The incubator a command works with: ``--incubator``, else ``$OSLO_INCUBATOR``, else
+    the ``incubator`` setting of the projects' configurations (which must agree).
+
+    Raises:
+        ConfigError: none of them names one (the message says where to set it), or the
+            projects name different incubators.
+    """
+    if option is not None:
+        return option
+    if environ.get(ENV_INCUBATOR):
+        return Path(environ[ENV_INCUBATOR])
+    named = {c.incubator.resolve(): c for c in configs if c.incubator is not None}
+    if len(named) == 1:
+        return next(iter(named))
+    if len(named) > 1:
+        places = ", ".join(f"{c.source}: {path}" for path, c in sorted(named.items()))
+        raise ConfigError(f"the projects name different incubators ({places}); pass --incubator")
+    raise ConfigError(
+        "no incubator: pass --incubator, set $OSLO_INCUBATOR, or set incubator= in "
+        "openstack-common.conf ([DEFAULT]) or incubator = in [tool.oslo-incubator] of "
+        "pyproject.toml"
     )
 
 
@@ -193,9 +243,25 @@ def _add_values(
             # ``module=middleware/base`` meant ``middleware.base``.
             item = item.replace("/", ".")
             _check_module(item, path, lineno)
-        elif not _SCRIPT_RE.match(item) or ".." in item.split("/") or item.startswith("/"):
-            raise ConfigError(f"invalid script path {item!r}", path, lineno)
+        else:
+            _check_script(item, path, lineno)
         target.setdefault(item, lineno)
+
+
+def _check_script(item: str, path: Path, line: int | None) -> None:
+    """A script is a path inside the project: relative, no ``..``."""
+    if not _SCRIPT_RE.match(item) or ".." in item.split("/") or item.startswith("/"):
+        raise ConfigError(f"invalid script path {item!r}: it must stay in the project", path, line)
+
+
+def _package_root(value: str | None, path: Path, line: int | None) -> str:
+    """The package root is a relative path of package names (``openstack/common``)."""
+    root = (value or DEFAULT_PACKAGE_ROOT).strip().strip("/")
+    if not root or not all(part.isidentifier() for part in root.split("/")):
+        raise ConfigError(
+            f"invalid package root {value!r}: expected package names joined by '/'", path, line
+        )
+    return root
 
 
 def _check_module(name: str, path: Path, lineno: int | None) -> None:
@@ -205,7 +271,7 @@ def _check_module(name: str, path: Path, lineno: int | None) -> None:
 
 def _rewrite_mode(value: str | None, path: Path, line: int | None = None) -> RewriteMode:
     if value is None:
-        return RewriteMode.IMPORTS
+        return RewriteMode.CONVENTIONS
     try:
         return RewriteMode(value.strip().strip("\"'"))
     except ValueError:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from oslo_incubator.model.config import ProjectConfig
+from oslo_incubator.workspace.files import unreadable_reason
 
 ROOT_INIT_MODULE = "__init__"
 _SKIP_DIRS = {"__pycache__", ".git", ".tox", ".venv"}
@@ -26,10 +27,12 @@ class CopyLocation:
 
 @dataclass(frozen=True)
 class ProjectCopies:
-    """Every copy found in one project, and the declared modules with no copy at all."""
+    """Every copy found in one project, the declared modules with no copy at all, and
+    the files under the copy directory that were not read ("path: why")."""
 
     copies: tuple[CopyLocation, ...]
     missing: tuple[str, ...]
+    skipped: tuple[str, ...] = ()
 
     @property
     def undeclared(self) -> tuple[str, ...]:
@@ -56,7 +59,16 @@ def locate_copies(
     declared = set(config.modules)
     copy_dir = project / config.copy_dir
     found: dict[str, CopyLocation] = {}
-    for rel in _walk(copy_dir):
+    skipped: list[str] = []
+    outside = unreadable_reason(project, copy_dir) if copy_dir.is_dir() else None
+    if outside is not None:
+        # Nothing under a directory that leaves the project is even listed.
+        skipped.append(f"{config.copy_dir}: {outside}")
+    for rel in _walk(copy_dir) if outside is None else []:
+        why = unreadable_reason(project, copy_dir / rel)
+        if why is not None:
+            skipped.append(f"{config.copy_dir}/{rel}: {why}")
+            continue
         module, is_declared = _module_of(rel, declared)
         copy_path = f"{config.copy_dir}/{rel}"
         found[copy_path] = CopyLocation(
@@ -65,15 +77,17 @@ def locate_copies(
     for module in config.modules:
         for master_path in _companions_of(module, master_companions):
             copy_path = _companion_destination(master_path, config.base_path)
-            if (project / copy_path).is_file():
+            if (project / copy_path).is_file() and not _skip(project, copy_path, skipped):
                 found[copy_path] = CopyLocation(module, copy_path, master_path, True)
     for script in config.scripts:
-        if (project / script).is_file():
+        if (project / script).is_file() and not _skip(project, script, skipped):
             found[script] = CopyLocation(script, script, script, True)
     present = {c.module for c in found.values() if c.declared}
     missing = tuple(m for m in config.modules if m not in present)
     missing += tuple(s for s in config.scripts if s not in present)
-    return ProjectCopies(tuple(sorted(found.values(), key=lambda c: c.copy_path)), missing)
+    return ProjectCopies(
+        tuple(sorted(found.values(), key=lambda c: c.copy_path)), missing, tuple(skipped)
+    )
 
 
 def module_files(module: str, paths: Collection[str], package_root: str) -> list[str]:
@@ -111,6 +125,13 @@ def module_of_path(path: str, package_root: str) -> str | None:
 
 
 # Private
+
+
+def _skip(project: Path, rel: str, skipped: list[str]) -> bool:
+    why = unreadable_reason(project, project / rel)
+    if why is not None:
+        skipped.append(f"{rel}: {why}")
+    return why is not None
 
 
 def _walk(copy_dir: Path) -> list[str]:

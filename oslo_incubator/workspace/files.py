@@ -1,8 +1,9 @@
-"""Walk a project's own Python files."""
+"""Walk a project's own Python files, and say which files a walk must not read."""
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,5 +33,36 @@ def project_python_files(project: Path, exclude: str | None = None) -> Iterator[
             and not (Path(dirpath) / d / "pyvenv.cfg").exists()
         )
         for filename in sorted(filenames):
-            if filename.endswith(".py"):
+            if (
+                filename.endswith(".py")
+                and unreadable_reason(project, Path(dirpath) / filename) is None
+            ):
                 yield f"{rel_dir}{filename}"
+
+
+def unreadable_reason(root: Path, path: Path) -> str | None:
+    """Why a walk of ``root`` must not read ``path`` (``None``: it may).
+
+    A link that leaves ``root`` is a finding, not an input (a copy linked to
+    ``/etc/passwd`` is not shown); a dangling link or a link loop has nothing to read;
+    anything but a regular file (a FIFO would block the read forever) is no source file.
+    """
+    try:
+        info = os.lstat(path)
+    except OSError as exc:
+        return exc.strerror or "cannot be read"
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return "a dangling or looping link"
+        try:
+            target.relative_to(root.resolve())
+        except ValueError:
+            return f"a link out of the tree (to {target})"
+        info = os.stat(target)
+    if stat.S_ISDIR(info.st_mode):
+        return None if path.is_dir() else "not a directory"
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file"
+    return None

@@ -40,9 +40,17 @@ def read_lock(project: Path) -> LockFile | None:
             error names the file and, for bad JSON, the line).
     """
     path = lock_path(project)
+    if path.is_dir():
+        raise ConfigError("the lock file is a directory", path)
     if not path.is_file():
         return None
-    return parse_lock(path.read_text(encoding="utf-8"), path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 text (byte {exc.start}): not a lock file", path) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read it: {exc.strerror or exc}", path) from None
+    return parse_lock(text, path)
 
 
 def parse_lock(text: str, path: Path = Path(LOCK_NAME)) -> LockFile:

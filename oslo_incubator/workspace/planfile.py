@@ -36,6 +36,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+_TABLE_RE = re.compile(r"^\s*\[\[\s*library\s*\]\]\s*(#.*)?$")
 _MODULE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _LIBRARY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 # TOML comments may hold no control character but tab.
@@ -48,7 +49,7 @@ def render_plan_file(plan: PlanFile) -> str:
     out = [
         f"# Graduation plan for the incubator at {short} ({plan.package_root}).",
         "# Libraries graduate in this order; edit modules, names and order freely:",
-        "# graduate run --plan and graduate program check the plan against the incubator.",
+        "# what reads the plan checks it against the incubator.",
         f"schema = {json.dumps(plan.schema)}",
         f"incubator_head = {json.dumps(plan.incubator_head)}",
         f"package_root = {json.dumps(plan.package_root)}",
@@ -95,9 +96,7 @@ def parse_plan_file(text: str, path: Path = Path("plan.toml")) -> PlanFile:
     tables = data.get("library", [])
     if not isinstance(tables, list) or not tables:
         raise ConfigError("the plan names no [[library]]", path)
-    starts = [
-        n for n, raw in enumerate(text.splitlines(), start=1) if raw.strip() == "[[library]]"
-    ]
+    starts = [n for n, raw in enumerate(text.splitlines(), start=1) if _TABLE_RE.match(raw)]
     libraries = []
     owner: dict[str, str] = {}
     for index, table in enumerate(tables):

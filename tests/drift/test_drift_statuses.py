@@ -344,6 +344,24 @@ def test_synced_helper_matches_update_py_habits() -> None:
     )
 
 
+def test_missed_commits_leave_out_merges_that_only_combine_listed_ones(tmp_path: Path) -> None:
+    repo = make_incubator(
+        tmp_path / "inc", [("Add a", {"openstack/common/a.py": "x = 1\n\n\n\ny = 2\n"})]
+    )
+    repo.branch("feature")
+    repo.commit("feature: change y", {"openstack/common/a.py": "x = 1\n\n\n\ny = 3\n"})
+    repo.checkout("master")
+    repo.commit("master: change x", {"openstack/common/a.py": "x = 9\n\n\n\ny = 2\n"})
+    repo.merge("feature", "Merge feature")  # git's own merge: content no commit had
+    project = make_project(tmp_path / "nova", "nova", {"a.py": "x = 1\n\n\n\ny = 2\n"}).path
+    copy = drift_of(str(repo.path), project).copies[-1]
+    assert copy.status is DriftStatus.BEHIND
+    assert sorted(c.subject for c in copy.missed_commits) == [
+        "feature: change y",
+        "master: change x",
+    ]
+
+
 def test_merge_on_a_side_branch_made_a_version_too(tmp_path: Path) -> None:
     repo = make_incubator(
         tmp_path / "inc", [("Add a", {"openstack/common/a.py": "x = 1\ny = 2\n"})]

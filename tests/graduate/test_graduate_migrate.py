@@ -11,9 +11,9 @@ from graduate_fixtures import API, CONSUMER_CONF, TEST_API
 from oslo_incubator.history.git import git_text, run_git
 from oslo_incubator.model.errors import ConfigError, DirtyTreeError, UnsafePathError
 from oslo_incubator.model.graduate import EditAction, GraduateOptions, MigrateOptions
-from oslo_incubator.operations import migrate as migrate_module
 from oslo_incubator.operations.graduate import graduate
 from oslo_incubator.operations.migrate import graduated_modules, migrate_project, plan_migration
+from oslo_incubator.workspace import writer as writer_module
 
 MOVED = MigrateOptions("oslo.foo", "oslo_foo", modules=("jsonutils", "timeutils"))
 
@@ -183,13 +183,19 @@ def test_a_failed_write_puts_deleted_copies_back(
     consumer: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = tree(consumer)
+    real_replace = os.replace
+    renames = []
 
-    def broken(project: Path, files: object) -> list[str]:
-        raise OSError("disk full")
+    def failing_replace(src: object, dst: object) -> None:
+        renames.append(dst)
+        if len(renames) == 2:  # the first file is in place, the second fails
+            raise OSError("disk full")
+        real_replace(src, dst)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(migrate_module, "write_all", broken)
+    monkeypatch.setattr(writer_module.os, "replace", failing_replace)
     with pytest.raises(OSError, match="disk full"):
         migrate_project(consumer, MOVED)
+    monkeypatch.undo()
     assert tree(consumer) == before
 
 

@@ -9,6 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oslo_incubator.analysis.requirements import parse_requirements
+from oslo_incubator.graph.evidence import Evidence, weigh_evidence
+from oslo_incubator.graph.grouping import Constraints, group_modules
 from oslo_incubator.graph.modules import (
     ModuleGroup,
     add_tests,
@@ -17,7 +19,6 @@ from oslo_incubator.graph.modules import (
     feedback_arc_set,
     find_cycles,
     graduation_order,
-    group_modules,
     resolve_requirements,
     strong_closure,
 )
@@ -169,9 +170,14 @@ CHAIN = {
 }
 
 
+def groups_of(graph: nx.DiGraph, **constraints: object) -> list[ModuleGroup]:
+    """The hard groups alone: no evidence weighed."""
+    return list(group_modules(graph, None, Constraints(**constraints)).groups)  # type: ignore[arg-type]
+
+
 def test_a_chain_graduates_from_its_end() -> None:
     graph = graph_of(CHAIN)
-    groups = group_modules(graph)
+    groups = groups_of(graph)
     assert [g.modules for g in groups] == [frozenset("a"), frozenset("b"), frozenset("c")]
     order, deferred = graduation_order(graph, groups, ["a", "b", "c"])
     assert [groups[i].modules for i in order] == [frozenset("c"), frozenset("b"), frozenset("a")]
@@ -187,7 +193,7 @@ def test_with_consumers_the_most_used_library_and_what_it_needs_go_first() -> No
             "d.py": "",
         }
     )
-    groups = group_modules(graph)
+    groups = groups_of(graph)
     names = ["a", "b", "c", "d"]
     order, _ = graduation_order(graph, groups, names, uses=[3, 10, 0, 0])
     assert [names[i] for i in order] == ["c", "b", "a", "d"]
@@ -203,7 +209,7 @@ def test_a_module_level_cycle_forces_its_modules_together() -> None:
             "c.py": "from openstack.common import a\n",
         }
     )
-    groups = group_modules(graph)
+    groups = groups_of(graph)
     assert groups == [
         ModuleGroup(frozenset({"a", "b"}), ("module-level import cycle: a, b",)),
         ModuleGroup(frozenset({"c"})),
@@ -220,7 +226,7 @@ def test_a_cycle_closed_by_a_lazy_import_is_broken_there() -> None:
             "handler.py": "def emit():\n    from openstack.common import log\n    return log\n",
         }
     )
-    groups = group_modules(graph)
+    groups = groups_of(graph)
     assert [g.modules for g in groups] == [frozenset({"handler"}), frozenset({"log"})]
     order, deferred = graduation_order(graph, groups, ["handler", "log"])
     assert order == [0, 1]
@@ -258,7 +264,7 @@ def test_a_requested_module_brings_its_closure_and_names_the_baggage() -> None:
     assert closure.modules == ("fileutils", "lockutils", "log")
     assert closure.baggage == Baggage(("fileutils", "log"), 2, ("six",))
     assert [r.requirement for r in closure.requirements] == ["posix_ipc", "six>=1.6.0"]
-    groups = group_modules(graph, requested=["lockutils"])
+    groups = groups_of(graph, requested=("lockutils",))
     assert [(g.modules, g.requested) for g in groups] == [
         (frozenset({"fileutils", "lockutils", "log"}), ("lockutils",)),
         (frozenset({"units"}), ()),
@@ -267,6 +273,11 @@ def test_a_requested_module_brings_its_closure_and_names_the_baggage() -> None:
         "requested: lockutils",
         "needed at import time by the requested modules: fileutils, log",
     )
+
+
+def with_consumers(graph: nx.DiGraph, used: dict[str, frozenset[str]]) -> list[ModuleGroup]:
+    bonds = weigh_evidence(graph, Evidence(consumer_files=used))
+    return list(group_modules(graph, bonds).groups)
 
 
 def test_with_consumers_a_helper_joins_the_only_library_that_imports_it() -> None:
@@ -278,28 +289,20 @@ def test_with_consumers_a_helper_joins_the_only_library_that_imports_it() -> Non
         }
     )
     used = {"service": frozenset({"nova:a.py"}), "log": frozenset({"nova:a.py", "nova:b.py"})}
-    groups = group_modules(graph, consumer_files=used)
-    assert [(g.modules, g.reasons) for g in groups] == [
-        (frozenset({"log"}), ()),
-        (
-            frozenset({"service", "systemd"}),
-            ("systemd: imported by no consumer, only from within this library",),
-        ),
+    assert [g.modules for g in with_consumers(graph, used)] == [
+        frozenset({"log"}),
+        frozenset({"service", "systemd"}),
     ]
-    assert [g.modules for g in group_modules(graph)] == [{"log"}, {"service"}, {"systemd"}]
+    assert [g.modules for g in groups_of(graph)] == [{"log"}, {"service"}, {"systemd"}]
 
 
 def test_with_consumers_modules_always_imported_together_join() -> None:
     graph = graph_of({"a.py": "", "b.py": "", "c.py": ""})
     both = frozenset({"nova:x.py", "glance:y.py"})
     used = {"a": both, "b": both, "c": frozenset({"nova:x.py"})}
-    groups = group_modules(graph, consumer_files=used)
-    assert [(g.modules, g.reasons) for g in groups] == [
-        (
-            frozenset({"a", "b"}),
-            ("a, b: always imported together (the same 2 consumer files import each)",),
-        ),
-        (frozenset({"c"}), ()),
+    assert [g.modules for g in with_consumers(graph, used)] == [
+        frozenset({"a", "b"}),
+        frozenset({"c"}),
     ]
 
 
@@ -314,11 +317,9 @@ def test_joining_never_makes_the_order_impossible() -> None:
     )
     both = frozenset({"nova:x.py", "nova:y.py"})
     used = {"a": both, "b": both, "m": frozenset({"nova:z.py"})}
-    assert [g.modules for g in group_modules(graph, consumer_files=used)] == [
-        {"a"},
-        {"b"},
-        {"m"},
-    ]
+    groups = with_consumers(graph, used)
+    owner = {m: i for i, g in enumerate(groups) for m in g.modules}
+    assert owner["a"] != owner["b"] or owner["a"] == owner["m"]
 
 
 def test_cycles_too_large_to_search_are_broken_greedily_and_say_so() -> None:
@@ -389,7 +390,7 @@ def test_the_greedy_feedback_set_breaks_every_cycle_and_is_minimal(graph: nx.DiG
 @settings(max_examples=60, deadline=None)
 @given(random_graphs())
 def test_the_order_respects_every_module_level_import(graph: nx.DiGraph) -> None:
-    groups = group_modules(graph)
+    groups = groups_of(graph)
     names = [min(g.modules) for g in groups]
     order, _ = graduation_order(graph, groups, names)
     position = {m: n for n, i in enumerate(order) for m in groups[i].modules}

@@ -70,12 +70,12 @@ def test_a_module_level_cycle_forces_two_modules_into_one_library(tmp_path: Path
             "c.py": "from openstack.common import a\n",
         },
     )
-    plan = plan_graduation(inc)
+    plan = plan_graduation(inc, apart=[("a", "c")])
     first, second = plan.libraries
     assert (first.name, first.modules, first.reasons) == (
         "a",
         ("a", "b"),
-        ("module-level import cycle: a, b",),
+        ("module-level import cycle: a, b", "2 module-level imports between them"),
     )
     assert second.dependencies == (ModuleDependency("a", "a", STRONG),)
     (cycle,) = plan.cycles
@@ -95,7 +95,8 @@ def test_a_cycle_broken_by_a_lazy_import_leaves_two_libraries(tmp_path: Path) ->
             "handler.py": "def emit():\n    from openstack.common import log\n    return log\n",
         },
     )
-    plan = plan_graduation(inc)
+    assert [lib.modules for lib in plan_graduation(inc).libraries] == [("log", "handler")]
+    plan = plan_graduation(inc, apart=[("log", "handler")])
     handler, log = plan.libraries
     assert (handler.modules, log.modules) == (("handler",), ("log",))
     assert handler.dependencies == (ModuleDependency("log", "log", LAZY, later=True),)
@@ -132,7 +133,8 @@ def test_a_requested_module_brings_its_closure_and_the_plan_names_the_baggage(
     plan = plan_graduation(inc, modules=["lockutils"])
     assert plan.requested == ("lockutils",)
     units, requested = plan.libraries
-    assert (units.name, requested.name) == ("units", "lockutils")
+    # oslo.config in the requirements makes "oslo" the namespace of library names.
+    assert (units.name, requested.name) == ("oslo.units", "oslo.lockutils")
     assert requested.modules == ("lockutils", "fileutils", "log")
     assert requested.requested == ("lockutils",)
     assert requested.baggage == Baggage(("fileutils", "log"), 4, ("oslo.config", "six"))
@@ -141,7 +143,7 @@ def test_a_requested_module_brings_its_closure_and_the_plan_names_the_baggage(
         "posix_ipc",
         "six>=1.6.0",
     ]
-    assert requested.dependencies == (ModuleDependency("units", "units", LAZY),)
+    assert requested.dependencies == (ModuleDependency("units", "oslo.units", LAZY),)
 
 
 def test_module_closure_gives_the_graduation_run_modules_and_requirements(tmp_path: Path) -> None:
@@ -240,7 +242,7 @@ def test_a_bare_incubator_is_read_from_git_not_from_a_work_tree(tmp_path: Path) 
     bare = tmp_path / "bare.git"
     subprocess.run(["git", "clone", "-q", "--bare", str(inc), str(bare)], check=True)
     plan = plan_graduation(bare)
-    assert [lib.name for lib in plan.libraries] == ["b", "a"]
+    assert [lib.modules for lib in plan.libraries] == [("a", "b")]
 
 
 # Consumers
@@ -366,14 +368,24 @@ def test_the_plan_lists_consumers_their_import_sites_and_the_api_they_use(
     assert plan.projects == ("nova",)
     log = plan.library_of("log")
     assert log is not None
-    assert log.consumers == (ConsumerUse("nova", 3, 3),)
-    assert log.api == (ApiName("log", "getLogger", 3, ("nova",)),)
+    # gettextutils is imported by log alone: it goes with it.
+    assert (log.name, log.modules) == ("log", ("log", "gettextutils"))
+    assert log.consumers == (ConsumerUse("nova", 4, 3),)
+    assert log.api == (
+        ApiName("log", "getLogger", 3, ("nova",)),
+        ApiName("gettextutils", "_", 2, ("nova",)),
+    )
     session = plan.library_of("db.sqlalchemy")
-    assert session is not None and session.name == "db.sqlalchemy"
+    assert session is not None and session.name == "db"
     assert session.modules == ("db.sqlalchemy", "db")
-    assert session.reasons == ("db: imported by no consumer, only from within this library",)
+    assert session.reasons == (
+        "1 module-level import between them",
+        "only used from inside: db",
+        "package db (2 modules)",
+    )
     assert plan.notes == (
         "nova: 1 files are not valid Python 3; their imports and names were found by a text scan",
+        "co-change: 0 commits counted; 1 left out as sweeping (they changed more than 5 modules)",
     )
 
 
@@ -394,3 +406,69 @@ def test_a_second_plan_reads_the_import_analysis_from_the_cache(
     finally:
         cache.close()
     assert first == second
+
+
+# Evidence from the repositories, end to end
+
+
+def test_the_incubators_history_and_records_group_its_modules(tmp_path: Path) -> None:
+    def module(name: str, version: int) -> dict[str, str]:
+        return {f"{ROOT}/{name}.py": f"VERSION = {version}\n"}
+
+    names = ["service", "threadgroup", "lockutils", "processutils", "rpc", "notifier"]
+    history: list[tuple[str, dict[str, str | bytes | None]]] = [
+        ("Add modules", {k: v for n in names for k, v in module(n, 0).items()}),
+    ]
+    for version in (1, 2, 3):
+        history.append(
+            ("Fix services", {**module("service", version), **module("threadgroup", version)})
+        )  # noqa: E501
+    history.append(
+        ("Update the licence header", {k: v for n in names for k, v in module(n, 9).items()})
+    )  # noqa: E501
+    history.append(
+        (
+            "Record maintainers and graduations",
+            {
+                "MAINTAINERS": (
+                    "== lockutils ==\nM: Mikal <mikal@example.org>\nS: Maintained\nF: lockutils.py\n"
+                    "\n== processutils ==\nM: mikal@example.org\nS: Maintained\nF: processutils.py\n"
+                ),
+                "obsolete.txt": (
+                    f"{ROOT}/rpc.py oslo.messaging\n{ROOT}/notifier.py oslo.messaging\n"
+                ),
+            },
+        )
+    )
+    inc = make_incubator(tmp_path / "inc", history).path
+    plan = plan_graduation(inc)
+    assert [lib.modules for lib in plan.libraries] == [
+        ("lockutils", "processutils"),
+        ("notifier", "rpc"),
+        ("service", "threadgroup"),
+    ]
+    locks, messaging, service = plan.libraries
+    assert locks.reasons == ("maintained by mikal@example.org (all)",)
+    assert messaging.name == "oslo.messaging"
+    assert messaging.reasons == (
+        "recorded intent: obsolete.txt name oslo.messaging for notifier, rpc",
+    )
+    assert service.reasons == ("changed together in 3 commits",)
+    assert service.bonds[0].ties[0].text == "changed together in 3 commits (of 3 and 3)"
+    assert plan.notes == (
+        "co-change: 3 commits counted; 2 left out as sweeping (they changed more than 5 modules)",
+    )
+
+
+def test_the_same_input_gives_the_same_plan(tmp_path: Path, nova: Path) -> None:
+    inc = incubator(tmp_path, MASTER)
+    assert plan_graduation(inc, [nova]) == plan_graduation(inc, [nova], cache=None)
+
+
+def test_overrides_are_hard_and_named_in_the_reasons(tmp_path: Path) -> None:
+    inc = incubator(tmp_path, {"a.py": "", "b.py": "", "c.py": ""})
+    plan = plan_graduation(inc, together=[("a", "c")])
+    assert [lib.modules for lib in plan.libraries] == [("a", "c"), ("b",)]
+    assert plan.libraries[0].reasons == ("--together a,c",)
+    with pytest.raises(OsloIncubatorError, match="no module 'd'"):
+        plan_graduation(inc, apart=[("a", "d")])

@@ -104,7 +104,7 @@ def test_json_has_the_schema_families_candidates_and_the_graph(fleet: Fleet):
     assert doc["families"][1]["representative"] == {
         "project": "cinder", "path": "cinder/helpers.py", "symbol": None}  # fmt: skip
     assert [c["family"] for c in doc["candidates"]] == ["M2", "S2"]
-    assert doc["graph"]["graph"] == {"schema": "oslo-incubator.scan-graph/1"}
+    assert doc["graph"]["graph"] == {"schema": "oslo-incubator.scan-graph/2"}
     assert len(doc["graph"]["nodes"]) == 21
 
 

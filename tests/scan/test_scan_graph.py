@@ -85,6 +85,7 @@ def test_copy_file_node_and_its_edge_to_the_master(graph: nx.DiGraph, report: Sc
         "lineage": "openstack/common/strutils.py",
         "commit": report.family("M1").master.commit,  # type: ignore[union-attr]
         "obsolete": False,
+        "lifecycle": "active",
         "family": "M1",
     }
     assert graph.edges["project:nova", node] == {"kind": "contains"}
@@ -158,7 +159,7 @@ def test_graphml_export_reads_back_with_its_types(graph: nx.DiGraph):
 def test_dot_export_quotes_ids_and_keeps_attributes(graph: nx.DiGraph):
     text = render_dot(graph, "scan")
 
-    assert text.startswith('digraph "scan" {\n  schema="oslo-incubator.scan-graph/1";\n')
+    assert text.startswith('digraph "scan" {\n  schema="oslo-incubator.scan-graph/2";\n')
     assert (
         '  "symbol:nova:nova/helpers.py::retry" -> "symbol:heat:heat/engine/util.py::retry"'
         ' [family="S2", kind="copy-of", similarity="1.0"];\n'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,7 @@ def test_sync_prints_a_json_document_with_its_schema(workspace: Workspace, tmp_p
     code, out, _ = run("sync", proj, "--incubator", workspace.incubator.path, "--format", "json")
     assert code == 0
     data = json.loads(out)
-    assert data["schema"] == "oslo-incubator.sync/1"
+    assert data["schema"] == "oslo-incubator.sync/2"
     assert data["status"] == "written"
     assert data["incubator"]["commit"] == workspace.v3
     assert data["written"] == [LOG, "openstack-common.lock"]
@@ -49,14 +50,35 @@ def test_sync_prints_a_json_document_with_its_schema(workspace: Workspace, tmp_p
     )
 
 
-def test_sync_without_an_incubator_is_bad_input(tmp_path: Path) -> None:
+def test_sync_without_an_incubator_is_bad_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OSLO_INCUBATOR", raising=False)
     proj = project(tmp_path / "nova")
     code, _, err = run("sync", proj)
     assert code == 2
     assert err == (
-        f"oslo-incubator: error: {proj}/openstack-common.conf: no incubator: pass --incubator "
-        "or set 'incubator' in [tool.oslo-incubator]\n"
+        "oslo-incubator: error: no incubator: pass --incubator, set $OSLO_INCUBATOR, or "
+        "set incubator= in openstack-common.conf ([DEFAULT]) or incubator = in "
+        "[tool.oslo-incubator] of pyproject.toml\n"
     )
+
+
+def test_every_command_finds_the_incubator_the_same_way(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proj = project(tmp_path / "nova")
+    monkeypatch.setenv("OSLO_INCUBATOR", str(workspace.incubator.path))
+    for args in (["drift", proj], ["check", proj], ["sync", proj, "--dry-run"]):
+        code, out, err = run(*args)
+        assert code in (0, 1), (args, err)
+    monkeypatch.delenv("OSLO_INCUBATOR")
+    conf = (proj / "openstack-common.conf").read_text()
+    relative = os.path.relpath(workspace.incubator.path, proj)
+    (proj / "openstack-common.conf").write_text(conf + f"incubator={relative}\n")
+    for args in (["drift", proj], ["check", proj], ["sync", proj, "--dry-run"]):
+        code, out, err = run(*args)
+        assert code in (0, 1), (args, err)
 
 
 def test_sync_takes_the_incubator_from_pyproject(workspace: Workspace, tmp_path: Path) -> None:
