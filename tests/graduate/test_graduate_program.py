@@ -225,3 +225,22 @@ def test_migrate_moves_a_consumer_to_every_library_of_the_program_in_one_change(
     copies = sorted(p.name for p in (nova / "nova/openstack/common").glob("*.py"))
     assert copies == ["__init__.py", "local.py"]
     assert (nova / "openstack-common.conf").read_text() == "[DEFAULT]\nmodule=local\nbase=nova\n"
+
+
+def test_the_proof_table_gives_passed_over_ran_and_names_the_tests_lost() -> None:
+    from oslo_incubator.model.program import LibraryProof, ProofResult, TestRun
+    from oslo_incubator.report.program import render_proof_text
+
+    incubator = TestRun({"lib.tests.test_a.T.test_1": "pass", "lib.tests.test_a.T.test_2": "pass"})
+    library = TestRun({"lib.tests.test_a.T.test_1": "pass", "lib.tests.test_a.T.test_2": "error"})
+    proof = LibraryProof("oslo.lib", "oslo_lib-0.1.0-py2.py3-none-any.whl", True, incubator,
+                         library, 1.5, None, ("MySQL-python",))  # fmt: skip
+    text = render_proof_text(ProofResult("prog", "python2.7", "2.7.18", (proof,), 3.0))
+    lines = text.splitlines()
+    assert lines[0] == "proof of 1 libraries with Python 2.7.18 (python2.7)"
+    assert lines[2].split() == [
+        "oslo.lib", "oslo_lib-0.1.0-py2.py3-none-any.whl", "yes", "2/2", "1/2", "1/2", "1.5",
+    ]  # fmt: skip
+    assert "of 2 moved tests passing in the incubator, 1 pass in the libraries (50.0%)" in text
+    assert "oslo.lib: not installable, left out of both runs: MySQL-python" in lines
+    assert "oslo.lib: lost lib.tests.test_a.T.test_2 (error)" in lines
