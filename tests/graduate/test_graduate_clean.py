@@ -216,3 +216,32 @@ def test_data_files_the_moved_tests_read_go_where_the_tests_look_for_them(
         "oslo_policy/var/ssl/ca.crt": "tests/var/ssl/ca.crt",
     }
     assert (tmp_path / "lib/oslo_policy/var/policy.json").read_text() == '{"a": "@"}\n'
+
+
+def test_a_test_of_a_module_graduated_elsewhere_does_not_move(tmp_path: Path) -> None:
+    incubator = make_incubator(
+        tmp_path / "incubator",
+        [
+            (
+                "Add",
+                {
+                    "openstack/common/timeutils.py": TIMEUTILS,
+                    "openstack/common/rpc/__init__.py": "X = 1\n",
+                    "tests/__init__.py": "",
+                    "tests/unit/__init__.py": "",
+                    "tests/unit/rpc/__init__.py": "",
+                    "tests/unit/rpc/test_common.py": (
+                        "from openstack.common import rpc\n"
+                        "from openstack.common import timeutils\n"
+                    ),
+                    "obsolete.txt": "openstack/common/rpc/* oslo.messaging\n",
+                },
+            )
+        ],
+    ).path
+    result = graduate_library(
+        incubator,
+        GraduateOptions("oslo.time", "oslo_time", ("timeutils",), tmp_path / "lib",
+                        private_copies=True, shims=False),
+    )  # fmt: skip
+    assert [f.source for f in result.files] == ["openstack/common/timeutils.py"]
