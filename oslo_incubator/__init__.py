@@ -1,8 +1,10 @@
 """See, sync, graduate and deprecate code copied from a master repository.
 
-The package is layered (see ``doc/source/design.rst``): ``cli`` over one module per
-operation in ``operations``, which use ``workspace``, ``history``, ``analysis`` and
-``graph``, all of which share the plain dataclasses of ``model``. ``deprecation`` is
+The package is layered (see ``doc/source/design.rst``): ``cli`` over ``workflows`` (use
+cases that compose operations: a graduation with private copies, a program, its
+proof), over one module per operation in ``operations``, which use ``workspace``,
+``history``, ``analysis`` and ``graph``, all of which share the plain dataclasses of
+``model``. ``deprecation`` is
 independent and imports only the standard library.
 """
 

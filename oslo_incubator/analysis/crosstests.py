@@ -3,8 +3,6 @@ the environment its ``.testr.conf`` runs tests with, and how two runs differ."""
 
 from __future__ import annotations
 
-import configparser
-import re
 from collections.abc import Collection, Mapping
 
 from oslo_incubator.model.impact import TestChange, TestOutcome
@@ -33,27 +31,6 @@ def select_tests(imports: Mapping[str, Collection[str]], targets: Collection[str
         for path, names in imports.items()
         if is_test_file(path) and any(hits(n) for n in names)
     )
-
-
-def testr_environment(testr_conf: str) -> dict[str, str]:
-    """The environment variables a ``.testr.conf``'s ``test_command`` sets before the
-    command (``OS_TEST_TIMEOUT=${OS_TEST_TIMEOUT:-60}`` gives ``60``), so the tests run
-    as the project's own runner ran them."""
-    parser = configparser.RawConfigParser(strict=False)
-    try:
-        parser.read_string(testr_conf)
-        command = parser.get("DEFAULT", "test_command", fallback="")
-    except configparser.Error:
-        return {}
-    found: dict[str, str] = {}
-    for token in command.replace("\\\n", " ").split():
-        match = _ASSIGNMENT.match(token)
-        if match is None:
-            break  # the command itself
-        name, value = match.group(1), match.group(2)
-        default = re.fullmatch(r"\$\{\w+:-(.*)\}", value)
-        found[name] = default.group(1) if default else value
-    return found
 
 
 def compare_runs(
@@ -95,8 +72,6 @@ def compare_runs(
 
 
 # Private
-
-_ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(\S*)$")
 
 
 def _outcome(value: str | None) -> TestOutcome:

@@ -190,6 +190,33 @@ class MoveModules(cst.CSTTransformer):
         self.moved += 1
         return updated_node.with_changes(value=f"{prefix}{quote}{new}{colon}{attribute}{quote}")
 
+    def leave_ConcatenatedString(
+        self, original_node: cst.ConcatenatedString, updated_node: cst.ConcatenatedString
+    ) -> cst.BaseExpression:
+        # ('openstack.common.db.sqlalchemy.migration_cli.' 'ext_alembic.alembic.command'):
+        # a dotted path split over implicitly concatenated literals. The moved prefix
+        # must lie in the first literal, which is rewritten alone.
+        try:
+            value = original_node.evaluated_value
+        except Exception:  # noqa: BLE001 - odd literals are simply not paths
+            return updated_node
+        if not isinstance(value, str) or not _DOTTED.fullmatch(value.partition(":")[0]):
+            return updated_node
+        old = _matching_move(value.partition(":")[0], self.moves)
+        first = updated_node.left
+        while isinstance(first, cst.ConcatenatedString):
+            first = first.left
+        if old is None or not isinstance(first, cst.SimpleString):
+            return updated_node
+        prefix = first.prefix
+        quote = first.quote
+        inner = first.raw_value
+        if "b" in prefix.lower() or "f" in prefix.lower() or not inner.startswith(old):
+            return updated_node
+        self.moved += 1
+        text = f"{prefix}{quote}{self.moves[old]}{inner[len(old) :]}{quote}"
+        return _replace_first(updated_node, first.with_changes(value=text))
+
     def _rewrite_from(self, node: cst.ImportFrom) -> list[cst.BaseSmallStatement] | None:
         source = _absolute_module(node, self.package)
         if source is None:
@@ -239,6 +266,20 @@ class MoveModules(cst.CSTTransformer):
 
 
 # Private
+
+
+def _matching_move(name: str, moves: Mapping[str, str]) -> str | None:
+    """The longest old prefix of ``moves`` that ``name`` is or lies under."""
+    found = [old for old in moves if name == old or name.startswith(old + ".")]
+    return max(found, key=len) if found else None
+
+
+def _replace_first(
+    node: cst.ConcatenatedString, first: cst.SimpleString
+) -> cst.ConcatenatedString:
+    if isinstance(node.left, cst.ConcatenatedString):
+        return node.with_changes(left=_replace_first(node.left, first))
+    return node.with_changes(left=first)
 
 
 def _absolute_module(node: cst.ImportFrom, package: str) -> str | None:

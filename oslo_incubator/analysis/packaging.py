@@ -23,6 +23,7 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from oslo_incubator.analysis.syntax import parse_python
@@ -75,6 +76,31 @@ class LibraryMetadata:
     source: str
     license: str = ""
     consumer_base: str = "project"
+    python_requires: str = ">=3.8"
+
+
+def testr_environment(testr_conf: str) -> dict[str, str]:
+    """The environment variables a ``.testr.conf``'s ``test_command`` sets before the
+    command (``OS_TEST_TIMEOUT=${OS_TEST_TIMEOUT:-60}`` gives ``60``), so tests run
+    elsewhere run as the repository's own runner ran them."""
+    parser = configparser.RawConfigParser(strict=False)
+    try:
+        parser.read_string(testr_conf)
+        command = parser.get("DEFAULT", "test_command", fallback="")
+    except configparser.Error:
+        return {}
+    found: dict[str, str] = {}
+    for token in command.replace("\\\n", " ").split():
+        match = _ASSIGNMENT.match(token)
+        if match is None:
+            break  # the command itself
+        name, value = match.group(1), match.group(2)
+        default = re.fullmatch(r"\$\{\w+:-(.*)\}", value)
+        found[name] = default.group(1) if default else value
+    return found
+
+
+_ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(\S*)$")
 
 
 def package_name(library: str) -> str:
@@ -146,14 +172,24 @@ def setup_cfg_text(meta: LibraryMetadata) -> str:
         f"author_email = {meta.author_email}\n"
         f"home_page = {meta.home_page}\n"
         + (f"license = {meta.license}\n" if meta.license else "")
-        + "python_requires = >=3.8\n"
+        + f"python_requires = {meta.python_requires}\n"
         "classifier =\n"
         f"{classifiers}"
         "\n"
         "[files]\n"
         "packages =\n"
         f"    {meta.package}\n"
+        # A library for Python 2 as well gets a wheel tagged for both.
+         + ("\n[bdist_wheel]\nuniversal = 1\n" if admits_python2(meta.python_requires) else "")
     )
+
+
+def admits_python2(python_requires: str) -> bool:
+    """Whether a ``Requires-Python`` specifier admits Python 2.7."""
+    try:
+        return SpecifierSet(python_requires).contains("2.7")
+    except InvalidSpecifier:
+        return False
 
 
 def setup_py_text() -> str:

@@ -13,7 +13,7 @@ from oslo_incubator.analysis.validation import (
     check_requirement,
 )
 from oslo_incubator.cli._common import checked, format_option, reports_errors
-from oslo_incubator.model.graduate import MigrateOptions
+from oslo_incubator.model.graduate import MigrateOptions, MigrationResult
 from oslo_incubator.workspace.config import ENV_INCUBATOR
 
 
@@ -21,9 +21,17 @@ from oslo_incubator.workspace.config import ENV_INCUBATOR
 @click.argument("project", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option(
     "--library",
-    required=True,
+    default=None,
     callback=checked(check_library_name),
     help="The library the modules went to (oslo.foo).",
+)
+@click.option(
+    "--program",
+    "program_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Move to every library of the program in this folder (graduate program --dest), "
+    "in one change; instead of --library.",
 )
 @click.option(
     "--package",
@@ -63,7 +71,8 @@ from oslo_incubator.workspace.config import ENV_INCUBATOR
 @reports_errors
 def migrate(
     project: Path,
-    library: str,
+    library: str | None,
+    program_dir: Path | None,
     package: str | None,
     modules: tuple[str, ...],
     incubator: Path | None,
@@ -86,16 +95,28 @@ def migrate(
     All or nothing: paths are checked first, files with uncommitted changes are refused
     (unless --force), and a failure leaves the project as it was. With --dry-run the
     diff goes to standard output and the summary to standard error.
+
+    With --program DIR, every library the program in DIR has written is moved to at
+    once: each library's modules to its package, each library the project uses added
+    to requirements.txt at >= its version.
     """
     # Imported here: other commands need not load libcst.
     from oslo_incubator.operations.graduate import package_name
     from oslo_incubator.operations.migrate import migrate_project
-    from oslo_incubator.report.graduate import (
-        render_migration_diff,
-        render_migration_json,
-        render_migration_text,
-    )
 
+    if (library is None) == (program_dir is None):
+        raise click.UsageError("name one of --library and --program")
+    if program_dir is not None:
+        if modules or incubator or requirement or package:
+            raise click.UsageError(
+                "--program takes its libraries, modules and requirements from the program"
+            )
+        from oslo_incubator.workflows.program import migrate_to_program
+
+        result = migrate_to_program(project, program_dir, dry_run=dry_run, force=force)
+        _render(result, output_format, dry_run)
+        return
+    assert library is not None
     options = MigrateOptions(
         library=library,
         package=package or package_name(library),
@@ -107,6 +128,16 @@ def migrate(
         force=force,
     )
     result = migrate_project(project, options)
+    _render(result, output_format, dry_run)
+
+
+def _render(result: MigrationResult, output_format: str, dry_run: bool) -> None:
+    from oslo_incubator.report.graduate import (
+        render_migration_diff,
+        render_migration_json,
+        render_migration_text,
+    )
+
     if output_format == "json":
         click.echo(render_migration_json(result, with_diff=dry_run), nl=False)
     elif dry_run:

@@ -35,14 +35,16 @@ class MasterTree:
     requirements: Requirements
 
 
-def read_master(incubator: Path, package_root: str = DEFAULT_PACKAGE_ROOT) -> MasterTree:
-    """Read the master modules, tests and requirements files at HEAD.
+def read_master(
+    incubator: Path, package_root: str = DEFAULT_PACKAGE_ROOT, rev: str = "HEAD"
+) -> MasterTree:
+    """Read the master modules, tests and requirements files at HEAD (or ``rev``).
 
     Raises:
         GitError: ``incubator`` is not a git repository.
         ConfigError: nothing lies under ``package_root`` at HEAD.
     """
-    head = resolve_commit(incubator)
+    head = resolve_commit(incubator, rev)
     root = package_root.strip("/")
     tree = list_tree(incubator, head, [root, TESTS_DIR, *REQUIREMENTS_FILES])
     wanted = {p: sha for p, sha in tree.items() if p.endswith(".py") or p in REQUIREMENTS_FILES}

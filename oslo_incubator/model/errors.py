@@ -53,17 +53,17 @@ class IncubatorDependencyError(OsloIncubatorError):
     """A graduating library would still import incubator modules that stay behind."""
 
 
+class EnvironmentToolError(OsloIncubatorError):
+    """An outside tool a proof needs (an interpreter, venv or virtualenv, pip) is
+    missing or failed."""
+
+
 class ProjectLockedError(OsloIncubatorError):
     """Another process is writing to the project."""
 
 
 class ConcurrentChangeError(OsloIncubatorError):
     """A file changed between the moment it was read and the moment it was to be written."""
-
-
-class EnvironmentToolError(OsloIncubatorError):
-    """An outside tool a proof needs (an interpreter, venv or virtualenv, pip) is
-    missing or failed."""
 
 
 class PlanConstraintError(OsloIncubatorError):

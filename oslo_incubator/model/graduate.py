@@ -52,6 +52,23 @@ class Identity:
 
 
 @dataclass(frozen=True)
+class EarlierLibrary:
+    """A library of the same program graduated before this one: imports of its
+    ``modules`` are rewritten to ``<package>.<module>`` and it is required at
+    ``version`` or later (no specifier when ``None``)."""
+
+    name: str
+    package: str
+    modules: tuple[str, ...]
+    version: str | None = None
+
+    @property
+    def requirement(self) -> str:
+        """Its requirements line (``oslo.utils>=0.1.0``)."""
+        return f"{self.name}>={self.version}" if self.version else self.name
+
+
+@dataclass(frozen=True)
 class GraduateOptions:
     """What ``graduate run`` was asked to do.
 
@@ -59,6 +76,14 @@ class GraduateOptions:
     every module they import at module level. ``branch`` is the incubator branch the
     shims are committed on (``graduate-<library>`` when ``None``); ``in_place`` commits
     them on the current branch instead; ``shims`` false leaves the incubator alone.
+
+    Clean dependencies: incubator modules the library imports that the incubator
+    records as graduated, or that an ``earlier`` library of the same program took, are
+    imported from their library (and required); with ``private_copies`` the others
+    become private copies under ``<package>/openstack/common`` (written by sync, so
+    only the graduation workflow can make them); without it they are refused unless
+    ``allow_incubator_deps``. ``version`` tags the library's last commit;
+    ``python_requires`` is its ``Requires-Python``.
     """
 
     library: str
@@ -75,14 +100,20 @@ class GraduateOptions:
     summary: str | None = None
     deprecated_in: str | None = None
     removal_version: str | None = "?"
+    private_copies: bool = False
+    earlier: tuple[EarlierLibrary, ...] = ()
+    version: str | None = None
+    python_requires: str = ">=3.8"
 
 
 class FileRole(enum.Enum):
-    """What a library file is: the graduated code, a moved test, or a test helper."""
+    """What a library file is: the graduated code, a moved test, a test helper, or a
+    data file the tests read (``tests/var/policy.json``)."""
 
     MODULE = "module"
     TEST = "test"
     HELPER = "helper"
+    DATA = "data"
 
 
 @dataclass(frozen=True)
@@ -113,6 +144,34 @@ class IncubatorDependency:
     path: str
     line: int
     module: str
+
+
+@dataclass(frozen=True)
+class GraduatedDependency:
+    """An incubator module the library imports that has graduated already: imports of
+    it now name ``target`` in ``library``, required by ``requirement``.
+
+    ``source`` says who says it graduated: ``program`` (an earlier library of the same
+    program) or the incubator record (``obsolete.txt``, ``MAINTAINERS``, ``deletion``,
+    ``shim``); ``tests_only`` when only the moved tests import it.
+    """
+
+    module: str
+    library: str
+    target: str
+    requirement: str
+    source: str
+    tests_only: bool = False
+
+
+@dataclass(frozen=True)
+class PrivateCopies:
+    """The private copies a graduation synced into the library, and the commit."""
+
+    base: str
+    modules: tuple[str, ...]
+    files: tuple[str, ...]
+    commit: str | None
 
 
 @dataclass(frozen=True)
@@ -160,7 +219,9 @@ class GraduationResult:
     ``requested`` are the modules asked for; ``modules`` those graduated (with the
     closure when asked for); ``needed`` what their closure needs that stays behind.
     ``dependencies`` are the references left to incubator modules (errors unless
-    ``allowed``).
+    ``allowed``). ``private`` are the modules the library carries as private copies
+    (``private_copies`` says what was written), ``graduated`` the modules it imports
+    from libraries that exist already; ``tag`` the version tag of its last commit.
     """
 
     library: str
@@ -184,6 +245,10 @@ class GraduationResult:
     packaging_commit: str | None = None
     shim: ShimOutcome | None = None
     warnings: tuple[str, ...] = ()
+    private: tuple[str, ...] = ()
+    graduated: tuple[GraduatedDependency, ...] = ()
+    private_copies: PrivateCopies | None = None
+    tag: str | None = None
 
 
 class EditAction(enum.Enum):
@@ -234,11 +299,22 @@ class MigrateOptions:
 
 
 @dataclass(frozen=True)
+class MigrationTarget:
+    """One library a consumer moves to: its modules and the requirements line added."""
+
+    library: str
+    package: str
+    modules: tuple[str, ...]
+    requirement: str
+
+
+@dataclass(frozen=True)
 class MigrationResult:
     """What ``migrate`` changes in one project (or would, for a dry run).
 
     ``modules_from`` says where the list of modules came from: ``option`` or the
-    incubator's records (``records``).
+    incubator's records (``records``), or a program (``program``: then ``library`` and
+    ``package`` list every library of it, and ``targets`` says which has which modules).
     """
 
     project: str
@@ -253,6 +329,7 @@ class MigrationResult:
     dry_run: bool
     written: tuple[str, ...] = ()
     deleted: tuple[str, ...] = ()
+    targets: tuple[MigrationTarget, ...] = ()
 
     @property
     def moved(self) -> int:

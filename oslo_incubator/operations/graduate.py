@@ -15,7 +15,10 @@ How the library is made:
 2. **Code.** A commit on top rewrites imports with
    :func:`oslo_incubator.analysis.moves.move_modules` (``openstack.common.foo`` →
    ``oslo_foo.foo``, the tests' ``tests.unit.x`` → ``oslo_foo.tests.x``) and adds the
-   packages' missing ``__init__.py``.
+   packages' missing ``__init__.py``. Clean dependencies: a module that graduated
+   already (the incubator's records, or ``options.earlier``) is imported from its
+   library; one that has not is imported from ``oslo_foo.openstack.common`` and listed
+   as a private copy, for the graduation workflow to sync there.
 3. **Packaging.** A second commit adds the pbr files of
    :func:`oslo_incubator.analysis.packaging.library_files`.
 4. **Shims.** One incubator commit, on a new branch built with git plumbing (no
@@ -27,6 +30,8 @@ How the library is made:
 from __future__ import annotations
 
 import contextlib
+import os
+import re
 import shutil
 import tempfile
 import time
@@ -36,6 +41,7 @@ from pathlib import Path, PurePosixPath
 
 import libcst as cst
 import networkx as nx
+from packaging.utils import canonicalize_name
 
 from oslo_incubator.analysis.imports import (
     dotted_module_of,
@@ -57,17 +63,18 @@ from oslo_incubator.analysis.packaging import (
     record_in_obsolete_list,
     shim_text,
 )
+from oslo_incubator.analysis.records import shim_library
 from oslo_incubator.graph.incubator import incubator_graph, known_modules
 from oslo_incubator.graph.modules import (
     ExternalImport,
     TestFile,
-    merge_third_party,
     requirements_of,
     strong_closure,
     third_party,
 )
 from oslo_incubator.history.extract import extract_history
 from oslo_incubator.history.git import git_text, list_tree, read_blobs, run_git
+from oslo_incubator.history.incubator import SHIM_MAX_BYTES, open_incubator
 from oslo_incubator.history.index import HistoryIndex, build_index
 from oslo_incubator.history.master import MasterTree, read_master
 from oslo_incubator.model.errors import (
@@ -77,7 +84,9 @@ from oslo_incubator.model.errors import (
     IncubatorDependencyError,
 )
 from oslo_incubator.model.graduate import (
+    EarlierLibrary,
     FileRole,
+    GraduatedDependency,
     GraduateOptions,
     GraduationResult,
     HistorySummary,
@@ -86,7 +95,7 @@ from oslo_incubator.model.graduate import (
     LibraryFile,
     ShimOutcome,
 )
-from oslo_incubator.model.plan import DependencyKind
+from oslo_incubator.model.plan import DependencyKind, ThirdParty
 from oslo_incubator.workspace.cache import Cache
 
 TESTS_ROOT = "tests"
@@ -98,10 +107,17 @@ REQUIREMENTS = "requirements.txt"
 
 __all__ = [
     "PreparedGraduation",
+    "check_dependencies",
+    "check_targets",
+    "commit_library_files",
     "default_branch",
     "graduate",
+    "leave_shims",
     "package_name",
     "prepare_graduation",
+    "removed_on_failure",
+    "tag_library",
+    "write_library",
 ]
 
 
@@ -131,8 +147,10 @@ def prepare_graduation(
         cache: keeps the incubator's import analysis between runs.
 
     Returns:
-        The result (its ``dependencies`` are the incubator modules the library would
-        still import), the library's texts, its packaging files and the shims.
+        The result (its ``graduated`` are the modules imported from libraries that
+        exist already, its ``private`` those to copy privately when
+        ``options.private_copies``, its ``dependencies`` the references left to
+        incubator modules), the library's texts, its packaging files and the shims.
 
     Raises:
         GitError: ``incubator`` is not a git repository.
@@ -149,9 +167,33 @@ def prepare_graduation(
         raise ConfigError("name at least one module to graduate", incubator)
     closure = strong_closure(graph, requested)
     modules = tuple(sorted(closure)) if options.with_closure else requested
-    needed = tuple(sorted(closure - set(modules)))
-    chosen_tests, left_out = _choose_tests(tests, modules, options.allow_incubator_deps)
+    graduated = _graduated_elsewhere(incubator, master, graph, root, modules, options, cache)
+    resolvable = set(modules) | set(graduated)
+    named_in_strings = {
+        t.path: _references(master.tests.get(t.path, ""), t.path, graph, root_module)
+        for t in tests
+        if set(t.modules) & set(modules)
+    }
+    chosen_tests, left_out = _choose_tests(
+        tests,
+        resolvable,
+        modules,
+        options.allow_incubator_deps or options.private_copies,
+        named_in_strings,
+    )
     helpers = _test_helpers(chosen_tests, master.tests)
+    test_needs = _test_needs(chosen_tests, helpers, master.tests, graph, root_module)
+    private: tuple[str, ...] = ()
+    if options.private_copies:
+        private = _private_modules(graph, modules, test_needs, graduated)
+    # A graduated module a private copy needs is copied too (see _private_modules);
+    # then the library's own references go to that copy, and its library is no need.
+    uses = {
+        m: use
+        for m, use in _graduated_uses(graph, modules, test_needs, graduated).items()
+        if m not in private
+    }
+    needed = tuple(sorted(closure - set(modules)))
     module_index = build_index(incubator, root, master.head)
     test_index = build_index(incubator, TESTS_ROOT, master.head)
 
@@ -169,16 +211,27 @@ def prepare_graduation(
         for path in paths:
             target = f"{options.package}/tests/{_test_relative(path)}"
             files.append(LibraryFile(target, path, role, None, _history(test_index, path)))
+    data = _test_data(incubator, master, files, options.package)
+    files += [
+        LibraryFile(target, path, FileRole.DATA, None, _history(test_index, path))
+        for path, target in sorted(data.items())
+    ]
+    data_texts = read_blobs(incubator, [f"{master.head}:{path}" for path in data])
     files = _with_earlier_paths(incubator, master.head, files)
     _check_collisions(files, incubator)
 
-    module_moves = _moves(graph, modules, (), options.package, root_module)
-    test_moves = _moves(graph, modules, files, options.package, root_module)
+    elsewhere = _elsewhere_moves(uses, private, options.package, root_module)
+    module_moves = {**_moves(graph, modules, (), options.package, root_module), **elsewhere}
+    test_moves = {**_moves(graph, modules, files, options.package, root_module), **elsewhere}
     texts: dict[str, str] = {}
     dependencies: list[IncubatorDependency] = []
     warnings: list[str] = []
     rewritten: list[LibraryFile] = []
     for item in files:
+        if item.role is FileRole.DATA:
+            texts[item.path] = decode(data_texts.get(f"{master.head}:{item.source}", b""))
+            rewritten.append(item)
+            continue
         source = master.modules.get(item.source) or master.tests.get(item.source, "")
         dotted, is_package = dotted_module_of(item.source)
         moves = module_moves if item.role is FileRole.MODULE else test_moves
@@ -187,22 +240,27 @@ def prepare_graduation(
             warnings.append(warning)
         texts[item.path] = outcome.text
         rewritten.append(replace(item, moved=outcome.moved))
-        dependencies += [
-            IncubatorDependency(item.path, r.line, r.module) for r in outcome.leftovers
-        ]
+        for ref in outcome.leftovers:
+            if options.private_copies and not _names_a_module(ref.module, graph, root_module):
+                # Broken in the incubator already (a stale import, an entry-point
+                # namespace in a string): nothing a graduation can resolve.
+                warnings.append(
+                    f"{item.path}:{ref.line}: {ref.module} names no incubator module; left as is"
+                )
+                continue
+            dependencies.append(IncubatorDependency(item.path, ref.line, ref.module))
     for init in _missing_inits(texts, options.package):
         texts[init] = ""
 
-    runtime = requirements_of(graph, modules)
-    runtime_names = {r.distribution.lower() for r in runtime}
+    code = set(modules) | set(private)
+    runtime = requirements_of(graph, code)
     test_imports = _test_imports(chosen_tests, helpers, master.tests)
     test_reqs, test_unmapped = third_party(test_imports, master.requirements)
-    test_only = tuple(r for r in test_reqs if r.distribution.lower() not in runtime_names)
-    unmapped = sorted(
-        {n for m in modules for n in graph.nodes[m]["unmapped"]} | set(test_unmapped)
+    unmapped = sorted({n for m in code for n in graph.nodes[m]["unmapped"]} | set(test_unmapped))
+    requirements, test_requirements = _requirement_lines(
+        runtime, test_reqs, uses, options.earlier, graph, code, test_imports
     )
-    requirements = tuple(r.requirement for r in merge_third_party([runtime]))
-    test_requirements = tuple(r.requirement for r in test_only)
+    unmapped = [n for n in unmapped if n.split(".")[0] not in _packages(options.earlier)]
     if unmapped:
         warnings.append(
             f"imported names no requirements file explains (left out): {', '.join(unmapped)}"
@@ -230,6 +288,7 @@ def prepare_graduation(
         requirements=requirements,
         test_requirements=test_requirements,
         source=f"the incubator at commit {master.head[:12]}",
+        python_requires=options.python_requires,
     )
     packaging = library_files(meta)
 
@@ -255,6 +314,8 @@ def prepare_graduation(
         allowed=options.allow_incubator_deps,
         left_out_tests=left_out,
         warnings=tuple(warnings),
+        private=private,
+        graduated=tuple(uses[m] for m in sorted(uses)),
     )
     return PreparedGraduation(result, texts, packaging, shims)
 
@@ -268,43 +329,132 @@ def graduate(
     shim branch is new (or, in place, the work tree is clean), and the library would
     import no incubator module that stays behind (unless
     ``options.allow_incubator_deps``; then those are warnings). If writing the library
-    fails, the destination is removed again.
+    fails, the destination is removed again. A library that needs private copies is
+    the graduation workflow's (:mod:`oslo_incubator.workflows.graduation`): sync
+    writes them.
 
     Raises:
         IncubatorDependencyError: the library would still import incubator modules.
         DirtyTreeError: ``in_place`` with uncommitted changes in the incubator.
         ConfigError: as :func:`prepare_graduation`; a destination that is not empty;
-            a shim branch that exists.
+            a shim branch that exists; private copies asked for.
         GitError: git failed.
+    """
+    if options.private_copies:
+        raise ConfigError("private copies are written by the graduation workflow", incubator)
+    check_targets(incubator, options)
+    prepared = prepare_graduation(incubator, options, cache)
+    check_dependencies(prepared, options)
+    with removed_on_failure(options.dest):
+        result = write_library(incubator, prepared, options)
+    return leave_shims(incubator, prepared, result, options)
+
+
+def check_targets(incubator: Path, options: GraduateOptions) -> None:
+    """Refuse before anything is written: a destination that is not empty, an existing
+    shim branch, or (``in_place``) a dirty incubator work tree.
+
+    Raises:
+        ConfigError, DirtyTreeError: as :func:`graduate`.
     """
     dest = options.dest
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise ConfigError("the destination exists and is not an empty directory", dest)
-    branch = options.branch or default_branch(options.library)
     if options.shims:
+        branch = options.branch or default_branch(options.library)
         _check_shim_target(incubator, branch, options.in_place)
-    prepared = prepare_graduation(incubator, options, cache)
+
+
+def check_dependencies(prepared: PreparedGraduation, options: GraduateOptions) -> None:
+    """Refuse a library that would still import incubator modules (unless allowed).
+
+    Raises:
+        IncubatorDependencyError: naming the first reference's file and line.
+    """
+    if prepared.result.dependencies and not options.allow_incubator_deps:
+        raise _dependency_error(prepared.result, options.dest)
+
+
+def write_library(
+    incubator: Path, prepared: PreparedGraduation, options: GraduateOptions
+) -> GraduationResult:
+    """Write the library's repository: the modules' history, the code commit and the
+    packaging commit (the caller removes ``options.dest`` if a later step fails: see
+    :func:`removed_on_failure`).
+
+    Raises:
+        GitError: git failed.
+    """
     result = prepared.result
-    if result.dependencies and not options.allow_incubator_deps:
-        raise _dependency_error(result, dest)
+    dest = options.dest
     root = options.package_root.strip("/")
-    with _removed_on_failure(dest):
-        started = time.perf_counter()
-        paths = sorted({p for f in result.files for p in f.history})
-        target = {p: f.path for f in result.files for p in f.history}
-        extracted = extract_history(incubator, dest, paths, target.get, result.head)
-        seconds = time.perf_counter() - started
-        env = options.identity.git_env()
-        code = _commit_files(dest, prepared.texts, _code_message(result, root), env)
-        packaging = _commit_files(dest, prepared.packaging, _packaging_message(result), env)
+    started = time.perf_counter()
+    paths = sorted({p for f in result.files for p in f.history})
+    target = {p: f.path for f in result.files for p in f.history}
+    extracted = extract_history(incubator, dest, paths, target.get, result.head)
+    seconds = time.perf_counter() - started
+    env = options.identity.git_env()
+    code = _commit_files(dest, prepared.texts, _code_message(result, root), env)
+    packaging = _commit_files(dest, prepared.packaging, _packaging_message(result), env)
     history = HistorySummary(extracted.commits, extracted.dropped, extracted.head, len(paths),
                              seconds)  # fmt: skip
-    shim = None
-    if options.shims:
-        shim = _commit_shims(incubator, result, prepared.shims, branch, options, packaging)
-    return replace(
-        result, history=history, code_commit=code, packaging_commit=packaging, shim=shim
-    )
+    return replace(result, history=history, code_commit=code, packaging_commit=packaging)
+
+
+def commit_library_files(
+    dest: Path, texts: Mapping[str, str], message: str, options: GraduateOptions
+) -> str | None:
+    """Write ``texts`` (path → text) into the library and commit them as
+    ``options.identity``; ``None`` when nothing changed."""
+    return _commit_files(dest, texts, message, options.identity.git_env())
+
+
+def tag_library(dest: Path, version: str, options: GraduateOptions) -> str:
+    """Tag the library's HEAD with ``version`` (an annotated tag, as pbr reads
+    versions from tags), and return the tag."""
+    message = f"{options.library} {version}\n"
+    run_git(dest, "tag", "-a", version, "-F", "-", input=message.encode(),
+            env=options.identity.git_env())  # fmt: skip
+    return version
+
+
+def leave_shims(
+    incubator: Path,
+    prepared: PreparedGraduation,
+    result: GraduationResult,
+    options: GraduateOptions,
+) -> GraduationResult:
+    """Commit the shims in the incubator (unless ``options.shims`` is false), on the
+    shim branch or, ``in_place``, on the current branch.
+
+    Raises:
+        GitError: git failed.
+    """
+    if not options.shims:
+        return result
+    branch = options.branch or default_branch(options.library)
+    head = git_text(options.dest, "rev-parse", "HEAD").strip() if result.packaging_commit else None
+    shim = _commit_shims(incubator, result, prepared.shims, branch, options, head)
+    return replace(result, shim=shim)
+
+
+@contextlib.contextmanager
+def removed_on_failure(dest: Path) -> Iterator[None]:
+    """Remove what the block wrote into ``dest`` (or ``dest`` itself, when it did not
+    exist) if the block fails."""
+    existed = dest.exists()
+    try:
+        yield
+    except BaseException:
+        if existed:
+            for child in dest.iterdir():
+                if child.is_dir() and not child.is_symlink():
+                    shutil.rmtree(child, ignore_errors=True)
+                else:
+                    child.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(dest, ignore_errors=True)
+        raise
 
 
 def default_branch(library: str) -> str:
@@ -315,17 +465,260 @@ def default_branch(library: str) -> str:
 # Private
 
 
+def _graduated_elsewhere(
+    incubator: Path,
+    master: MasterTree,
+    graph: nx.DiGraph,
+    root: str,
+    modules: Sequence[str],
+    options: GraduateOptions,
+    cache: Cache | None,
+) -> dict[str, GraduatedDependency]:
+    """Modules outside the library that have a library already: those the incubator
+    records as graduated (obsolete or deleted, with a library named; the life-cycle rule
+    of :mod:`oslo_incubator.history.incubator`) and those of ``options.earlier``
+    (which win: the program knows their package and version)."""
+    found: dict[str, GraduatedDependency] = {}
+    life_cycles = open_incubator(incubator, root, cache, master.head).graduated_modules()
+    for module, life in sorted(life_cycles.items()):
+        if not life.library or module in modules:
+            continue
+        target = (
+            _shim_target(master, graph, module, root) or f"{package_name(life.library)}.{module}"
+        )
+        line = master.requirements.find(life.library)
+        requirement = (
+            f"{line.name}{line.specifier}{f'; {line.marker}' if line.marker else ''}"
+            if line
+            else life.library
+        )
+        source = life.source.value if life.source else "records"
+        found[module] = GraduatedDependency(module, life.library, target, requirement, source)
+    for earlier in options.earlier:
+        for module in earlier.modules:
+            if module not in modules:
+                found[module] = GraduatedDependency(
+                    module, earlier.name, f"{earlier.package}.{module}", earlier.requirement,
+                    "program",
+                )  # fmt: skip
+    return found
+
+
+def _shim_target(master: MasterTree, graph: nx.DiGraph, module: str, root: str) -> str | None:
+    """The module a graduated module's master file re-exports, when it is a shim."""
+    if module not in graph:
+        return None
+    rel = module.replace(".", "/")
+    for path in (f"{root}/{rel}.py", f"{root}/{rel}/__init__.py"):
+        text = master.modules.get(path)
+        if text is not None and len(text) <= SHIM_MAX_BYTES:
+            return shim_library(text, root.replace("/", "."))
+    return None
+
+
+_LITERAL = re.compile(r"""(?:'([^'\\\n]+)'|"([^"\\\n]+)")""")
+
+
+def _test_data(
+    incubator: Path, master: MasterTree, files: Sequence[LibraryFile], package: str
+) -> dict[str, str]:
+    """The data files under ``tests/`` (not Python) that the moved tests read, and
+    where each goes in the library (master path → library path).
+
+    A test names a data folder or file in a string (``os.path.join(
+    os.path.dirname(__file__), '..', 'var')``); it goes where the same relative path
+    leads from the test's place in the library (``tests/unit/test_policy.py`` →
+    ``<package>/tests/``, so ``tests/var`` → ``<package>/var``), if that is inside the
+    package.
+    """
+    tests = [f for f in files if f.role in (FileRole.TEST, FileRole.HELPER)]
+    if not tests:
+        return {}
+    data = [p for p in list_tree(incubator, master.head, [TESTS_ROOT]) if not p.endswith(".py")]
+    owners: dict[str, list[str]] = {}  # a data folder or file's name → its paths
+    for path in data:
+        parts = PurePosixPath(path).parts
+        for end in range(2, len(parts) + 1):
+            owners.setdefault(parts[end - 1], []).append("/".join(parts[:end]))
+    found: dict[str, str] = {}
+    for item in tests:
+        text = master.tests.get(item.source, "")
+        names = {a or b for a, b in _LITERAL.findall(text)}
+        for name in sorted(names & set(owners)):
+            for place in sorted(set(owners[name])):
+                relative = os.path.relpath(place, PurePosixPath(item.source).parent)
+                target = os.path.normpath(PurePosixPath(item.path).parent / relative)
+                if not target.startswith(package + "/"):
+                    continue
+                for path in data:
+                    if path == place or path.startswith(place + "/"):
+                        found.setdefault(path, target + path[len(place) :])
+    return found
+
+
+def _test_needs(
+    tests: Sequence[TestFile],
+    helpers: Sequence[str],
+    texts: Mapping[str, str],
+    graph: nx.DiGraph,
+    root_module: str,
+) -> frozenset[str]:
+    """The incubator modules the moved tests and their helpers import or name in a
+    string."""
+    needs = {m for t in tests for m in t.modules}
+    for path in [*(t.path for t in tests), *helpers]:
+        needs |= _references(texts.get(path, ""), path, graph, root_module)
+    return frozenset(needs)
+
+
+def _references(text: str, path: str, graph: nx.DiGraph, root_module: str) -> frozenset[str]:
+    """The incubator modules a file imports or names in a string, any kind."""
+    found = set()
+    known = set(graph)
+    dotted, is_package = dotted_module_of(path)
+    for site in find_imports(text, dotted, is_package, [root_module]):
+        names = expand_from_import(site) if site.names else [site.module]
+        for name in names:
+            if name and name.startswith(root_module + "."):
+                inner = innermost_module(name[len(root_module) + 1 :], known)
+                if inner is not None:
+                    found.add(inner)
+    return frozenset(found)
+
+
+def _private_modules(
+    graph: nx.DiGraph,
+    modules: Sequence[str],
+    test_needs: Iterable[str],
+    graduated: Mapping[str, GraduatedDependency],
+) -> tuple[str, ...]:
+    """The modules the library must carry as private copies.
+
+    First, every incubator module that neither graduates with it nor has graduated
+    already, and that its modules import (at module level, in a function, or by a
+    module path in a string: their imports are rewritten, so each must resolve) or
+    its moved tests import. Then, transitively, whatever those copies import at module
+    level or in a function, whatever it is: sync writes a copy's imports as
+    ``<package>.openstack.common.<module>``, so each must be there too (even one of
+    the library's own modules, or a graduated one, when a copy imports it). A module
+    path in a private copy's string (a configurable handler) does not pull the module
+    in: it is needed only if configured so.
+    """
+    own = set(modules)
+    private: set[str] = set()
+    todo = [m for m in test_needs if m not in own and m not in graduated]
+    for module in modules:
+        todo += [t for t in graph.successors(module) if t not in own and t not in graduated]
+    while todo:
+        module = todo.pop()
+        if module in private:
+            continue
+        private.add(module)
+        todo += [
+            t
+            for t in graph.successors(module)
+            if t not in private and graph[module][t]["kind"] is not DependencyKind.WEAK
+        ]
+    return tuple(sorted(private))
+
+
+def _graduated_uses(
+    graph: nx.DiGraph,
+    modules: Sequence[str],
+    test_needs: Iterable[str],
+    graduated: Mapping[str, GraduatedDependency],
+) -> dict[str, GraduatedDependency]:
+    """The graduated modules the library's own modules or moved tests import."""
+    by_code = {t for m in modules for t in graph.successors(m) if t in graduated}
+    by_tests = {m for m in test_needs if m in graduated} - by_code
+    found = {m: graduated[m] for m in by_code}
+    found.update({m: replace(graduated[m], tests_only=True) for m in by_tests})
+    return found
+
+
+def _elsewhere_moves(
+    uses: Mapping[str, GraduatedDependency],
+    private: Sequence[str],
+    package: str,
+    root_module: str,
+) -> dict[str, str]:
+    """Moves of the modules that do not graduate with the library: graduated ones to
+    their library, private ones to ``<package>.openstack.common``."""
+    moves = {f"{root_module}.{m}": use.target for m, use in uses.items()}
+    moves.update({f"{root_module}.{m}": f"{package}.{root_module}.{m}" for m in private})
+    return moves
+
+
+def _names_a_module(name: str, graph: nx.DiGraph, root_module: str) -> bool:
+    """Whether a dotted name under the package root names a module at HEAD (or a name
+    inside one)."""
+    if not name.startswith(root_module + "."):
+        return False
+    return innermost_module(name[len(root_module) + 1 :], set(graph)) is not None
+
+
+def _packages(earlier: Iterable[EarlierLibrary]) -> set[str]:
+    return {e.package.split(".")[0] for e in earlier}
+
+
+def _requirement_lines(
+    runtime: Sequence[ThirdParty],
+    tests: Sequence[ThirdParty],
+    uses: Mapping[str, GraduatedDependency],
+    earlier: Sequence[EarlierLibrary],
+    graph: nx.DiGraph,
+    code: Iterable[str],
+    test_imports: Sequence[ExternalImport],
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``requirements.txt`` and ``test-requirements.txt`` lines: the third-party
+    distributions, and the libraries the code and tests import (graduated modules, and
+    packages of earlier libraries that master's code already imports), those with their
+    specifiers."""
+    by_package = {e.package.split(".")[0]: e for e in earlier}
+    libraries = {canonicalize_name(e.name) for e in earlier}
+    libraries |= {canonicalize_name(u.library) for u in uses.values()}
+    runtime_lines: dict[str, str] = {
+        canonicalize_name(r.distribution): r.requirement
+        for r in runtime
+        if canonicalize_name(r.distribution) not in libraries
+    }
+    test_lines: dict[str, str] = {
+        canonicalize_name(r.distribution): r.requirement
+        for r in tests
+        if canonicalize_name(r.distribution) not in libraries
+    }
+    code_packages = {imp.name.split(".")[0] for m in code for imp in graph.nodes[m]["external"]}
+    for top, library in by_package.items():
+        if top in code_packages:
+            runtime_lines[canonicalize_name(library.name)] = library.requirement
+        elif any(imp.name.split(".")[0] == top for imp in test_imports):
+            test_lines[canonicalize_name(library.name)] = library.requirement
+    for use in uses.values():
+        target = test_lines if use.tests_only else runtime_lines
+        target.setdefault(canonicalize_name(use.library), use.requirement)
+    for key in runtime_lines:
+        test_lines.pop(key, None)
+    return tuple(runtime_lines.values()), tuple(test_lines.values())
+
+
 def _check_package(package: str, where: Path) -> None:
     if not package or not all(part.isidentifier() for part in package.split(".")):
         raise ConfigError(f"{package!r} is not a Python package name", where)
 
 
 def _choose_tests(
-    tests: Sequence[TestFile], modules: Sequence[str], allow_deps: bool
+    tests: Sequence[TestFile],
+    resolvable: set[str],
+    modules: Sequence[str],
+    take_named: bool,
+    references: Mapping[str, frozenset[str]] | None = None,
 ) -> tuple[list[TestFile], tuple[LeftOutTest, ...]]:
     """The master tests that go with the library: test files (``test_*.py``) whose
-    incubator imports are all graduating; with ``allow_deps`` also those named for a
-    graduating module. The others named for one are left out, and said so."""
+    incubator imports, and the modules their strings name (``references``:
+    ``import_opt('connection', 'openstack.common.db.options')`` is a test of ``db``),
+    are all ``resolvable`` (graduating, or graduated already); with ``take_named``
+    also those named for a graduating module (what else they import becomes a private
+    copy, or stays a dependency). The others named for one are left out, and said so."""
     chosen_set = set(modules)
     chosen: list[TestFile] = []
     left_out: list[LeftOutTest] = []
@@ -334,10 +727,15 @@ def _choose_tests(
             continue
         imported = set(test.modules)
         named = _named_for(test, chosen_set)
-        if imported <= chosen_set or (named and allow_deps):
+        if not imported & chosen_set:
+            continue
+        imported |= (references or {}).get(test.path, frozenset())
+        if not named and _named_for(test, resolvable - chosen_set):
+            continue  # a test of a module that graduated elsewhere (tests/unit/rpc/)
+        if imported <= resolvable or (named and take_named):
             chosen.append(test)
         elif named:
-            left_out.append(LeftOutTest(test.path, tuple(sorted(imported - chosen_set))))
+            left_out.append(LeftOutTest(test.path, tuple(sorted(imported - resolvable))))
     return chosen, tuple(left_out)
 
 
@@ -479,7 +877,7 @@ def _moves(
     # <package>/tests/x, tests/x → <package>/tests/x. Not "tests" itself: a bare
     # 'tests' string is more often a folder name than a module.
     for item in files:
-        if item.role is not FileRole.MODULE:
+        if item.role in (FileRole.TEST, FileRole.HELPER):
             parts = item.source.split("/")
             if parts[1] == "unit" and len(parts) > 2:
                 moves[f"{TESTS_ROOT}.unit"] = f"{package}.tests"
@@ -529,23 +927,6 @@ def _dependency_error(result: GraduationResult, dest: Path) -> IncubatorDependen
     ]
     lines += [f"  {dest / d.path}:{d.line}: {d.module}" for d in rest]
     return IncubatorDependencyError("\n".join(lines), dest / first.path, first.line)
-
-
-@contextlib.contextmanager
-def _removed_on_failure(dest: Path) -> Iterator[None]:
-    existed = dest.exists()
-    try:
-        yield
-    except BaseException:
-        if existed:
-            for child in dest.iterdir():
-                if child.is_dir() and not child.is_symlink():
-                    shutil.rmtree(child, ignore_errors=True)
-                else:
-                    child.unlink(missing_ok=True)
-        else:
-            shutil.rmtree(dest, ignore_errors=True)
-        raise
 
 
 def _commit_files(
@@ -644,9 +1025,12 @@ def _shim_files(
         )
     moves = _moves(graph, modules, (), options.package, root_module)
     staying = {**master.modules, **master.tests}
+    # Any reference to a module spells its first name as a whole word ("log" in
+    # "common.log", not in "logging"): files without one are not worth parsing.
+    named = re.compile(r"\b(?:" + "|".join(re.escape(m.split(".")[0]) for m in modules) + r")\b")
     for path in sorted(set(staying) - set(paths) - set(moved_tests)):
-        if not any(m.split(".")[0] in staying[path] for m in modules):
-            continue  # cannot name a graduated module: not worth parsing
+        if not named.search(staying[path]):
+            continue
         dotted, is_package = dotted_module_of(path)
         outcome, warning = _move(staying[path], moves, dotted, is_package, (), path)
         if outcome.text != staying[path]:

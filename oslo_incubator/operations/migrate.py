@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -47,6 +47,7 @@ from oslo_incubator.model.graduate import (
     KeptCopy,
     MigrateOptions,
     MigrationResult,
+    MigrationTarget,
 )
 from oslo_incubator.workspace.config import CONF_NAME, load_project_config
 from oslo_incubator.workspace.copies import locate_copies
@@ -93,10 +94,115 @@ def plan_migration(project: Path, options: MigrateOptions) -> MigrationResult:
         ConfigError: no base package; no module named and none recorded.
         GitError: the incubator cannot be read.
     """
+    config = _config(project)
+    modules, source = _modules(options, config, project)
+    target = MigrationTarget(
+        options.library, options.package, modules, options.requirement or options.library
+    )
+    return _plan(project, config, (target,), source, options.dry_run, always_require=True)
+
+
+def plan_libraries(
+    project: Path, targets: Sequence[MigrationTarget], dry_run: bool = False
+) -> MigrationResult:
+    """Decide every edit moving ``project`` to several libraries at once (a program):
+    each target's modules to its package; a target's requirement is added when the
+    project has or declares one of its modules. Write nothing.
+
+    Raises:
+        ConfigError: no base package.
+    """
+    config = _config(project)
+    return _plan(project, config, tuple(targets), "program", dry_run, always_require=False)
+
+
+def migrate_libraries(
+    project: Path, targets: Sequence[MigrationTarget], dry_run: bool = False, force: bool = False
+) -> MigrationResult:
+    """Plan the move to several libraries (:func:`plan_libraries`), then write every
+    edit or none, in one transaction, as :func:`migrate_project` does."""
+    if dry_run:
+        return plan_libraries(project, targets, dry_run=True)
+    names = ", ".join(t.library for t in targets)
+    return _migrate(
+        project, f"oslo-incubator migrate --program ({names})",
+        lambda: plan_libraries(project, targets), force,
+    )  # fmt: skip
+
+
+def migrate_project(project: Path, options: MigrateOptions) -> MigrationResult:
+    """Plan the migration, then write every edit or none (nothing for a dry run).
+
+    Raises:
+        ConfigError, GitError: as :func:`plan_migration`.
+        UnsafePathError: an edit would land outside the project (nothing is written).
+        DirtyTreeError: a file to be changed has uncommitted changes (and not
+            ``options.force``).
+        OSError: writing failed (nothing is left changed).
+    """
+    if options.dry_run:
+        return plan_migration(project, options)
+    return _migrate(
+        project, f"oslo-incubator migrate --library {options.library}",
+        lambda: plan_migration(project, options), options.force,
+    )  # fmt: skip
+
+
+# Private
+
+
+def _migrate(
+    project: Path, label: str, plan: Callable[[], MigrationResult], force: bool
+) -> MigrationResult:
+    """Plan inside a transaction, then write every edit of the plan or none."""
+    with Transaction(project, label) as txn:
+        result = plan()
+        if not result.edits:
+            return result
+        paths = [e.path for e in result.edits]
+        targets = {path: safe_destination(project, path) for path in paths}
+        if not force:
+            dirty = dirty_paths(project, paths)
+            if dirty:
+                raise DirtyTreeError(
+                    f"{len(dirty)} file(s) to be migrated have uncommitted changes "
+                    f"({', '.join(dirty[:3])}{', ...' if len(dirty) > 3 else ''}); "
+                    "commit or stash them, or pass --force",
+                    project / dirty[0],
+                )
+        writes = {
+            e.path: FileWrite(
+                None if e.new_text is None else e.new_text.encode("utf-8", "surrogateescape"),
+                _mode(targets[e.path]),
+                FileWrite.read_as(
+                    None if e.old_text is None else e.old_text.encode("utf-8", "surrogateescape")
+                ),
+            )
+            for e in result.edits
+        }
+        txn.write(writes)
+    written = tuple(e.path for e in result.edits if e.action is not EditAction.DELETE)
+    deleted = tuple(e.path for e in result.edits if e.action is EditAction.DELETE)
+    return replace(result, written=written, deleted=deleted)
+
+
+def _config(project: Path) -> ProjectConfig:
     config = load_project_config(project)
     if not config.base:
         raise ConfigError("no base package: set base= in openstack-common.conf", project)
-    modules, source = _modules(options, config, project)
+    return config
+
+
+def _plan(
+    project: Path,
+    config: ProjectConfig,
+    targets: tuple[MigrationTarget, ...],
+    source: str,
+    dry_run: bool,
+    always_require: bool,
+) -> MigrationResult:
+    assert config.base
+    modules = tuple(m for t in targets for m in t.modules)
     prefix = f"{config.base}.{config.root_module}"
     warnings: list[str] = []
     copies = locate_copies(project, config).copies
@@ -109,7 +215,7 @@ def plan_migration(project: Path, options: MigrateOptions) -> MigrationResult:
         for c in copies
         if c.module in modules and c.copy_path.startswith(config.copy_dir + "/")
     }
-    moves = {f"{prefix}.{m}": f"{options.package}.{m}" for m in modules}
+    moves = {f"{prefix}.{m}": f"{t.package}.{m}" for t in targets for m in t.modules}
     for other in present:  # a moving package module must not take its subpackages along
         if other not in modules and any(other.startswith(m + ".") for m in modules):
             moves[f"{prefix}.{other}"] = f"{prefix}.{other}"
@@ -142,11 +248,14 @@ def plan_migration(project: Path, options: MigrateOptions) -> MigrationResult:
             old = decode((project / path).read_bytes())
             edits.append(FileEdit(path, EditAction.DELETE, old, None))
 
-    requirement = options.requirement or options.library
     current = project / REQUIREMENTS
     old_requirements = decode(current.read_bytes()) if current.is_file() else None
-    new_requirements, changed = add_requirement(old_requirements, requirement)
-    if changed:
+    new_requirements, changed = old_requirements, False
+    for target in targets:
+        if always_require or set(target.modules) & present:
+            new_requirements, added = add_requirement(new_requirements, target.requirement)
+            changed = changed or added
+    if changed and new_requirements is not None:
         action = EditAction.CREATE if old_requirements is None else EditAction.MODIFY
         edits.append(FileEdit(REQUIREMENTS, action, old_requirements, new_requirements))
 
@@ -154,61 +263,16 @@ def plan_migration(project: Path, options: MigrateOptions) -> MigrationResult:
     return MigrationResult(
         project=str(project),
         base=config.base,
-        library=options.library,
-        package=options.package,
+        library=", ".join(t.library for t in targets),
+        package=", ".join(t.package for t in targets),
         modules=modules,
         modules_from=source,
         edits=tuple(sorted(edits, key=lambda e: e.path)),
         kept=kept,
         warnings=tuple(warnings),
-        dry_run=options.dry_run,
+        dry_run=dry_run,
+        targets=targets if source == "program" else (),
     )
-
-
-def migrate_project(project: Path, options: MigrateOptions) -> MigrationResult:
-    """Plan the migration, then write every edit or none (nothing for a dry run).
-
-    Raises:
-        ConfigError, GitError: as :func:`plan_migration`.
-        UnsafePathError: an edit would land outside the project (nothing is written).
-        DirtyTreeError: a file to be changed has uncommitted changes (and not
-            ``options.force``).
-        OSError: writing failed (nothing is left changed).
-    """
-    if options.dry_run:
-        return plan_migration(project, options)
-    with Transaction(project, f"oslo-incubator migrate --library {options.library}") as txn:
-        result = plan_migration(project, options)
-        if not result.edits:
-            return result
-        paths = [e.path for e in result.edits]
-        targets = {path: safe_destination(project, path) for path in paths}
-        if not options.force:
-            dirty = dirty_paths(project, paths)
-            if dirty:
-                raise DirtyTreeError(
-                    f"{len(dirty)} file(s) to be migrated have uncommitted changes "
-                    f"({', '.join(dirty[:3])}{', ...' if len(dirty) > 3 else ''}); "
-                    "commit or stash them, or pass --force",
-                    project / dirty[0],
-                )
-        writes = {
-            e.path: FileWrite(
-                None if e.new_text is None else e.new_text.encode("utf-8", "surrogateescape"),
-                _mode(targets[e.path]),
-                FileWrite.read_as(
-                    None if e.old_text is None else e.old_text.encode("utf-8", "surrogateescape")
-                ),
-            )
-            for e in result.edits
-        }
-        txn.write(writes)
-    written = tuple(e.path for e in result.edits if e.action is not EditAction.DELETE)
-    deleted = tuple(e.path for e in result.edits if e.action is EditAction.DELETE)
-    return replace(result, written=written, deleted=deleted)
-
-
-# Private
 
 
 def _library_key(name: str) -> str:

@@ -76,6 +76,23 @@ def graduation_to_json(result: GraduationResult) -> dict[str, Any]:
             "removed": list(shim.removed),
             "in_place": shim.in_place,
         },
+        "private": {
+            "modules": list(result.private),
+            "files": list(result.private_copies.files) if result.private_copies else [],
+            "commit": result.private_copies.commit if result.private_copies else None,
+        },
+        "graduated": [
+            {
+                "module": g.module,
+                "library": g.library,
+                "target": g.target,
+                "requirement": g.requirement,
+                "source": g.source,
+                "tests_only": g.tests_only,
+            }
+            for g in result.graduated
+        ],
+        "tag": result.tag,
         "warnings": list(result.warnings),
     }
 
@@ -91,7 +108,14 @@ def render_graduation_text(result: GraduationResult) -> str:
     lines = [
         f"graduated {modules} into {result.library} (package {result.package}) at {result.dest}"
     ]
-    if result.needed:
+    if result.graduated:
+        used = ", ".join(f"{g.module} → {g.target}" for g in result.graduated)
+        lines.append(f"  imported from libraries that graduated already: {used}")
+    if result.private:
+        lines.append(
+            f"  private copies in {result.package}/openstack/common: {', '.join(result.private)}"
+        )
+    elif result.needed and not result.graduated:
         lines.append(f"  needed at import time, staying behind: {', '.join(result.needed)}")
     steps = []
     if result.history is not None:
@@ -114,6 +138,17 @@ def render_graduation_text(result: GraduationResult) -> str:
             f"{_short(result.packaging_commit)} requirements: {requirements}; tests: {tests}",
         )  # fmt: skip
     )
+    copies = result.private_copies
+    if copies is not None:
+        steps.append(
+            (
+                "private",
+                f"{_short(copies.commit)} {len(copies.modules)} modules synced "
+                f"({len(copies.files)} files, openstack-common.conf and lock file)",
+            )
+        )
+    if result.tag:
+        steps.append(("tag", result.tag))
     shim = result.shim
     if shim is not None:
         where = "current branch" if shim.in_place else f"branch {shim.branch}"

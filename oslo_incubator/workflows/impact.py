@@ -22,14 +22,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from oslo_incubator.analysis.crosstests import (
-    compare_runs,
-    is_test_file,
-    select_tests,
-    testr_environment,
-)
+from oslo_incubator.analysis.crosstests import compare_runs, is_test_file, select_tests
 from oslo_incubator.analysis.imports import dotted_module_of, expand_from_import, find_imports
 from oslo_incubator.analysis.normalise import decode
+from oslo_incubator.analysis.packaging import testr_environment
 from oslo_incubator.history.git import add_worktree, remove_worktree
 from oslo_incubator.history.incubator import Incubator, open_incubator
 from oslo_incubator.model.drift import DriftStatus

@@ -66,7 +66,7 @@ def test_run_exits_2_naming_the_file_and_line_of_an_incubator_dependency(
 ) -> None:
     code, out, err = invoke(
         "graduate", "run", "--incubator", str(incubator), "--library", "oslo.foo",
-        "jsonutils", "--dest", str(tmp_path / "lib"),
+        "jsonutils", "--dest", str(tmp_path / "lib"), "--no-private-copies",
     )  # fmt: skip
     assert (code, out) == (2, "")
     assert err.startswith(
@@ -80,6 +80,7 @@ def test_run_with_allowed_dependencies_lists_them(incubator: Path, tmp_path: Pat
     code, out, _ = invoke(
         "graduate", "run", "--incubator", str(incubator), "--library", "oslo.foo",
         "jsonutils", "--dest", str(tmp_path / "lib"), "--allow-incubator-deps", "--no-shims",
+        "--no-private-copies",
     )  # fmt: skip
     assert code == 0
     assert (

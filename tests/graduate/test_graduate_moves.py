@@ -179,3 +179,16 @@ def test_text_fallback_resolves_relative_imports_and_reports_leftovers() -> None
         Reference("openstack.common.log", 1),
         Reference("openstack.common.gettextutils", 3),
     )
+
+
+def test_a_path_split_over_concatenated_literals_moves_in_its_first_literal() -> None:
+    before = (
+        "@mock.patch(('openstack.common.db.sqlalchemy.migration_cli.'\n"
+        "             'ext_alembic.alembic.command'))\n"
+        "def f():\n"
+        "    pass\n"
+    )
+    moves = {"openstack.common.db": "oslo_db.db"}
+    outcome = move_modules(before, moves, "tests.unit.test_x", False, ["openstack.common"])
+    assert outcome.text == before.replace("'openstack.common.db.", "'oslo_db.db.")
+    assert outcome.moved == 1

@@ -343,3 +343,22 @@ def test_conf_without_the_module_is_unchanged() -> None:
     assert remove_conf_modules(CONF, ["nothing"]) == (CONF, ())
     commented = "[DEFAULT]\n# module=jsonutils\n"
     assert remove_conf_modules(commented, ["jsonutils"]) == (commented, ())
+
+
+def test_testr_environment_is_what_the_test_command_sets_before_the_command() -> None:
+    from oslo_incubator.analysis.packaging import testr_environment
+
+    conf = (
+        "[DEFAULT]\n"
+        "test_command=OS_STDOUT_CAPTURE=${OS_STDOUT_CAPTURE:-1} \\\n"
+        "             OS_TEST_TIMEOUT=${OS_TEST_TIMEOUT:-60} \\\n"
+        "             PLAIN=x \\\n"
+        "             ${PYTHON:-python} -m subunit.run discover -t ./ $LISTOPT A=b\n"
+        "test_id_option=--load-list $IDFILE\n"
+    )
+    assert testr_environment(conf) == {
+        "OS_STDOUT_CAPTURE": "1",
+        "OS_TEST_TIMEOUT": "60",
+        "PLAIN": "x",
+    }
+    assert testr_environment("not ini") == {}

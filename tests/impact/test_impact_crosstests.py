@@ -163,11 +163,3 @@ def test_two_runs_differ_by_tests_that_newly_fail_newly_pass_or_cannot_run() -> 
     assert [c.test for c in failing] == ["t.A.a", "v.<import>"]  # v no longer loads: one finding
     assert [c.test for c in passing] == ["t.A.b"]
     assert cannot == ("u",)
-
-
-def test_the_testr_environment_is_read_from_its_command() -> None:
-    conf = "[DEFAULT]\ntest_command=OS_STDOUT_CAPTURE=${OS_STDOUT_CAPTURE:-1} OS_TEST_TIMEOUT=60 ${PYTHON:-python} -m subunit.run\n"
-    assert crosstests.testr_environment(conf) == {
-        "OS_STDOUT_CAPTURE": "1",
-        "OS_TEST_TIMEOUT": "60",
-    }

@@ -30,6 +30,14 @@ PRINTS = {
     "graduate run": "graduate",
     "migrate": "migrate",
     "impact": "impact",
+    "graduate program": "program",
+    "graduate verify": "program-proof",
+}
+# Commands whose real output is validated where they already run, not here: a program
+# builds and installs wheels, which takes the time of a test of its own.
+VALIDATED_ELSEWHERE = {
+    "graduate program": "tests/graduate/test_graduate_program.py",
+    "graduate verify": "tests/graduate/test_graduate_program.py (the proof of a program)",
 }
 
 
@@ -87,7 +95,9 @@ def test_every_schema_is_valid_and_names_its_document() -> None:
         assert schema["properties"]["schema"]["const"].startswith("oslo-incubator.")
 
 
-@pytest.mark.parametrize("name", sorted(set(PRINTS.values())))
+@pytest.mark.parametrize(
+    "name", sorted({v for k, v in PRINTS.items() if k not in VALIDATED_ELSEWHERE})
+)
 def test_real_outputs_validate(outputs: Outputs, name: str) -> None:
     documents = outputs.documents[name]
     assert documents, name
@@ -101,7 +111,7 @@ def test_real_outputs_validate(outputs: Outputs, name: str) -> None:
 def test_every_command_was_run(outputs: Outputs) -> None:
     ran = {" ".join(argv[:2]) if argv[0] == "graduate" else argv[0]
            for docs in outputs.documents.values() for argv, _ in docs}  # fmt: skip
-    assert ran == set(PRINTS)
+    assert ran == set(PRINTS) - set(VALIDATED_ELSEWHERE)
 
 
 def test_a_document_that_breaks_its_schema_is_caught(outputs: Outputs) -> None:
