@@ -342,6 +342,7 @@ class GraduationPlan:
     notes: tuple[str, ...] = ()
     granularity: Granularity = Granularity.BALANCED
     weights: tuple[tuple[Signal, float], ...] = ()
+    released: tuple[str, ...] = ()  # libraries the incubator already requires: graduated
 
     def library_of(self, module: str) -> Library | None:
         """The library that takes ``module``."""

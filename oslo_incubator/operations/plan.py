@@ -146,6 +146,11 @@ def plan_graduation(
         )
         for i in order
     )
+    # A library the incubator already requires has been released: its modules are
+    # graduated already (their records name it), not a library to cut again.
+    released = tuple(
+        lib.name for lib in libraries if master.requirements.find(lib.name) is not None
+    )
     return GraduationPlan(
         incubator=str(incubator),
         head=master.head,
@@ -156,17 +161,24 @@ def plan_graduation(
         cycles=find_cycles(graph),
         modules=tuple(_module_info(graph, m) for m in sorted(graph)),
         edges=module_edges(graph),
-        notes=_notes(master, usages) + _grouping_notes(bonds, grouping),
+        notes=_notes(master, usages)
+        + _grouping_notes(bonds, grouping)
+        + _released_notes(libraries, released),
         granularity=granularity,
         weights=tuple(WEIGHTS.items()),
+        released=released,
     )
 
 
 def plan_file_of(plan: GraduationPlan) -> PlanFile:
     """The editable plan file of ``plan``: each library with its import package and,
-    as comments, what holds it together and its close calls."""
+    as comments, what holds it together and its close calls. Libraries the incubator
+    already requires were released before and are left out: a program would build a
+    second distribution of the same name."""
     libraries = []
     for library in plan.libraries:
+        if library.name in plan.released:
+            continue
         why = list(library.reasons)
         for call in library.close_calls:
             mine, other = _sides(call, library.name)
@@ -491,6 +503,15 @@ def _module_info(graph: nx.DiGraph, module: str) -> ModuleInfo:
     data = graph.nodes[module]
     return ModuleInfo(
         module, data["files"], data["lines"], data["tests"], data["requirements"], data["unmapped"]
+    )
+
+
+def _released_notes(libraries: Sequence[Library], released: Sequence[str]) -> tuple[str, ...]:
+    return tuple(
+        f"{lib.name} ({', '.join(lib.modules)}) is already a requirement of the incubator: "
+        "graduated before, left out of the plan file"
+        for lib in libraries
+        if lib.name in released
     )
 
 

@@ -47,6 +47,7 @@ def plan_to_json(plan: GraduationPlan) -> dict[str, Any]:
         ],
         "edges": to_jsonable(plan.edges),
         "notes": list(plan.notes),
+        "released": list(plan.released),
     }
 
 

@@ -469,3 +469,20 @@ def test_overrides_are_hard_and_named_in_the_reasons(tmp_path: Path) -> None:
     assert plan.libraries[0].reasons == ("--together a,c",)
     with pytest.raises(OsloIncubatorError, match="no module 'd'"):
         plan_graduation(inc, apart=[("a", "d")])
+
+
+def test_a_library_the_incubator_already_requires_is_not_planned_again(tmp_path: Path) -> None:
+    from oslo_incubator.operations.plan import plan_file_of
+
+    modules = {"test.py": "import fixtures\n", "log.py": "import logging\n"}
+    inc = incubator(
+        tmp_path,
+        modules,
+        {"obsolete.txt": "openstack/common/test.py acmetest\n",
+         "test-requirements.txt": "acmetest>=0.1\nfixtures\n"},
+    )  # fmt: skip
+    plan = plan_graduation(inc)
+    assert plan.released == ("acmetest",)
+    assert [lib.name for lib in plan.libraries if "test" in lib.modules] == ["acmetest"]
+    assert any("acmetest (test) is already a requirement" in n for n in plan.notes)
+    assert "acmetest" not in [lib.name for lib in plan_file_of(plan).libraries]
