@@ -22,6 +22,7 @@ left to a *watched* prefix (the incubator modules a graduated library still need
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -44,11 +45,24 @@ class Reference:
 
 @dataclass(frozen=True)
 class MoveOutcome:
-    """The rewritten text, how many references moved, and what is left to watch."""
+    """The rewritten text, how many references moved, what is left to watch, and the
+    strings naming a moved module that were left as they are (configuration values and
+    keys: only strings used as import paths are rewritten when asked so)."""
 
     text: str
     moved: int
     leftovers: tuple[Reference, ...]
+    kept_strings: tuple[str, ...] = ()
+
+
+#: Calls whose string arguments are import paths: ``mock.patch('a.b.f')``, importlib's
+#: and the importutils-style loaders, by the name of the function called. Any other
+#: string naming a module (a dictionary key, a value in a table, a default) is data a
+#: configuration may hold, and is kept with ``strings="import-paths"``.
+IMPORT_PATH_CALLS = frozenset(
+    {"patch", "import_module", "import_class", "import_object", "import_object_ns",
+     "try_import", "__import__", "import_string", "import_utils"}
+)  # fmt: skip
 
 
 def moved_name(name: str, moves: Mapping[str, str]) -> str | None:
@@ -71,6 +85,7 @@ def move_modules(
     module: str = "",
     is_package: bool = False,
     watch: Sequence[str] = (),
+    strings: str = "all",
 ) -> MoveOutcome:
     """Apply ``moves`` to Python ``text``.
 
@@ -80,6 +95,9 @@ def move_modules(
         module: the dotted name of the module ``text`` is (resolves relative imports).
         is_package: whether ``text`` is a package's ``__init__.py``.
         watch: prefixes whose remaining references (after the moves) are reported.
+        strings: ``all`` rewrites every string that is a dotted path under a moved
+            module; ``import-paths`` only those passed to :data:`IMPORT_PATH_CALLS`,
+            keeping (and reporting) the rest.
 
     Raises:
         libcst.ParserSyntaxError: the text does not parse.
@@ -90,14 +108,14 @@ def move_modules(
     # dotted path; otherwise only import statements need visiting (most of the cost of
     # a visit is the expressions).
     spelled = any(old in text for old in moves)
-    transformer = MoveModules(moves, package, expressions=spelled)
+    transformer = MoveModules(moves, package, expressions=spelled, strings=strings)
     result = parse_module(text).visit(transformer)
     leftovers: tuple[Reference, ...] = ()
     if watch:
         finder = _Leftovers(tuple(watch), package)
         MetadataWrapper(result).visit(finder)
         leftovers = tuple(finder.found)
-    return MoveOutcome(result.code, transformer.moved, leftovers)
+    return MoveOutcome(result.code, transformer.moved, leftovers, tuple(transformer.kept))
 
 
 class MoveModules(cst.CSTTransformer):
@@ -105,13 +123,35 @@ class MoveModules(cst.CSTTransformer):
 
     DESCRIPTION = "Rewrite references to moved modules to their new import paths."
 
-    def __init__(self, moves: Mapping[str, str], package: str = "", expressions: bool = True):
+    def __init__(
+        self,
+        moves: Mapping[str, str],
+        package: str = "",
+        expressions: bool = True,
+        strings: str = "all",
+    ):
         super().__init__()
         self.moves = dict(moves)
         self.package = package
         self.expressions = expressions  # False: no expression can name a moved module
+        self.only_import_paths = strings == "import-paths"
         self.moved = 0
+        self.kept: list[str] = []  # strings naming a moved module, left as data
         self._bound_roots: set[str] = set()  # first names bound by plain "import old.x"
+        self._path_arguments: set[int] = set()  # ids of strings passed as import paths
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        func = node.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+        if name in IMPORT_PATH_CALLS:
+            self._path_arguments.update(id(arg.value) for arg in node.args)
+        return True
+
+    def _may_rewrite_string(self, node: cst.CSTNode, value: str) -> bool:
+        if not self.only_import_paths or id(node) in self._path_arguments:
+            return True
+        self.kept.append(value)
+        return False
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if not self.expressions and isinstance(node, cst.BaseExpression):
@@ -185,7 +225,7 @@ class MoveModules(cst.CSTTransformer):
         if not _DOTTED.fullmatch(path):
             return updated_node
         new = moved_name(path, self.moves)
-        if new is None:
+        if new is None or not self._may_rewrite_string(original_node, inner):
             return updated_node
         self.moved += 1
         return updated_node.with_changes(value=f"{prefix}{quote}{new}{colon}{attribute}{quote}")
@@ -207,6 +247,8 @@ class MoveModules(cst.CSTTransformer):
         while isinstance(first, cst.ConcatenatedString):
             first = first.left
         if old is None or not isinstance(first, cst.SimpleString):
+            return updated_node
+        if not self._may_rewrite_string(original_node, value):
             return updated_node
         prefix = first.prefix
         quote = first.quote
@@ -441,3 +483,121 @@ def _resolve_text(level: int, name: str, package: str) -> str | None:
         return None
     base = parts[: len(parts) - (level - 1)]
     return ".".join([*base, name] if name else base)
+
+
+def regroup_imports(text: str, packages: Sequence[str], base: str) -> str:
+    """Move top-level imports of ``packages`` (libraries that replaced copies) out of
+    the project's import group into the third-party group, in hacking's order.
+
+    OpenStack code groups its module-level imports as standard library, third party,
+    project, each sorted (hacking's H306 compares ``import a.b`` and ``from a import b``
+    alike, as ``a.b``, ignoring case). An import rewritten in place from
+    ``<base>.openstack.common`` to a library still sits among the project's imports;
+    here it moves to its sorted place among the third-party imports, or into a new
+    group set off by blank lines before the project's. Only the first block of
+    top-level imports is looked at (blank and comment lines may sit in it); an import
+    that is not in the project's group stays where it is.
+    """
+    lines = text.splitlines(keepends=True)
+    items = _import_block(lines)
+    if not items:
+        return text
+    start, end = items[0].first, items[-1].last + 1
+    libraries = set(packages)
+    statements = [i for i in items if i.module is not None]
+    first_project = min(
+        (i.first for i in statements if _group(i.module or "", base) == 3), default=None
+    )
+    moving = [
+        i for i in statements
+        if (i.module or "").split(".")[0] in libraries
+        and first_project is not None and i.first > first_project
+    ]  # fmt: skip
+    if not moving or first_project is None:
+        return text
+    rest = [i for i in items if i not in moving]
+    third = [
+        i for i in rest
+        if i.module is not None and _group(i.module, base) == 2 and i.first < first_project
+    ]  # fmt: skip
+    for item in sorted(moving, key=lambda i: i.key):
+        if third:
+            before = [rest.index(i) for i in third if i.key <= item.key]
+            at = max(before) + 1 if before else min(rest.index(i) for i in third)
+            rest[at:at] = [item]
+        else:
+            project = next(i for i in rest if i.module and _group(i.module, base) == 3)
+            at = rest.index(project)
+            added: list[_BlockItem] = [item, _BlockItem(-1, -1, None, "", ["\n"])]
+            if at > 0 and rest[at - 1].module is not None:
+                added.insert(0, _BlockItem(-1, -1, None, "", ["\n"]))
+            rest[at:at] = added
+        third.append(item)
+    body: list[str] = []
+    for item in rest:
+        if item.module is None and not "".join(item.text).strip():
+            if not body or not body[-1].strip():
+                continue  # no blank line first, nor two in a row
+        body += item.text
+    return "".join(lines[:start] + body + lines[end:])
+
+
+@dataclass(frozen=True)
+class _BlockItem:
+    """A statement of the import block (``module`` its sort key's module), or a blank or
+    comment line (``module`` None); ``first``/``last`` its lines in the text."""
+
+    first: int
+    last: int
+    module: str | None
+    key: str
+    text: list[str]
+
+
+_IMPORT_LINE = re.compile(r"^(?:import\s+([\w.]+)|from\s+([\w.]+)\s+import\s+(\(?)\s*([\w.*]+)?)")
+
+
+def _import_block(lines: list[str]) -> list[_BlockItem]:
+    """The first block of top-level imports, with the blank and comment lines inside."""
+    items: list[_BlockItem] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        match = _IMPORT_LINE.match(line)
+        if match is None:
+            if items and (not line.strip() or line.startswith("#")):
+                items.append(_BlockItem(index, index, None, "", [line]))
+                index += 1
+                continue
+            if items:
+                break
+            index += 1
+            continue
+        last = index
+        if match.group(3) == "(":
+            while last < len(lines) and ")" not in lines[last]:
+                last += 1
+        while lines[last].rstrip("\r\n").endswith("\\") and last + 1 < len(lines):
+            last += 1
+        if match.group(1):
+            module, key = match.group(1), match.group(1)
+        else:
+            module = match.group(2)
+            name = match.group(4) or ""
+            key = f"{module}.{name}" if name else module
+        items.append(_BlockItem(index, last, module, key.lower(), lines[index : last + 1]))
+        index = last + 1
+    while items and items[-1].module is None:
+        items.pop()
+    return items
+
+
+def _group(module: str, base: str) -> int:
+    top = module.split(".")[0]
+    if top == "__future__":
+        return 0
+    if module == base or module.startswith(base + "."):
+        return 3
+    if top in sys.stdlib_module_names:
+        return 1
+    return 2

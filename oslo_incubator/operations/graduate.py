@@ -1048,8 +1048,9 @@ def _shim_files(
     obsolete = records.get(f"{head}:{OBSOLETE_LIST}")
     requirements = records.get(f"{head}:{REQUIREMENTS}")
     if rewritten:
+        line = f"{options.library}>={options.version}" if options.version else options.library
         text, changed = add_requirement(
-            decode(requirements) if requirements is not None else None, options.library
+            decode(requirements) if requirements is not None else None, line
         )
         if changed:
             files[REQUIREMENTS] = text

@@ -34,10 +34,16 @@ from pathlib import Path
 import libcst as cst
 
 from oslo_incubator.analysis.imports import dotted_module_of, expand_from_import, find_imports
-from oslo_incubator.analysis.moves import MoveOutcome, move_modules, move_modules_text
+from oslo_incubator.analysis.moves import (
+    MoveOutcome,
+    move_modules,
+    move_modules_text,
+    regroup_imports,
+)
 from oslo_incubator.analysis.normalise import decode
 from oslo_incubator.analysis.packaging import add_requirement, remove_conf_modules
-from oslo_incubator.history.git import dirty_paths
+from oslo_incubator.analysis.requirements import parse_requirements
+from oslo_incubator.history.git import dirty_paths, read_blobs
 from oslo_incubator.history.incubator import open_incubator
 from oslo_incubator.model.config import ProjectConfig
 from oslo_incubator.model.errors import ConfigError, DirtyTreeError
@@ -96,10 +102,17 @@ def plan_migration(project: Path, options: MigrateOptions) -> MigrationResult:
     """
     config = _config(project)
     modules, source = _modules(options, config, project)
-    target = MigrationTarget(
-        options.library, options.package, modules, options.requirement or options.library
-    )
-    return _plan(project, config, (target,), source, options.dry_run, always_require=True)
+    requirement = options.requirement or _requirement_line(options, config)
+    target = MigrationTarget(options.library, options.package, modules, requirement)
+    result = _plan(project, config, (target,), source, options.dry_run, always_require=True)
+    if requirement == options.library and any(e.path == REQUIREMENTS for e in result.edits):
+        note = (
+            f"{REQUIREMENTS}: {options.library} added without a lower bound (no version is "
+            "known: the incubator's requirements do not name it); pass --requirement "
+            f"'{options.library}>=X.Y'"
+        )
+        result = replace(result, warnings=(*result.warnings, note))
+    return result
 
 
 def plan_libraries(
@@ -222,6 +235,8 @@ def _plan(
 
     edits: list[FileEdit] = []
     texts: dict[str, str] = {}  # every Python file as it will be, moved copies aside
+    packages = sorted({t.package.split(".")[0] for t in targets})
+    base = config.base or ""
     # A file that never spells a moved module's name cannot import it: not parsed.
     names = re.compile(r"\b(?:" + "|".join(re.escape(m.split(".")[-1]) for m in modules) + r")\b")
     for rel in project_python_files(project):
@@ -237,6 +252,16 @@ def _plan(
         outcome, warning = _move(text, moves, rel)
         if warning:
             warnings.append(warning)
+        if outcome.moved and not inside_copies:
+            # The library's imports join the third-party group, in hacking's order.
+            outcome = replace(outcome, text=regroup_imports(outcome.text, packages, base))
+        for value in dict.fromkeys(outcome.kept_strings):
+            line = next((n for n, t in enumerate(text.splitlines(), 1) if value in t), 0)
+            warnings.append(
+                f"{rel}:{line}: left {value!r} as it is: a string naming a moved module "
+                "that is not an import path (a configuration value or key); change it "
+                "by hand if it is one"
+            )
         texts[rel] = outcome.text
         if outcome.text != text:
             edits.append(FileEdit(rel, EditAction.MODIFY, text, outcome.text, outcome.moved))
@@ -303,10 +328,28 @@ def _modules(
     return found, "records"
 
 
+def _requirement_line(options: MigrateOptions, config: ProjectConfig) -> str:
+    """The library with the lower bound the incubator's own requirements give it (the
+    shims made the incubator require the version it graduated as), else bare."""
+    incubator = options.incubator or config.incubator
+    if incubator is None:
+        return options.library
+    rev = options.incubator_rev
+    found = read_blobs(incubator, [f"{rev}:{REQUIREMENTS}"]).get(f"{rev}:{REQUIREMENTS}")
+    if found is None:
+        return options.library
+    listed = parse_requirements(decode(found), REQUIREMENTS).find(options.library)
+    if listed is None or not listed.specifier:
+        return options.library
+    return f"{listed.name}{listed.specifier}"
+
+
 def _move(text: str, moves: Mapping[str, str], rel: str) -> tuple[MoveOutcome, str | None]:
     dotted, is_package = dotted_module_of(rel)
     try:
-        return move_modules(text, moves, dotted, is_package), None
+        # Only strings passed as import paths move: a string in a table or a default is
+        # data a configuration may hold (a driver alias), which must keep working.
+        return move_modules(text, moves, dotted, is_package, strings="import-paths"), None
     except (cst.ParserSyntaxError, RecursionError, ValueError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         outcome = move_modules_text(text, moves, dotted, is_package)

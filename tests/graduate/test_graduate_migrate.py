@@ -148,12 +148,14 @@ def test_python_2_code_is_rewritten_by_the_token_fallback_with_a_warning(consume
     run_git(consumer, "add", "nova/old.py")
     run_git(consumer, "commit", "-q", "-m", "py2")
     result = migrate_project(consumer, MOVED)
+    # The library's import leaves the project's group for a third-party one, first.
     assert (consumer / "nova/old.py").read_text() == (
-        "from nova.openstack.common import log\nfrom oslo_foo import jsonutils\n"
+        "from oslo_foo import jsonutils\n\nfrom nova.openstack.common import log\n"
         "print 'oslo_foo.jsonutils'\n"
     )
-    assert [w.split(":")[0] for w in result.warnings] == ["nova/old.py"]
-    assert "imports moved with regular expressions" in result.warnings[0]
+    files = [w for w in result.warnings if not w.startswith("requirements.txt")]
+    assert [w.split(":")[0] for w in files] == ["nova/old.py"]
+    assert "imports moved with regular expressions" in files[0]
 
 
 def test_requirements_already_naming_the_library_are_left_alone(consumer: Path) -> None:
@@ -230,3 +232,68 @@ def test_a_package_module_leaves_its_subpackage_and_the_init_that_needs(tmp_path
     created = [e.path for e in result.edits if e.action is EditAction.CREATE]
     assert created == ["requirements.txt"]
     assert (project / "requirements.txt").read_text() == "oslo.reports\n"
+
+
+def test_strings_that_are_configuration_values_or_keys_stay_and_are_listed(
+    consumer: Path,
+) -> None:
+    # A driver-alias table: its keys are values users have in their configuration.
+    (consumer / "nova/aliases.py").write_text(
+        "import mock\n\n"
+        "ALIASES = {\n"
+        "    'nova.openstack.common.jsonutils.dumps': 'json',\n"
+        "}\n"
+        "LOG_MODULES = ('logging', 'nova.openstack.common.timeutils')\n\n\n"
+        "@mock.patch('nova.openstack.common.jsonutils.dumps')\n"
+        "def test(dumps):\n"
+        "    return dumps\n"
+    )
+    run_git(consumer, "add", "nova/aliases.py")
+    run_git(consumer, "commit", "-q", "-m", "aliases")
+    result = migrate_project(consumer, MOVED)
+    text = (consumer / "nova/aliases.py").read_text()
+    assert "'nova.openstack.common.jsonutils.dumps': 'json'" in text
+    assert "'nova.openstack.common.timeutils')" in text
+    assert "@mock.patch('oslo_foo.jsonutils.dumps')" in text
+    left = [w for w in result.warnings if w.startswith("nova/aliases.py")]
+    assert [w.split(": left ")[0] for w in left] == ["nova/aliases.py:4", "nova/aliases.py:6"]
+
+
+def test_the_requirement_takes_the_lower_bound_the_incubator_gives_the_library(
+    tmp_path: Path,
+) -> None:
+    from graduate_fixtures import build_consumer, build_incubator
+
+    from oslo_incubator.history.builder import RepoBuilder
+
+    incubator = build_incubator(tmp_path / "inc").path
+    consumer = build_consumer(tmp_path / "nova", incubator).path
+    RepoBuilder(incubator).commit("Require the library", {"requirements.txt": "oslo.foo>=1.2\n"})
+    options = MigrateOptions("oslo.foo", "oslo_foo", ("jsonutils",), incubator=incubator)
+    result = plan_migration(consumer, options)
+    (edit,) = [e for e in result.edits if e.path == "requirements.txt"]
+    assert "oslo.foo>=1.2\n" in (edit.new_text or "")
+    assert not [w for w in result.warnings if "lower bound" in w]
+
+
+def test_the_librarys_import_joins_the_third_party_group_in_hackings_order(
+    consumer: Path,
+) -> None:
+    (consumer / "nova/api.py").write_text(
+        "import os\n\nimport six\nimport webob\n\n"
+        "from nova import exception\n"
+        "from nova.openstack.common import timeutils\n"
+        "from nova.openstack.common import jsonutils\n\n\n"
+        "X = (os, six, webob, exception, timeutils, jsonutils)\n"
+    )
+    run_git(consumer, "add", "nova/api.py")
+    run_git(consumer, "commit", "-q", "-m", "api")
+    migrate_project(consumer, MOVED)
+    assert (consumer / "nova/api.py").read_text() == (
+        "import os\n\n"
+        "from oslo_foo import jsonutils\n"
+        "from oslo_foo import timeutils\n"
+        "import six\nimport webob\n\n"
+        "from nova import exception\n\n\n"
+        "X = (os, six, webob, exception, timeutils, jsonutils)\n"
+    )

@@ -192,3 +192,36 @@ def test_a_path_split_over_concatenated_literals_moves_in_its_first_literal() ->
     outcome = move_modules(before, moves, "tests.unit.test_x", False, ["openstack.common"])
     assert outcome.text == before.replace("'openstack.common.db.", "'oslo_db.db.")
     assert outcome.moved == 1
+
+
+STATEMENTS = st.sampled_from([
+    "import os\n", "import sys\n", "import six\n", "import webob\n",
+    "from nova import exception\n", "from nova.i18n import _\n",
+    "from oslo_foo import jsonutils\n", "from oslo_foo import log as logging\n",
+    "from oslo_foo import (\n    timeutils,\n)\n", "# a comment\n", "\n",
+])  # fmt: skip
+
+
+@given(st.lists(STATEMENTS, min_size=1, max_size=12))
+def test_regrouping_keeps_every_statement_and_never_leaves_the_library_among_the_project(
+    block: list[str],
+) -> None:
+    from oslo_incubator.analysis.moves import regroup_imports
+
+    text = "".join(block) + "\nX = 1\n"
+    out = regroup_imports(text, ["oslo_foo"], "nova")
+
+    def statements(t: str) -> list[str]:
+        return sorted(line for line in t.splitlines() if line.strip())
+
+    assert statements(out) == statements(text)
+    assert out.endswith("X = 1\n")
+    lines = out.splitlines()
+    project = [n for n, line in enumerate(lines) if line.startswith("from nova")]
+    moved = [n for n, line in enumerate(lines) if line.startswith("from oslo_foo")]
+    was_after = any(
+        a.startswith("from nova") and text.index(a) < text.index(b)
+        for a in block for b in block if b.startswith("from oslo_foo")
+    )  # fmt: skip
+    if project and moved and was_after:
+        assert max(moved) < min(project)
