@@ -76,6 +76,7 @@ class Constraints:
     apart: tuple[tuple[str, ...], ...] = ()
     requested: tuple[str, ...] = ()
     intent: Mapping[str, Intent] = field(default_factory=dict)
+    released: frozenset[str] = frozenset()  # libraries out already: nothing else joins them
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,7 @@ class _Partition:
         self.members: dict[int, frozenset[str]] = {}
         self.reasons: dict[int, list[str]] = {}
         self.frozen: set[int] = set()
+        self.sealed: set[int] = set()  # a released library's modules: nothing joins them
         self.owner: dict[str, int] = {}
         components = sorted(
             (sorted(c) for c in nx.strongly_connected_components(self.strong)),
@@ -233,6 +235,8 @@ class _Partition:
             problem = self._try_hard_join(modules, reason)
             if problem is not None:
                 self.notes.append(f"not followed: {reason}; {problem}")
+            elif library in self.constraints.released:
+                self.sealed.add(self.owner[modules[0]])
 
     def _try_hard_join(self, modules: Sequence[str], reason: str) -> str | None:
         """Join the groups of ``modules`` and whatever lies between them; on a conflict,
@@ -384,6 +388,8 @@ class _Partition:
         """The constraint that keeps groups ``a`` and ``b`` apart, if one does."""
         if a in self.frozen or b in self.frozen:
             return "the requested library takes the requested modules and their closure only"
+        if a in self.sealed or b in self.sealed:
+            return "a library released already keeps the modules its records name, no other"
         for x in sorted(self.members[a]):
             for y in sorted(self.members[b]):
                 if frozenset((x, y)) in self.apart:
@@ -425,6 +431,9 @@ class _Partition:
         if b in self.frozen:
             self.frozen.discard(b)
             self.frozen.add(a)
+        if b in self.sealed:
+            self.sealed.discard(b)
+            self.sealed.add(a)
         for module in self.members[a]:
             self.owner[module] = a
         nx.contracted_nodes(self.quotient, a, b, self_loops=False, copy=False)
@@ -444,6 +453,7 @@ class _Partition:
         saved.members = dict(self.members)
         saved.reasons = {g: list(r) for g, r in self.reasons.items()}
         saved.frozen = set(self.frozen)
+        saved.sealed = set(self.sealed)
         saved.owner = dict(self.owner)
         saved.quotient = self.quotient.copy()
         saved.between = {g: dict(w) for g, w in self.between.items()}

@@ -119,9 +119,12 @@ def plan_graduation(
         maintainers={m: history.module_maintainers(m) for m in sorted(graph)},
     )
     bonds = weigh_evidence(graph, evidence)
-    constraints = Constraints(
-        together_sets, apart_sets, requested, _recorded_intent(history, graph)
+    intent = _recorded_intent(history, graph)
+    # Libraries the incubator already requires are out: their modules stay alone.
+    released_names = frozenset(
+        i.library for i in intent.values() if master.requirements.find(i.library) is not None
     )
+    constraints = Constraints(together_sets, apart_sets, requested, intent, released_names)
     grouping = group_modules(graph, bonds, constraints, granularity)
     groups = list(grouping.groups)
     namespace = _namespace(history, master)
@@ -228,7 +231,10 @@ def _import_sites(module: str, usages: Sequence[ProjectUsage]) -> int:
 
 def _recorded_intent(history: Incubator, graph: nx.DiGraph) -> dict[str, Intent]:
     """Module → the library the records name for its files (MAINTAINERS, obsolete.txt,
-    a shim), and which record; when files name several, the one most of them name."""
+    a shim), and which record. Only a library named for every file of the module
+    (``__init__.py`` aside) is intent: the incubator listed single files of a package
+    that went elsewhere (two fixtures of ``fixture`` went to a test library, the others
+    did not), and a record about part of a module says nothing of the rest."""
     root = history.index.package_root + "/"
     # One git process for every master file a shim could be, not one per file.
     history.index.texts(
@@ -237,14 +243,16 @@ def _recorded_intent(history: Incubator, graph: nx.DiGraph) -> dict[str, Intent]
     found = {}
     for module in sorted(graph):
         named: dict[str, list[str]] = {}  # library → the record naming it, per file
-        for path in graph.nodes[module]["files"]:
+        files = graph.nodes[module]["files"]
+        own = [p for p in files if not p.endswith("/__init__.py")] or list(files)
+        for path in own:
             found_for = history.named_library(path)
             if found_for is not None:
                 library, source = found_for
                 named.setdefault(library, []).append(source.value)
-        if named:
-            chosen = min(named, key=lambda lib: (-len(named[lib]), lib))
-            found[module] = Intent(chosen, " and ".join(sorted(set(named[chosen]))))
+        if len(named) == 1 and len(next(iter(named.values()))) == len(own):
+            ((chosen, sources),) = named.items()
+            found[module] = Intent(chosen, " and ".join(sorted(set(sources))))
     return found
 
 

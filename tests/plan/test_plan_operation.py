@@ -486,3 +486,19 @@ def test_a_library_the_incubator_already_requires_is_not_planned_again(tmp_path:
     assert [lib.name for lib in plan.libraries if "test" in lib.modules] == ["acmetest"]
     assert any("acmetest (test) is already a requirement" in n for n in plan.notes)
     assert "acmetest" not in [lib.name for lib in plan_file_of(plan).libraries]
+
+
+def test_modules_never_join_a_library_that_is_released_already(tmp_path: Path) -> None:
+    from builders import make_incubator
+
+    files = {"openstack/common/test.py": "A = 1\n", "openstack/common/helper.py": "B = 1\n"}
+    history = [("Add", {**files, "obsolete.txt": "openstack/common/test.py acmetest\n",
+                        "test-requirements.txt": "acmetest>=0.1\n"})]  # fmt: skip
+    for n in range(2, 6):  # changed together, over and over: a strong bond
+        history.append((f"Change both {n}", {p: f"X = {n}\n" for p in files}))
+    inc = make_incubator(tmp_path / "inc", history).path
+    plan = plan_graduation(inc)
+    library_of = {m: lib.name for lib in plan.libraries for m in lib.modules}
+    assert library_of["test"] == "acmetest"
+    assert library_of["helper"] != "acmetest"
+    assert plan.released == ("acmetest",)
