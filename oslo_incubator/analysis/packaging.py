@@ -111,11 +111,13 @@ def package_name(library: str) -> str:
 def incubator_metadata(setup_cfg: str | None) -> dict[str, str | tuple[str, ...]]:
     """Author, e-mail, home page and classifiers from an incubator's ``setup.cfg``.
 
-    Keys: ``author``, ``author_email``, ``home_page``, ``license`` (each present only
-    when the file says it, dashed or underscored; ``license`` also from a licence
-    classifier in :data:`LICENSE_EXPRESSIONS`) and ``classifiers`` (those of the
-    :data:`INHERITED_CLASSIFIERS` families, in file order). A file that does not parse
-    gives nothing.
+    Keys: ``author``, ``author_email``, ``home_page``, ``license``,
+    ``python_requires`` (each present only when the file says it, dashed or
+    underscored; ``license`` also from a licence classifier in
+    :data:`LICENSE_EXPRESSIONS`, ``python_requires`` also ``>=`` the oldest
+    ``Programming Language :: Python :: X.Y`` classifier) and ``classifiers`` (those of
+    the :data:`INHERITED_CLASSIFIERS` families, in file order). A file that does not
+    parse gives nothing.
     """
     found: dict[str, str | tuple[str, ...]] = {}
     if not setup_cfg:
@@ -128,7 +130,7 @@ def incubator_metadata(setup_cfg: str | None) -> dict[str, str | tuple[str, ...]
     if not parser.has_section("metadata"):
         return found
     section = parser["metadata"]
-    for key in ("author", "author_email", "home_page", "license"):
+    for key in ("author", "author_email", "home_page", "license", "python_requires"):
         value = section.get(key) or section.get(key.replace("_", "-"))
         if value and value.strip():
             found[key] = value.strip()
@@ -141,7 +143,17 @@ def incubator_metadata(setup_cfg: str | None) -> dict[str, str | tuple[str, ...]
     for line in raw.splitlines():
         if line.strip() in LICENSE_EXPRESSIONS and "license" not in found:
             found["license"] = LICENSE_EXPRESSIONS[line.strip()]
+    versions = [
+        (int(m.group(1)), int(m.group(2)))
+        for m in (_PYTHON_CLASSIFIER.fullmatch(line.strip()) for line in raw.splitlines())
+        if m
+    ]
+    if versions and "python_requires" not in found:
+        found["python_requires"] = ">={}.{}".format(*min(versions))
     return found
+
+
+_PYTHON_CLASSIFIER = re.compile(r"Programming Language :: Python :: (\d+)\.(\d+)")
 
 
 def library_files(meta: LibraryMetadata) -> dict[str, str]:

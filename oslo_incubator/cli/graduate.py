@@ -210,9 +210,10 @@ def plan(
 )
 @click.option(
     "--python-requires",
-    default=">=3.8",
-    show_default=True,
-    help="The library's Requires-Python; one that admits 2.7 also makes its wheel universal.",
+    default=None,
+    help="The library's Requires-Python (default: the incubator's setup.cfg python_requires, "
+    "else >= its oldest 'Programming Language :: Python :: X.Y' classifier, else >=3.8); "
+    "one that admits 2.7 also makes its wheel universal.",
 )
 @click.option(
     "--allow-incubator-deps",
@@ -272,7 +273,7 @@ def run(
     with_closure: bool,
     private_copies: bool,
     version: str | None,
-    python_requires: str,
+    python_requires: str | None,
     allow_incubator_deps: bool,
     branch: str | None,
     in_place: bool,
@@ -426,7 +427,8 @@ def _verify_options(func: Any) -> Any:
 @click.option(
     "--python-requires",
     default=None,
-    help="The libraries' Requires-Python (default: >= the --python of a proof, else >=3.8).",
+    help="The libraries' Requires-Python (default: >= the --python of a proof, else as "
+    "graduate run finds it in the incubator's setup.cfg, else >=3.8).",
 )
 @click.option("--verify", is_flag=True, help="Then prove the program (see graduate verify).")
 @_verify_options
@@ -481,8 +483,8 @@ def program(
         identity = Identity.parse(author)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--author") from None
-    if python_requires is None:
-        python_requires = _requires_python(python) if python else ">=3.8"
+    if python_requires is None and python:
+        python_requires = _requires_python(python)
     options = ProgramOptions(
         version=version,
         python_requires=python_requires,

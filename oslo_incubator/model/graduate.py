@@ -83,7 +83,9 @@ class GraduateOptions:
     become private copies under ``<package>/openstack/common`` (written by sync, so
     only the graduation workflow can make them); without it they are refused unless
     ``allow_incubator_deps``. ``version`` tags the library's last commit;
-    ``python_requires`` is its ``Requires-Python``.
+    ``python_requires`` is its ``Requires-Python`` (``None``: the incubator's
+    ``setup.cfg`` says it, in ``python_requires`` or its oldest Python classifier; else
+    :data:`DEFAULT_PYTHON_REQUIRES`).
     """
 
     library: str
@@ -103,7 +105,11 @@ class GraduateOptions:
     private_copies: bool = False
     earlier: tuple[EarlierLibrary, ...] = ()
     version: str | None = None
-    python_requires: str = ">=3.8"
+    python_requires: str | None = None
+
+
+#: The ``Requires-Python`` of a library whose incubator says none.
+DEFAULT_PYTHON_REQUIRES = ">=3.8"
 
 
 class FileRole(enum.Enum):

@@ -31,10 +31,11 @@ PROGRAM_BRANCH = "program"
 @dataclass(frozen=True)
 class ProgramOptions:
     """How a program graduates each library: its version (a tag; later libraries
-    require ``>=`` it), its ``Requires-Python``, who commits."""
+    require ``>=`` it), its ``Requires-Python`` (``None``: as
+    :class:`~oslo_incubator.model.graduate.GraduateOptions` finds it), who commits."""
 
     version: str = "0.1.0"
-    python_requires: str = ">=3.8"
+    python_requires: str | None = None
     identity: Identity = Identity.parse(DEFAULT_IDENTITY)
     command: str = "oslo-incubator graduate program"
 

@@ -84,6 +84,7 @@ from oslo_incubator.model.errors import (
     IncubatorDependencyError,
 )
 from oslo_incubator.model.graduate import (
+    DEFAULT_PYTHON_REQUIRES,
     EarlierLibrary,
     FileRole,
     GraduatedDependency,
@@ -288,7 +289,8 @@ def prepare_graduation(
         requirements=requirements,
         test_requirements=test_requirements,
         source=f"the incubator at commit {master.head[:12]}",
-        python_requires=options.python_requires,
+        python_requires=options.python_requires
+        or str(inherited.get("python_requires", DEFAULT_PYTHON_REQUIRES)),
     )
     packaging = library_files(meta)
 

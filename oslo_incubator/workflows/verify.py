@@ -216,6 +216,8 @@ def _prove(
                        work / f"run-{name}-incubator", variables)  # fmt: skip
     baseline = _mapped(before.outcomes, mapping, before.error)
     failed = pip_install(env, ["--no-deps", str(wheel)], options.timeout)
+    if failed and "requires a different Python" in failed:
+        failed += " (build the program with graduate program --python-requires to match)"
     if failed:
         return LibraryProof(name, wheel.name, False, baseline, empty, _since(started),
                             f"install: {failed}", tuple(missing))  # fmt: skip

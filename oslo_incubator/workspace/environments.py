@@ -169,8 +169,15 @@ def pip_install(env: Environment, arguments: Sequence[str], timeout: float = 180
         return f"pip install timed out after {timeout:.0f} s"
     if done.returncode == 0:
         return None
-    lines = [line for line in (done.stderr or done.stdout).splitlines() if line.strip()]
-    return "\n".join(lines[-3:]) or f"pip exited with {done.returncode}"
+    return _pip_error(done.stderr or done.stdout) or f"pip exited with {done.returncode}"
+
+
+def _pip_error(output: str) -> str:
+    """pip's reason for failing: its ``ERROR:`` lines when it wrote any (an old pip
+    under Python 2 puts a deprecation banner last), else its last three lines."""
+    lines = [line for line in output.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("ERROR:")]
+    return "\n".join(errors[:3] or lines[-3:])
 
 
 def _pip_has_python_option() -> bool:

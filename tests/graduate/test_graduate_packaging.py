@@ -124,9 +124,23 @@ def test_incubator_metadata_takes_author_and_some_classifier_families() -> None:
         "home_page": "http://example.org/",
         "classifiers": ("Environment :: OpenStack",),
         "license": "Apache-2.0",
+        "python_requires": ">=2.6",
     }
     assert incubator_metadata(None) == {}
     assert incubator_metadata("not [ a config") == {}
+
+
+def test_incubator_requires_python_is_its_own_else_its_oldest_python_classifier() -> None:
+    classifiers = (
+        "classifier =\n    Programming Language :: Python :: 3 :: Only\n"
+        "    Programming Language :: Python :: 3.10\n    Programming Language :: Python :: 3.9\n"
+    )
+    assert incubator_metadata(f"[metadata]\n{classifiers}")["python_requires"] == ">=3.9"
+    said = incubator_metadata(f"[metadata]\npython-requires = >=3.11\n{classifiers}")
+    assert said["python_requires"] == ">=3.11"
+    assert "python_requires" not in incubator_metadata(
+        "[metadata]\nclassifier =\n    Programming Language :: Python :: 3\n"
+    )
 
 
 @pytest.mark.parametrize(

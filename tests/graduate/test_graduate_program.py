@@ -253,3 +253,17 @@ def test_the_proof_table_gives_passed_over_ran_and_names_the_tests_lost() -> Non
     assert "of 2 moved tests passing in the incubator, 1 pass in the libraries (50.0%)" in text
     assert "oslo.lib: not installable, left out of both runs: MySQL-python" in lines
     assert "oslo.lib: lost lib.tests.test_a.T.test_2 (error)" in lines
+
+
+def test_a_failed_install_is_told_by_pips_error_not_its_python_2_banner() -> None:
+    from oslo_incubator.workspace.environments import _pip_error
+
+    output = (
+        "DEPRECATION: Python 2.7 reached the end of its life on January 1st, 2020.\n"
+        "ERROR: Package 'oslo-log' requires a different Python: 2.7.18 not in '>=3.8'\n"
+        "DEPRECATION: pip 21.0 will remove support for this functionality.\n"
+    )
+    assert _pip_error(output) == (
+        "ERROR: Package 'oslo-log' requires a different Python: 2.7.18 not in '>=3.8'"
+    )
+    assert _pip_error("a\nb\n\nc\nd\n") == "b\nc\nd"

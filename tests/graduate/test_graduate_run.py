@@ -107,6 +107,9 @@ def test_packaging_commit_has_the_plans_requirements_with_the_incubators_specifi
     assert (lib / "requirements.txt").read_text().splitlines()[2:] == ["pbr", "iso8601>=0.1.9"]
     assert "author = OpenStack\n" in (lib / "setup.cfg").read_text()
     assert "license = Apache-2.0\n" in (lib / "setup.cfg").read_text()
+    # The incubator's oldest Python classifier (2.7): its code is Python 2 code.
+    assert "python_requires = >=2.7\n" in (lib / "setup.cfg").read_text()
+    assert "universal = 1" in (lib / "setup.cfg").read_text()
     packaging = git_text(lib, "show", "--format=", "--name-only", "HEAD").split()
     assert packaging == sorted(result.packaging)
 
