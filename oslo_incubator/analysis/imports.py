@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 import enum
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from oslo_incubator.analysis.syntax import parse_python
@@ -116,18 +116,6 @@ def innermost_module(dotted: str, known: Collection[str]) -> str | None:
         if candidate in known:
             return candidate
     return None
-
-
-def imported_modules(
-    sites: Iterable[ImportSite], known: Collection[str]
-) -> dict[str, list[ImportSite]]:
-    """Which of the ``known`` modules each site imports, most specific first."""
-    found: dict[str, list[ImportSite]] = {}
-    for site in sites:
-        targets = {innermost_module(name, known) for name in expand_from_import(site)}
-        for target in sorted(t for t in targets if t):
-            found.setdefault(target, []).append(site)
-    return found
 
 
 # Private

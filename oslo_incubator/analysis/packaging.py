@@ -329,7 +329,6 @@ def public_names(text: str) -> tuple[str, ...]:
 
 
 def shim_text(
-    old_module: str,
     new_module: str,
     library: str,
     names: Sequence[str],
@@ -345,7 +344,6 @@ def shim_text(
     :func:`oslo_incubator.deprecation.removals.removed_module`.
 
     Args:
-        old_module: the dotted module the shim stands in for.
         new_module: where the code now lives.
         library: the library's distribution name.
         names: the public names to re-export (see :func:`public_names`).

@@ -20,7 +20,6 @@ for other text (shell scripts, ``.conf`` files), or ``update.py``'s rule set.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import libcst as cst
@@ -172,16 +171,6 @@ def rewrite_imports(text: str, base: str, root: str = DEFAULT_ROOT) -> RewriteOu
     if rewritten is module:
         return RewriteOutcome(text, "libcst")  # nothing matched: no need to print it
     return RewriteOutcome(rewritten.code, "libcst")
-
-
-def transformers(base: str, root: str = DEFAULT_ROOT) -> Sequence[cst.CSTTransformer]:
-    """The codemods of the default rewrite, in the order they run."""
-    # QualifiedNames looks for the plain import before ImportStatements rewrites it.
-    return (
-        QualifiedNames(base, root),
-        ImportStatements(base, root),
-        ImportPathStrings(base, root),
-    )
 
 
 def rewrite_text(

@@ -1017,7 +1017,6 @@ def _shim_files(
         dotted, _ = dotted_module_of(path)
         new = options.package + dotted[len(root_module) :]
         files[path] = shim_text(
-            dotted,
             new,
             options.library,
             public_names(text),

@@ -1,7 +1,6 @@
 """Graduation plan: which incubator modules can leave together, in which order.
 
-Public use cases: :func:`plan_graduation` (the whole plan) and :func:`module_closure`
-(what a set of modules needs at import time and which distributions it requires).
+Public use case: :func:`plan_graduation` (the whole plan).
 The incubator's module graph comes from
 :func:`oslo_incubator.graph.incubator.incubator_graph`, which graduation runs share;
 which modules and names a project's own code uses, from
@@ -30,7 +29,6 @@ from oslo_incubator.graph.modules import (
     ModuleGroup,
     TestFile,
     baggage_of,
-    closure_of,
     find_cycles,
     graduation_order,
     module_edges,
@@ -50,7 +48,6 @@ from oslo_incubator.model.plan import (
     GraduationPlan,
     Granularity,
     Library,
-    ModuleClosure,
     ModuleDependency,
     ModuleInfo,
     PlanFile,
@@ -192,24 +189,6 @@ def plan_file_of(plan: GraduationPlan) -> PlanFile:
             )
         )
     return PlanFile(tuple(libraries), plan.head, plan.package_root)
-
-
-def module_closure(
-    incubator: Path,
-    modules: Sequence[str],
-    package_root: str = DEFAULT_PACKAGE_ROOT,
-    cache: Cache | None = None,
-) -> ModuleClosure:
-    """What ``modules`` need at import time (their strong closure) and what the closure
-    requires from third parties, with the baggage beyond the modules asked for.
-
-    Raises:
-        GitError: ``incubator`` is not a git repository.
-        OsloIncubatorError: a module does not exist at HEAD.
-    """
-    master = read_master(incubator, package_root)
-    graph, _ = incubator_graph(master, package_root, cache)
-    return closure_of(graph, known_modules(graph, modules, package_root))
 
 
 # Private

@@ -21,11 +21,6 @@ def graph_to_node_link(graph: nx.Graph) -> dict[str, Any]:
     return json.loads(json.dumps(data, default=_jsonable))  # type: ignore[no-any-return]
 
 
-def render_graph_json(graph: nx.Graph, schema: str) -> str:
-    """The node-link form with a ``schema`` field, as indented JSON text."""
-    return json.dumps({"schema": schema, **graph_to_node_link(graph)}, indent=2) + "\n"
-
-
 def render_graphml(graph: nx.Graph) -> str:
     """GraphML text; attribute types are declared from the values (bool, int, float, str)."""
     lines = list(nx.generate_graphml(graph, prettyprint=True))

@@ -73,7 +73,7 @@ def test_libraries_are_recognised_by_the_namespaces_the_records_use() -> None:
 
 def test_the_shims_graduate_run_leaves_name_their_library() -> None:
     text = shim_text(
-        "openstack.common.jsonutils", "acme_json.jsonutils", "acme.json", ["dumps", "loads"],
+        "acme_json.jsonutils", "acme.json", ["dumps", "loads"],
         header="# Copyright\n", version=None, removal_version="?",
     )  # fmt: skip
     assert shim_library(text, "openstack.common") == "acme_json.jsonutils"
@@ -102,7 +102,7 @@ def test_modules_with_code_of_their_own_are_no_shims() -> None:
 
 def test_a_shim_at_head_is_obsolete_and_names_its_library(tmp_path: Path) -> None:
     shim = shim_text(
-        "openstack.common.jsonutils", "acme_json.jsonutils", "acme.json", ["dumps"],
+        "acme_json.jsonutils", "acme.json", ["dumps"],
         header="", version=None, removal_version="?",
     )  # fmt: skip
     repo = make_incubator(tmp_path / "inc", [

@@ -23,7 +23,7 @@ from oslo_incubator.model.plan import (
     ModuleDependency,
     ThirdParty,
 )
-from oslo_incubator.operations.plan import module_closure, plan_graduation
+from oslo_incubator.operations.plan import plan_graduation
 from oslo_incubator.workspace.cache import Cache
 
 ROOT = "openstack/common"
@@ -141,14 +141,6 @@ def test_a_requested_module_brings_its_closure_and_the_plan_names_the_baggage(
         "six>=1.6.0",
     ]
     assert requested.dependencies == (ModuleDependency("units", "oslo.units", LAZY),)
-
-
-def test_module_closure_gives_the_graduation_run_modules_and_requirements(tmp_path: Path) -> None:
-    inc = incubator(tmp_path, LOCKUTILS, REQUIREMENTS)
-    closure = module_closure(inc, ["fileutils"])
-    assert closure.modules == ("fileutils", "log")
-    assert closure.baggage == Baggage(("log",), 2, ("oslo.config", "six"))
-    assert [r.requirement for r in closure.requirements] == ["oslo.config>=1.2.0", "six>=1.6.0"]
 
 
 def test_an_unknown_requested_module_is_an_error_that_names_its_package(tmp_path: Path) -> None:
