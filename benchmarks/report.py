@@ -35,6 +35,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT  # noqa: E402
 from oslo_incubator.operations.demo import build_sample_workspace  # noqa: E402
 from oslo_incubator.report.html import render_site  # noqa: E402
 from oslo_incubator.workflows.site import SiteOptions, gather_site  # noqa: E402
@@ -117,7 +118,7 @@ def main() -> None:
         everything = best(args.repeat, full)
         opened = Cache(cache)
         try:
-            gathered = gather_site(incubator, projects, "openstack/common",
+            gathered = gather_site(incubator, projects, DEFAULT_PACKAGE_ROOT,
                                    SiteOptions(jobs=os.cpu_count() or 1), opened)  # fmt: skip
         finally:
             opened.close()

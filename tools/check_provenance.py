@@ -271,7 +271,7 @@ def _reproduces(incubator: Incubator, item: FileSync, base: str) -> bool:
     if rules is not None:
         rules = with_restored(rules, incubator.libraries)  # as sync writes new text
     data = incubator.index.read_at_head(item.master_path) or b""
-    text = rewrite_text(decode(data), base, item.copy_path, rules, incubator.root_module).text
+    text = rewrite_text(decode(data), base, item.copy_path, rules, incubator.package_root).text
     return text == item.old_text
 
 
@@ -337,7 +337,7 @@ class _Checker:
         self.index = incubator.index
         self.project = project
         self.base = base
-        self.root = incubator.root_module
+        self.root = incubator.package_root
         self.history = history
         self._candidates: dict[str, list[tuple[str, str]]] = {}
         self._master: dict[tuple[str, str], str | None] = {}

@@ -486,7 +486,7 @@ def _master_path(copy_path: str, config: ProjectConfig) -> str | None:
 
 
 def _destination(master_path: str, config: ProjectConfig) -> str:
-    root = config.package_root
+    root = config.package_root.path
     if master_path.startswith(root + "/"):
         return f"{config.copy_dir}/{master_path[len(root) + 1 :]}"
     if master_path.startswith("etc/oslo/"):

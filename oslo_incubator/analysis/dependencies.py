@@ -16,6 +16,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from oslo_incubator.analysis.imports import ImportKind, ImportSite, find_imports, innermost_module
+from oslo_incubator.model.packageroot import PackageRoot
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,10 @@ class ModuleNeed:
     required_by: tuple[str, ...] = ()
 
 
-def master_modules(paths: Iterable[str], package_root: str) -> frozenset[str]:
+def master_modules(paths: Iterable[str], package_root: PackageRoot) -> frozenset[str]:
     """Every module name master offers under ``package_root``: each ``.py`` file
     (``a.b`` for ``a/b.py``) and each folder holding Python files (``a``)."""
-    prefix = package_root.strip("/") + "/"
+    prefix = package_root.path + "/"
     found: set[str] = set()
     for path in paths:
         if not path.startswith(prefix) or not path.endswith(".py"):
@@ -43,14 +44,14 @@ def master_modules(paths: Iterable[str], package_root: str) -> frozenset[str]:
 
 
 def file_imports(
-    text: str, master_path: str, package_root: str, known: Collection[str]
+    text: str, master_path: str, package_root: PackageRoot, known: Collection[str]
 ) -> list[str]:
     """The modules of ``known`` that the master file ``master_path`` imports.
 
     A ``from P import n`` names the submodule ``P.n`` when that is a module, and ``P``
     itself otherwise; the root package itself is never a dependency.
     """
-    root = package_root.strip("/").replace("/", ".")
+    root = package_root.module
     stem = master_path[:-3] if master_path.endswith(".py") else master_path
     is_package = stem.endswith("/__init__")
     dotted = stem.removesuffix("/__init__").replace("/", ".")
@@ -69,7 +70,7 @@ def dependency_closure(
     requested: Sequence[str],
     files_of: Callable[[str], Sequence[str]],
     texts: Mapping[str, str],
-    package_root: str,
+    package_root: PackageRoot,
     known: Collection[str],
 ) -> list[ModuleNeed]:
     """The requested modules and, transitively, every module their files import.
@@ -79,7 +80,7 @@ def dependency_closure(
         files_of: the master files copied for a module (with the parent
             ``__init__.py`` files that come along).
         texts: master path → text, for every file ``files_of`` may return.
-        package_root: the package root (``openstack/common``).
+        package_root: where master modules live.
         known: every module name master offers (:func:`master_modules`).
 
     Returns:

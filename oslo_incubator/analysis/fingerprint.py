@@ -39,6 +39,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from oslo_incubator.analysis.normalise import decode, fold, is_trivial
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
 from oslo_incubator.model.scan import (
     FilePrint,
     FingerprintSettings,
@@ -148,30 +149,32 @@ def _compile(pattern: bytes) -> re.Pattern[bytes]:
 _TOKEN = _compile(_TOKEN_SOURCE)
 
 
-def normalise(text: str, bases: Sequence[str], root_module: str = "openstack.common") -> str:
+def normalise(
+    text: str, bases: Sequence[str], package_root: PackageRoot = DEFAULT_PACKAGE_ROOT
+) -> str:
     """Fold ``text`` for comparison across projects (line *i* stays line *i*).
 
     Args:
         text: the file's text.
         bases: the project's own top-level package names (``("nova",)``); empty for
             incubator text, which only has ``oslo`` to fold.
-        root_module: the incubator's package root as a dotted module.
+        package_root: where the incubator keeps its modules.
     """
     if not bases:
-        return fold(text, None, root_module)
+        return fold(text, None, package_root)
     for base in bases:
-        text = fold(text, base, root_module)
+        text = fold(text, base, package_root)
     return text
 
 
 def folded_bytes(
-    data: bytes, bases: Sequence[str], root_module: str = "openstack.common"
+    data: bytes, bases: Sequence[str], package_root: PackageRoot = DEFAULT_PACKAGE_ROOT
 ) -> bytes:
     """A file's bytes, normalised (:func:`normalise`), with CRLF read as LF.
 
     Bytes that are not UTF-8 come back as they were.
     """
-    text = normalise(decode(data), bases, root_module)  # fold reads CRLF as LF
+    text = normalise(decode(data), bases, package_root)  # fold reads CRLF as LF
     return text.encode("utf-8", "surrogateescape")
 
 
@@ -356,7 +359,7 @@ def candidate_pairs(
 def fingerprint(
     data: bytes,
     bases: Sequence[str],
-    root_module: str = "openstack.common",
+    package_root: PackageRoot = DEFAULT_PACKAGE_ROOT,
     settings: FingerprintSettings = DEFAULT_SETTINGS,
     symbols: bool = True,
 ) -> FilePrint:
@@ -365,7 +368,7 @@ def fingerprint(
     Args:
         data: the file's bytes.
         bases: the package names to fold (see :func:`normalise`).
-        root_module: the incubator's package root as a dotted module.
+        package_root: where the incubator keeps its modules.
         settings: shingle size and signature shape.
         symbols: find top-level functions and classes (:func:`top_level_symbols`)
             and imports; without it only the module is printed.
@@ -374,7 +377,7 @@ def fingerprint(
         The file's fingerprint; ``module`` is ``None`` for a file without tokens.
     """
     text = decode(data)  # fold reads CRLF as LF
-    folded = normalise(text, bases, root_module).encode("utf-8", "surrogateescape")
+    folded = normalise(text, bases, package_root).encode("utf-8", "surrogateescape")
     line_count = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
     layout = _Layout(folded) if symbols else None
     spans = layout.symbols() if layout is not None else []
@@ -440,14 +443,14 @@ def line_offsets(text: bytes) -> list[int]:
 def unit_tokens(
     data: bytes,
     bases: Sequence[str],
-    root_module: str = "openstack.common",
+    package_root: PackageRoot = DEFAULT_PACKAGE_ROOT,
     lines: tuple[int, int] | None = None,
 ) -> list[bytes]:
     """The normalised tokens of a whole file, or of its ``lines`` (first, last).
 
     The same tokens :func:`fingerprint` hashed for the unit, for exact comparison.
     """
-    folded = folded_bytes(data, bases, root_module)
+    folded = folded_bytes(data, bases, package_root)
     return lines_tokens(folded, line_offsets(folded), lines)
 
 

@@ -21,6 +21,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
+
 PLACEHOLDER = "\x00"
 UPPER_PLACEHOLDER = "\x01"
 
@@ -28,7 +30,7 @@ UPPER_PLACEHOLDER = "\x01"
 _QUIRK = re.compile(f"{PLACEHOLDER}[^\\n](?=[A-Za-z_])")
 
 
-def fold(text: str, base: str | None, root_module: str = "openstack.common") -> str:
+def fold(text: str, base: str | None, package_root: PackageRoot = DEFAULT_PACKAGE_ROOT) -> str:
     """Fold ``text`` so that any update.py rewrite of a master text folds alike.
 
     ``base`` is the project's dotted base package (``nova``); ``None`` folds only
@@ -38,6 +40,7 @@ def fold(text: str, base: str | None, root_module: str = "openstack.common") -> 
     # alternation, and drift folds every master version it compares with.
     text = text.replace("\r\n", "\n")
     base = base or "oslo"
+    root_module = package_root.module
     text = text.replace(f"{base}.{root_module}", root_module)
     for word in sorted({"oslo", base}, key=len, reverse=True):
         text = text.replace(word, PLACEHOLDER)
@@ -86,13 +89,16 @@ def decode(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
 
 
-def rewrite_import_prefix(text: str, base: str, root_module: str = "openstack.common") -> str:
-    """The line-level rewrite: ``root_module`` after ``from``/``import`` at a line start,
+def rewrite_import_prefix(
+    text: str, base: str, package_root: PackageRoot = DEFAULT_PACKAGE_ROOT
+) -> str:
+    """The line-level rewrite: the package root's module after ``from``/``import`` at a line start,
     or right after a quote or ``=``, gains the ``<base>.`` prefix.
 
     What update.py did to imports at its simplest; sync's fallback for text libcst
     cannot parse, and the inverse that :func:`fold` undoes.
     """
+    root_module = package_root.module
     pattern = re.compile(
         r"(^[ \t]*from[ \t]+|^[ \t]*import[ \t]+|['\"=])"
         + re.escape(root_module)

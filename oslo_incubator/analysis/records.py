@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from oslo_incubator.analysis.syntax import parse_python
 from oslo_incubator.model.lifecycle import LifecycleState, RecordSource
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
 
 #: MAINTAINERS ``S:`` words and the life-cycle state each means. ``Graduated`` is what
 #: ``graduate run`` writes; the real incubator wrote ``Obsolete`` instead.
@@ -42,7 +43,7 @@ class ModuleRecord:
 
 
 def parse_maintainers(
-    text: str, package_root: str = "openstack/common", namespaces: Sequence[str] = ()
+    text: str, package_root: PackageRoot = DEFAULT_PACKAGE_ROOT, namespaces: Sequence[str] = ()
 ) -> list[ModuleRecord]:
     """A rule for every MAINTAINERS entry with a status.
 
@@ -71,7 +72,7 @@ def parse_maintainers(
             continue
         library = library_in("\n".join(described), namespaces)
         for pattern in files:
-            full = f"{package_root}/{pattern}"
+            full = f"{package_root.path}/{pattern}"
             if full.endswith("/"):
                 full += "*"
             records.append(ModuleRecord(full, RecordSource.MAINTAINERS, state, library))
@@ -106,7 +107,7 @@ class MaintainerEntry:
 
 
 def parse_maintainer_entries(
-    text: str, package_root: str = "openstack/common"
+    text: str, package_root: PackageRoot = DEFAULT_PACKAGE_ROOT
 ) -> list[MaintainerEntry]:
     """Every MAINTAINERS entry, with or without a status, in file order.
 
@@ -130,7 +131,7 @@ def parse_maintainer_entries(
             elif key == "S":
                 status = value
             elif key == "F" and value:
-                full = f"{package_root}/{value}"
+                full = f"{package_root.path}/{value}"
                 patterns.append(full + "*" if full.endswith("/") else full)
         entries.append(MaintainerEntry(name, tuple(people), status, tuple(patterns)))
     return entries
@@ -219,7 +220,7 @@ def library_in_message(message: str, namespaces: Sequence[str]) -> str | None:
     return None
 
 
-def shim_library(text: str, root_module: str) -> str | None:
+def shim_library(text: str, package_root: PackageRoot) -> str | None:
     """The module a master file re-exports when it is a deprecation shim, else ``None``.
 
     A shim (what ``graduate run`` leaves, or the incubator's own "compatibility shim"
@@ -236,7 +237,7 @@ def shim_library(text: str, root_module: str) -> str | None:
         tree = parse_python(text)
     except (SyntaxError, ValueError, RecursionError):
         return None
-    root_top = root_module.split(".")[0]
+    root_top = package_root.module.split(".")[0]
     owner: dict[str, str] = {}  # bound name -> the third-party module it came from
     bound: set[str] = set()
     used: list[str] = []  # names the shim passes on

@@ -27,8 +27,8 @@ from libcst.helpers import get_full_name_for_node
 
 from oslo_incubator.analysis.normalise import rewrite_import_prefix
 from oslo_incubator.analysis.updatepy import RuleSet, apply_rule_set
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
 
-DEFAULT_ROOT = "openstack.common"
 #: Texts nested deeper, or with longer lines, are not given to libcst: its parser takes
 #: seconds on them and its native code can overflow the stack; they get the text rewrite.
 MAX_NESTING = 100
@@ -49,10 +49,10 @@ class ImportStatements(cst.CSTTransformer):
 
     DESCRIPTION = "Move imports of the package root under the base package."
 
-    def __init__(self, base: str, root: str = DEFAULT_ROOT):
+    def __init__(self, base: str, package_root: PackageRoot = DEFAULT_PACKAGE_ROOT):
         super().__init__()
         self.base = base
-        self.root = root
+        self.root = package_root.module
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         # Import statements never sit inside expressions: skip those subtrees, which
@@ -88,12 +88,12 @@ class ImportPathStrings(cst.CSTTransformer):
 
     DESCRIPTION = "Move import paths named in strings under the base package."
 
-    def __init__(self, base: str, root: str = DEFAULT_ROOT):
+    def __init__(self, base: str, package_root: PackageRoot = DEFAULT_PACKAGE_ROOT):
         super().__init__()
         self.base = base
-        self.root = root
+        self.root = package_root.module
         self._path = re.compile(
-            re.escape(root) + r"(?:\.[A-Za-z_][A-Za-z0-9_]*)*(?::[A-Za-z_][A-Za-z0-9_.]*)?"
+            re.escape(self.root) + r"(?:\.[A-Za-z_][A-Za-z0-9_]*)*(?::[A-Za-z_][A-Za-z0-9_.]*)?"
         )
 
     def leave_SimpleString(
@@ -120,10 +120,10 @@ class QualifiedNames(cst.CSTTransformer):
 
     DESCRIPTION = "Move fully qualified uses of the package root under the base package."
 
-    def __init__(self, base: str, root: str = DEFAULT_ROOT):
+    def __init__(self, base: str, package_root: PackageRoot = DEFAULT_PACKAGE_ROOT):
         super().__init__()
         self.base = base
-        self.root = root
+        self.root = package_root.module
         self.active = False
 
     def visit_Module(self, node: cst.Module) -> bool:
@@ -146,14 +146,16 @@ class QualifiedNames(cst.CSTTransformer):
         return updated_node
 
 
-def rewrite_imports(text: str, base: str, root: str = DEFAULT_ROOT) -> RewriteOutcome:
+def rewrite_imports(
+    text: str, base: str, package_root: PackageRoot = DEFAULT_PACKAGE_ROOT
+) -> RewriteOutcome:
     """The default rewrite of Python ``text``: the three codemods, composed.
 
     Text that libcst cannot parse gets ``normalise.rewrite_import_prefix`` and a
     warning. Each codemod runs only when a cheap text search says it may apply, so a
     text that never names the root is returned unchanged without parsing.
     """
-    needed = [t for t, applies in _applicable(text, base, root) if applies]
+    needed = [t for t, applies in _applicable(text, base, package_root) if applies]
     if not needed:
         return RewriteOutcome(text, "libcst")
     try:
@@ -161,7 +163,7 @@ def rewrite_imports(text: str, base: str, root: str = DEFAULT_ROOT) -> RewriteOu
     except (cst.ParserSyntaxError, RecursionError, ValueError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return RewriteOutcome(
-            rewrite_import_prefix(text, base, root),
+            rewrite_import_prefix(text, base, package_root),
             "regex",
             f"libcst cannot parse it ({reason}); rewrote import prefixes with regular expressions",
         )
@@ -178,7 +180,7 @@ def rewrite_text(
     base: str,
     dest_path: str,
     rules: RuleSet | None = None,
-    root: str = DEFAULT_ROOT,
+    package_root: PackageRoot = DEFAULT_PACKAGE_ROOT,
 ) -> RewriteOutcome:
     """Turn one master file's text into project text.
 
@@ -188,7 +190,7 @@ def rewrite_text(
         dest_path: the copy's path in the project (its suffix picks the method; for
             ``update.py`` rules, its ``rpc/`` part matters).
         rules: ``update.py``'s rule set to reproduce; ``None`` for the default rewrite.
-        root: the dotted package root.
+        package_root: where the incubator keeps its modules.
 
     Returns:
         The project text and the method used.
@@ -196,8 +198,8 @@ def rewrite_text(
     if rules is not None:
         return RewriteOutcome(apply_rule_set(text, rules, base, dest_path), rules.name)
     if dest_path.endswith(".py"):
-        return rewrite_imports(text, base, root)
-    return RewriteOutcome(rewrite_import_prefix(text, base, root), "regex")
+        return rewrite_imports(text, base, package_root)
+    return RewriteOutcome(rewrite_import_prefix(text, base, package_root), "regex")
 
 
 def parse_module(text: str) -> cst.Module:
@@ -233,24 +235,30 @@ _OPENING = frozenset(b"([{")
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"()[]{}")
 
 
-def undo_rewrite(text: str, base: str, root: str = DEFAULT_ROOT) -> str:
+def undo_rewrite(text: str, base: str, package_root: PackageRoot = DEFAULT_PACKAGE_ROOT) -> str:
     """The exact inverse of the default rewrite for texts that never named
     ``<base>.<root>`` themselves."""
+    root = package_root.module
     return re.sub(re.escape(f"{base}.{root}") + r"(?![A-Za-z0-9_])", root, text)
 
 
 # Private
 
 
-def _applicable(text: str, base: str, root: str) -> list[tuple[cst.CSTTransformer, bool]]:
+def _applicable(
+    text: str, base: str, package_root: PackageRoot
+) -> list[tuple[cst.CSTTransformer, bool]]:
+    root = package_root.module
     escaped = re.escape(root)
     first = re.escape(root.split(".")[0])
     return [
         # A plain "import openstack..." binds the root's first name.
-        (QualifiedNames(base, root), re.search(rf"\bimport[\s\\(]+{first}\b", text) is not None),
-        (ImportStatements(base, root), re.search(rf"\b(?:from|import)[\s\\(]+{escaped}\b", text)
-         is not None),
-        (ImportPathStrings(base, root), re.search(rf"['\"]{escaped}\b", text) is not None),
+        (QualifiedNames(base, package_root),
+         re.search(rf"\bimport[\s\\(]+{first}\b", text) is not None),
+        (ImportStatements(base, package_root),
+         re.search(rf"\b(?:from|import)[\s\\(]+{escaped}\b", text) is not None),
+        (ImportPathStrings(base, package_root),
+         re.search(rf"['\"]{escaped}\b", text) is not None),
     ]  # fmt: skip
 
 

@@ -103,15 +103,3 @@ def commit_url_template(url: str) -> str:
     if "{sha}" in text:
         return text
     return text.rstrip("/") + "/commit/{sha}"
-
-
-def check_package_root(root: str) -> str:
-    """Where master modules live in the incubator: package names joined by ``/``.
-
-    Raises:
-        ValueError: an absolute path, ``..``, or a part that is no package name.
-    """
-    parts = root.strip("/").split("/")
-    if root.startswith("/") or not all(p.isidentifier() for p in parts):
-        raise ValueError(f"{root!r} is not a package root (package names joined by '/')")
-    return root

@@ -14,6 +14,7 @@ import click
 
 from oslo_incubator.analysis.syntax import ParseWarnings
 from oslo_incubator.model.errors import OsloIncubatorError
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
 from oslo_incubator.workspace.cache import Cache, CacheUnavailable, default_cache_dir
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -77,6 +78,25 @@ def checked(check: Callable[[str], str]) -> Callable[[click.Context, click.Param
         return value
 
     return callback
+
+
+def package_root_option(func: F) -> F:
+    """Add ``--package-root``, read into a :class:`PackageRoot` (a usage error, exit 2,
+    when it is not package names joined by ``/``)."""
+
+    def parse(ctx: click.Context, param: click.Parameter, value: str) -> PackageRoot:
+        try:
+            return PackageRoot.parse(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return click.option(
+        "--package-root",
+        callback=parse,
+        default=DEFAULT_PACKAGE_ROOT.path,
+        show_default=True,
+        help="Where master modules live in the incubator.",
+    )(func)
 
 
 def cache_options(func: F) -> F:

@@ -8,21 +8,20 @@ from pathlib import Path
 
 import click
 
-from oslo_incubator.analysis.validation import check_package_root
 from oslo_incubator.cli._common import (
     EXIT_FINDINGS,
     cache_options,
-    checked,
     format_option,
     open_cache,
+    package_root_option,
     progress_bar,
     reports_errors,
 )
 from oslo_incubator.history.incubator import open_incubator
 from oslo_incubator.model.check import Baseline, Level, Waiver
-from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.model.drift import GRADUATED_IMPORT_RULE, DriftReport, DriftStatus, Policy
 from oslo_incubator.model.lifecycle import LifecycleState
+from oslo_incubator.model.packageroot import PackageRoot
 from oslo_incubator.operations.drift import analyse_drift, check_policy, judge_findings
 from oslo_incubator.report.drift import (
     render_check_json,
@@ -47,13 +46,6 @@ _incubator_option = click.option(
     help="The incubator's git repository (work tree or bare). Default: $OSLO_INCUBATOR, "
     "else the projects' configured incubator.",
 )
-_root_option = click.option(
-    "--package-root",
-    callback=checked(check_package_root),
-    default=DEFAULT_PACKAGE_ROOT,
-    show_default=True,
-    help="Where master modules live in the incubator.",
-)
 
 
 def _incubator(option: Path | None, projects: tuple[Path, ...]) -> Path:
@@ -62,7 +54,7 @@ def _incubator(option: Path | None, projects: tuple[Path, ...]) -> Path:
 
 def _run(
     incubator: Path | None,
-    package_root: str,
+    package_root: PackageRoot,
     projects: tuple[Path, ...],
     cache_dir: Path | None,
     no_cache: bool,
@@ -76,7 +68,7 @@ def _run(
 
 @click.command()
 @_incubator_option
-@_root_option
+@package_root_option
 @format_option("text", "json")
 @click.option("-v", "--verbose", is_flag=True, help="Show the local changes of diverged copies.")
 @cache_options
@@ -84,7 +76,7 @@ def _run(
 @reports_errors
 def drift(
     incubator: Path | None,
-    package_root: str,
+    package_root: PackageRoot,
     output_format: str,
     verbose: bool,
     cache_dir: Path | None,
@@ -147,7 +139,7 @@ def _policy(value: str, max_behind: int | None) -> Policy:
 
 @click.command()
 @_incubator_option
-@_root_option
+@package_root_option
 @click.option(
     "--fail-on",
     default=DEFAULT_FAIL_ON,
@@ -204,7 +196,7 @@ def _policy(value: str, max_behind: int | None) -> Policy:
 @reports_errors
 def check(
     incubator: Path | None,
-    package_root: str,
+    package_root: PackageRoot,
     fail_on: str,
     max_behind: int | None,
     fail_level: str,

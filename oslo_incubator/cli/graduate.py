@@ -12,7 +12,6 @@ import click
 from oslo_incubator.analysis.validation import (
     check_library_name,
     check_package_name,
-    check_package_root,
     check_version_text,
 )
 from oslo_incubator.cli._common import (
@@ -20,11 +19,12 @@ from oslo_incubator.cli._common import (
     checked,
     format_option,
     open_cache,
+    package_root_option,
     progress_bar,
     reports_errors,
 )
-from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.model.graduate import DEFAULT_IDENTITY, GraduateOptions, Identity
+from oslo_incubator.model.packageroot import PackageRoot
 from oslo_incubator.model.plan import Granularity
 from oslo_incubator.operations.plan import plan_file_of, plan_graduation
 from oslo_incubator.report.plan import render_plan_dot, render_plan_json, render_plan_text
@@ -99,13 +99,7 @@ def graduate() -> None:
     help="Also write the plan as an editable TOML plan file here (for graduate run "
     "--plan and graduate program).",
 )
-@click.option(
-    "--package-root",
-    callback=checked(check_package_root),
-    default=DEFAULT_PACKAGE_ROOT,
-    show_default=True,
-    help="Where master modules live in the incubator.",
-)
+@package_root_option
 @format_option("text", "json", "dot")
 @cache_options
 @reports_errors
@@ -117,7 +111,7 @@ def plan(
     together: tuple[tuple[str, ...], ...],
     apart: tuple[tuple[str, ...], ...],
     output: Path | None,
-    package_root: str,
+    package_root: PackageRoot,
     output_format: str,
     cache_dir: Path | None,
     no_cache: bool,
@@ -254,13 +248,7 @@ def plan(
     callback=checked(check_version_text),
     help="Version the shims go away in ('?': a future version).",
 )
-@click.option(
-    "--package-root",
-    callback=checked(check_package_root),
-    default=DEFAULT_PACKAGE_ROOT,
-    show_default=True,
-    help="Where master modules live in the incubator.",
-)
+@package_root_option
 @format_option("text", "json")
 @cache_options
 @reports_errors
@@ -282,7 +270,7 @@ def run(
     summary: str | None,
     deprecated_in: str | None,
     removal_version: str,
-    package_root: str,
+    package_root: PackageRoot,
     output_format: str,
     cache_dir: Path | None,
     no_cache: bool,

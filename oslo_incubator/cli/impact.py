@@ -7,18 +7,17 @@ from pathlib import Path
 
 import click
 
-from oslo_incubator.analysis.validation import check_package_root
 from oslo_incubator.cli._common import (
     EXIT_FINDINGS,
     cache_options,
-    checked,
     format_option,
     open_cache,
+    package_root_option,
     progress_bar,
     reports_errors,
 )
-from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.model.impact import ImpactReport
+from oslo_incubator.model.packageroot import PackageRoot
 from oslo_incubator.report.impact import (
     render_impact_json,
     render_impact_sarif,
@@ -89,13 +88,7 @@ from oslo_incubator.report.impact import (
     is_flag=True,
     help="With --run-tests: keep the temporary worktrees and virtualenvs, and say where.",
 )
-@click.option(
-    "--package-root",
-    callback=checked(check_package_root),
-    default=DEFAULT_PACKAGE_ROOT,
-    show_default=True,
-    help="Where master modules live in the incubator.",
-)
+@package_root_option
 @click.option("-v", "--verbose", is_flag=True, help="List private names and every line.")
 @format_option("text", "json", "sarif")
 @cache_options
@@ -113,7 +106,7 @@ def impact(
     timeout: float,
     constraints: Path | None,
     keep: bool,
-    package_root: str,
+    package_root: PackageRoot,
     verbose: bool,
     output_format: str,
     cache_dir: Path | None,

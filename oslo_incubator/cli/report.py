@@ -13,16 +13,17 @@ from pathlib import Path
 
 import click
 
-from oslo_incubator.analysis.validation import check_package_root, commit_url_template
+from oslo_incubator.analysis.validation import commit_url_template
 from oslo_incubator.cli._common import (
     cache_options,
     checked,
     open_cache,
+    package_root_option,
     progress_bar,
     reports_errors,
 )
-from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.model.errors import ConfigError
+from oslo_incubator.model.packageroot import PackageRoot
 from oslo_incubator.report.html import render_site
 from oslo_incubator.report.html.page import GENERATOR
 from oslo_incubator.workspace.config import (
@@ -45,13 +46,7 @@ _SITE_ENTRIES = ("index.html", "families.html", "plan.html", "debt.html", "copie
     help="The incubator's git repository (work tree or bare). Default: $OSLO_INCUBATOR, "
     "else the projects' configured incubator.",
 )
-@click.option(
-    "--package-root",
-    callback=checked(check_package_root),
-    default=DEFAULT_PACKAGE_ROOT,
-    show_default=True,
-    help="Where master modules live in the incubator.",
-)
+@package_root_option
 @click.option(
     "-o",
     "--output",
@@ -98,7 +93,7 @@ _SITE_ENTRIES = ("index.html", "families.html", "plan.html", "debt.html", "copie
 @reports_errors
 def report(
     incubator: Path | None,
-    package_root: str,
+    package_root: PackageRoot,
     output: Path,
     incubator_url: str | None,
     skip: tuple[str, ...],

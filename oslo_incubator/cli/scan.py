@@ -7,16 +7,15 @@ from pathlib import Path
 
 import click
 
-from oslo_incubator.analysis.validation import check_package_root
 from oslo_incubator.cli._common import (
     cache_options,
-    checked,
     format_option,
     open_cache,
+    package_root_option,
     progress_bar,
     reports_errors,
 )
-from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT
+from oslo_incubator.model.packageroot import PackageRoot
 from oslo_incubator.model.scan import ScanOptions
 from oslo_incubator.operations.scan import scan_projects
 from oslo_incubator.report.scan import SCAN_SCHEMA, render_scan_json, render_scan_text
@@ -30,13 +29,7 @@ from oslo_incubator.report.scan import SCAN_SCHEMA, render_scan_json, render_sca
     help="The incubator's git repository: families get their master and members their "
     "drift status.",
 )
-@click.option(
-    "--package-root",
-    callback=checked(check_package_root),
-    default=DEFAULT_PACKAGE_ROOT,
-    show_default=True,
-    help="Where master modules live in the incubator.",
-)
+@package_root_option
 @click.option(
     "-j",
     "--jobs",
@@ -78,7 +71,7 @@ from oslo_incubator.report.scan import SCAN_SCHEMA, render_scan_json, render_sca
 @reports_errors
 def scan(
     incubator: Path | None,
-    package_root: str,
+    package_root: PackageRoot,
     jobs: int | None,
     min_similarity: float,
     min_tokens: int,

@@ -25,8 +25,8 @@ from oslo_incubator.graph.modules import (
 )
 from oslo_incubator.history.master import MasterTree
 from oslo_incubator.model.codec import from_jsonable, to_jsonable
-from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.model.errors import ConfigError
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
 from oslo_incubator.model.plan import DependencyKind, ImportLine
 from oslo_incubator.workspace.cache import Cache
 
@@ -35,12 +35,16 @@ ANALYSIS_VERSION = "plan/1"
 
 
 def incubator_graph(
-    master: MasterTree, package_root: str = DEFAULT_PACKAGE_ROOT, cache: Cache | None = None
+    master: MasterTree,
+    package_root: PackageRoot = DEFAULT_PACKAGE_ROOT,
+    cache: Cache | None = None,
 ) -> tuple[nx.DiGraph, tuple[TestFile, ...]]:
     """The module graph of ``master`` with tests and requirements attached (the
     attributes are documented in :mod:`oslo_incubator.graph.modules`), and the index of
     its test files. The import analysis is cached per HEAD commit."""
-    key = hashlib.sha1(f"{ANALYSIS_VERSION}:{master.head}:{package_root}".encode()).hexdigest()
+    key = hashlib.sha1(
+        f"{ANALYSIS_VERSION}:{master.head}:{package_root.path}".encode()
+    ).hexdigest()
     found = None
     if cache is not None:
         data = cache.get("plan-graph", key)
@@ -96,7 +100,10 @@ def _graph_from_json(data: Mapping[str, Any]) -> tuple[nx.DiGraph, tuple[TestFil
 
 
 def known_modules(
-    graph: nx.DiGraph, modules: Sequence[str], package_root: str, where: Path | None = None
+    graph: nx.DiGraph,
+    modules: Sequence[str],
+    package_root: PackageRoot,
+    where: Path | None = None,
 ) -> tuple[str, ...]:
     """``modules`` as graph nodes (``a/b`` and ``a.b.py`` read as ``a.b``), without repeats.
 
@@ -110,8 +117,6 @@ def known_modules(
         if module not in graph:
             parent = innermost_module(module, set(graph))
             hint = f"; it is part of module {parent!r}" if parent else ""
-            raise ConfigError(
-                f"no module {raw!r} under {package_root.strip('/')}/ at HEAD{hint}", where
-            )
+            raise ConfigError(f"no module {raw!r} under {package_root.path}/ at HEAD{hint}", where)
         known.append(module)
     return tuple(dict.fromkeys(known))

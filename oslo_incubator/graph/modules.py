@@ -48,6 +48,7 @@ from oslo_incubator.analysis.imports import (
     find_imports,
 )
 from oslo_incubator.analysis.requirements import Requirements, distribution_of, unmapped_name
+from oslo_incubator.model.packageroot import PackageRoot
 from oslo_incubator.model.plan import (
     Baggage,
     Cycle,
@@ -98,14 +99,14 @@ class ModuleGroup:
     intent: str | None = None
 
 
-def build_module_graph(files: Mapping[str, str], package_root: str) -> nx.DiGraph:
+def build_module_graph(files: Mapping[str, str], package_root: PackageRoot) -> nx.DiGraph:
     """The module graph of the master ``files`` (path → text, repository-relative).
 
     Imports are found with :func:`~oslo_incubator.analysis.imports.find_imports`
     (absolute, relative, ``from <root> import x``, lazy, and weak strings naming
     ``<root>.x``); an import of a module's own files makes no edge.
     """
-    root_module = package_root.strip("/").replace("/", ".")
+    root_module = package_root.module
     graph = nx.DiGraph()
     by_module: dict[str, list[str]] = {}
     for path in sorted(files):
@@ -147,7 +148,7 @@ def build_module_graph(files: Mapping[str, str], package_root: str) -> nx.DiGrap
 
 
 def add_tests(
-    graph: nx.DiGraph, files: Mapping[str, str], package_root: str
+    graph: nx.DiGraph, files: Mapping[str, str], package_root: PackageRoot
 ) -> tuple[TestFile, ...]:
     """Index master test files (path → text) by the modules they import.
 
@@ -156,7 +157,7 @@ def add_tests(
     ``tests`` attribute of every module and returns every test file, in path order,
     with its imports of anything but the incubator and the tests' own package.
     """
-    root_module = package_root.strip("/").replace("/", ".")
+    root_module = package_root.module
     known = {f"{root_module}.{m}": m for m in graph}
     tests: dict[str, list[str]] = {m: [] for m in graph}
     indexed: list[TestFile] = []

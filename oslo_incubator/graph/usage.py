@@ -31,8 +31,8 @@ from oslo_incubator.analysis.usage import (
     under,
 )
 from oslo_incubator.model.api import CallShape
-from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.model.errors import ConfigError
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
 from oslo_incubator.model.plan import (
     ApiName,
     DependencyKind,
@@ -105,7 +105,7 @@ class ProjectExport:
 def find_usage(
     project: Path,
     graph: nx.DiGraph,
-    package_root: str = DEFAULT_PACKAGE_ROOT,
+    package_root: PackageRoot = DEFAULT_PACKAGE_ROOT,
     cache: Cache | None = None,
     progress: Progress | None = None,
 ) -> ProjectUsage:
@@ -123,7 +123,7 @@ def find_usage(
     """
     modules = incubator_modules(graph)
     scan = scan_incubator_usage(project, modules, package_root, cache, progress)
-    locator = Locator(modules, scan.prefix, package_root.strip("/").replace("/", "."))
+    locator = Locator(modules, scan.prefix, package_root.module)
     api: Counter[tuple[str, str]] = Counter()
     for use in scan.uses:
         name = locator.api_name(use.module, use.name)
@@ -156,7 +156,7 @@ def incubator_modules(graph: nx.DiGraph) -> dict[str, tuple[str, ...]]:
 def scan_incubator_usage(
     project: Path,
     modules: Mapping[str, Sequence[str]],
-    package_root: str = DEFAULT_PACKAGE_ROOT,
+    package_root: PackageRoot = DEFAULT_PACKAGE_ROOT,
     cache: Cache | None = None,
     progress: Progress | None = None,
     only: Mapping[str, Collection[str] | None] | None = None,
@@ -171,11 +171,10 @@ def scan_incubator_usage(
     config = load_project_config(project)
     if not config.base:
         raise ConfigError("no base package: set base= in openstack-common.conf", project)
-    root_module = package_root.strip("/").replace("/", ".")
-    prefix = f"{config.base}.{root_module}"
-    copy_dir = f"{config.base_path}/{package_root.strip('/')}"
+    prefix = f"{config.base}.{package_root.module}"
+    copy_dir = f"{config.base_path}/{package_root.path}"
     return scan_package_usage(
-        project, prefix, root_module, modules, copy_dir, cache, progress, only
+        project, prefix, package_root.module, modules, copy_dir, cache, progress, only
     )
 
 

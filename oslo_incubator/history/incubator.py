@@ -49,9 +49,9 @@ from oslo_incubator.analysis.requirements import parse_requirements
 from oslo_incubator.analysis.updatepy import ERAS, RuleSet, era_since, select_rule_set
 from oslo_incubator.history.git import git_text, read_blobs, resolve_commit
 from oslo_incubator.history.index import HistoryIndex, build_index
-from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.model.history import ModuleChange
 from oslo_incubator.model.lifecycle import ACTIVE, Lifecycle, LifecycleState, RecordSource
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
 from oslo_incubator.workspace.cache import Cache
 from oslo_incubator.workspace.copies import module_files, module_of_path
 
@@ -103,9 +103,9 @@ class Incubator:
         self._lifecycles: dict[str, Lifecycle | None] = {}
 
     @property
-    def root_module(self) -> str:
-        """The package root as a dotted module (``openstack.common``)."""
-        return self.index.package_root.replace("/", ".")
+    def package_root(self) -> PackageRoot:
+        """Where master modules live (``openstack/common``)."""
+        return self.index.package_root
 
     @property
     def head(self) -> str:
@@ -158,7 +158,7 @@ class Incubator:
 
     def former_files(self, module: str) -> list[str]:
         """Master paths of ``module`` that master had and HEAD no longer has."""
-        root = self.index.package_root
+        root = self.index.package_root.path
         rel = module.replace(".", "/")
         candidates = [f"{root}/{rel}.py"] + [
             p
@@ -328,7 +328,7 @@ class Incubator:
         data = self.index.texts([blob]).get(blob, b"")
         if not data or len(data) > SHIM_MAX_BYTES:
             return None
-        imported = shim_library(decode(data), self.root_module)
+        imported = shim_library(decode(data), self.package_root)
         if imported is None:
             return None
         library = library_in(imported, self.namespaces) or imported.split(".")[0]
@@ -368,7 +368,7 @@ class Incubator:
 
 
 def parse_records(
-    texts: Mapping[str, bytes | None], package_root: str, namespaces: Sequence[str]
+    texts: Mapping[str, bytes | None], package_root: PackageRoot, namespaces: Sequence[str]
 ) -> list[ModuleRecord]:
     """The rules of ``obsolete.txt`` then MAINTAINERS (texts by file name, ``None`` or
     absent when the file is missing)."""
@@ -382,7 +382,7 @@ def parse_records(
 
 def open_incubator(
     path: Path,
-    package_root: str = DEFAULT_PACKAGE_ROOT,
+    package_root: PackageRoot = DEFAULT_PACKAGE_ROOT,
     cache: Cache | None = None,
     rev: str = "HEAD",
 ) -> Incubator:
@@ -393,7 +393,7 @@ def open_incubator(
         GitError: ``path`` is not a git repository, or has no commit ``rev``.
     """
     head = resolve_commit(path, rev)
-    key = hashlib.sha1(f"{head}:{package_root}".encode()).hexdigest()
+    key = hashlib.sha1(f"{head}:{package_root.path}".encode()).hexdigest()
     index = None
     if cache is not None:
         data = cache.get("history-index", key)

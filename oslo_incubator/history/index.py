@@ -22,6 +22,7 @@ from oslo_incubator.history.git import (
 )
 from oslo_incubator.model.errors import GitError
 from oslo_incubator.model.history import Commit, Version
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
 
 CACHE_SCHEMA = "oslo-incubator.history-index/2"
 COMPANION_PREFIXES = ("tools/", "etc/oslo/")
@@ -36,7 +37,7 @@ class HistoryIndex:
     Attributes:
         repo: the incubator's git directory or work tree.
         head: the sha the index was built at.
-        package_root: the package root (``openstack/common``).
+        package_root: where master modules live.
         commits: every commit reachable from ``head``, by sha.
         versions: per lineage, its versions newest first (deletions have no blob).
         lineage_of: every path ever seen under the tracked prefixes → its lineage.
@@ -45,7 +46,7 @@ class HistoryIndex:
 
     repo: Path
     head: str
-    package_root: str
+    package_root: PackageRoot
     commits: dict[str, Commit]
     versions: dict[str, list[Version]]
     lineage_of: dict[str, str]
@@ -167,7 +168,7 @@ class HistoryIndex:
         return {
             "schema": CACHE_SCHEMA,
             "head": self.head,
-            "package_root": self.package_root,
+            "package_root": self.package_root.path,
             "commits": [
                 [c.sha, list(c.parents), c.timestamp, c.date, c.subject]
                 for c in sorted(self.commits.values(), key=lambda c: c.order)
@@ -199,7 +200,7 @@ class HistoryIndex:
         return cls(
             repo=repo,
             head=data["head"],
-            package_root=data["package_root"],
+            package_root=PackageRoot(data["package_root"]),
             commits=commits,
             versions=versions,
             lineage_of=dict(data["lineage_of"]),
@@ -208,7 +209,7 @@ class HistoryIndex:
 
 
 def build_index(
-    repo: Path, package_root: str = "openstack/common", rev: str = "HEAD"
+    repo: Path, package_root: PackageRoot = DEFAULT_PACKAGE_ROOT, rev: str = "HEAD"
 ) -> HistoryIndex:
     """Index the history of ``repo`` under ``package_root`` and the companion folders.
 
@@ -233,7 +234,7 @@ def build_index(
             "be reported unknown or deleted; fetch all of it (git fetch --unshallow)",
             repo,
         )
-    prefixes = (package_root.strip("/") + "/", *COMPANION_PREFIXES)
+    prefixes = (package_root.path + "/", *COMPANION_PREFIXES)
     folders = [p.rstrip("/") for p in prefixes]
     log_args = ("-c", "core.quotePath=false", "log", "--raw", "--no-abbrev")
     fmt = f"--format={_LOG_FORMAT}"
@@ -305,9 +306,7 @@ def build_index(
         # A rename records the old path's end and the new path's start at the same
         # commit; keep the content (not the deletion) first so "newest" is the content.
         chain.sort(key=lambda v: (v.order, v.blob is None))
-    return HistoryIndex(
-        repo, head, package_root.strip("/"), commits, versions, lineage_of, head_tree
-    )
+    return HistoryIndex(repo, head, package_root, commits, versions, lineage_of, head_tree)
 
 
 # Private

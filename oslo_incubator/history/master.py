@@ -18,8 +18,8 @@ from oslo_incubator.analysis.requirements import (
     parse_requirements,
 )
 from oslo_incubator.history.git import list_tree, read_blobs, resolve_commit
-from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.model.errors import ConfigError
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
 
 REQUIREMENTS_FILES = ("requirements.txt", "test-requirements.txt")
 TESTS_DIR = "tests"
@@ -36,7 +36,7 @@ class MasterTree:
 
 
 def read_master(
-    incubator: Path, package_root: str = DEFAULT_PACKAGE_ROOT, rev: str = "HEAD"
+    incubator: Path, package_root: PackageRoot = DEFAULT_PACKAGE_ROOT, rev: str = "HEAD"
 ) -> MasterTree:
     """Read the master modules, tests and requirements files at HEAD (or ``rev``).
 
@@ -45,7 +45,7 @@ def read_master(
         ConfigError: nothing lies under ``package_root`` at HEAD.
     """
     head = resolve_commit(incubator, rev)
-    root = package_root.strip("/")
+    root = package_root.path
     tree = list_tree(incubator, head, [root, TESTS_DIR, *REQUIREMENTS_FILES])
     wanted = {p: sha for p, sha in tree.items() if p.endswith(".py") or p in REQUIREMENTS_FILES}
     blobs = read_blobs(incubator, wanted.values())

@@ -61,6 +61,7 @@ from oslo_incubator.model.drift import (
 from oslo_incubator.model.errors import ConfigError
 from oslo_incubator.model.history import Version
 from oslo_incubator.model.lifecycle import ACTIVE, Lifecycle, LifecycleState
+from oslo_incubator.model.packageroot import PackageRoot
 from oslo_incubator.model.sync import LockEntry
 from oslo_incubator.workspace.cache import Cache
 from oslo_incubator.workspace.copies import CopyLocation, locate_copies
@@ -197,7 +198,7 @@ class CopyAnalyser:
         self.incubator = incubator
         self.index = incubator.index
         self.base = base
-        self.root_module = incubator.root_module
+        self.package_root = incubator.package_root
         self._candidates: dict[str, _Candidates] = {}
 
     def prefetch(self, master_paths: Iterable[str]) -> None:
@@ -246,7 +247,7 @@ class CopyAnalyser:
         head_blob = self.index.head_tree.get(head_path) if head_path else None
         everything = self._candidates_of(lineage, None)
         head_folded = everything.folded(head_blob) if head_blob else None
-        folded = fold(text, self.base, self.root_module)
+        folded = fold(text, self.base, self.package_root)
         match = "exact"
         base = candidates.latest_equal(folded)
         if base is None:
@@ -302,7 +303,7 @@ class CopyAnalyser:
 
     def fold_line(self, line: str) -> str:
         """One line folded as copies are compared (see :func:`normalise.fold`)."""
-        return fold(line, self.base, self.root_module)
+        return fold(line, self.base, self.package_root)
 
     # Private
 
@@ -314,7 +315,7 @@ class CopyAnalyser:
                 v for v in self.index.versions_of(lineage) if v.blob and path in (None, v.path)
             ]
             texts = self.index.texts(v.blob for v in versions if v.blob)
-            found = _Candidates(versions, texts, self.base, self.root_module)
+            found = _Candidates(versions, texts, self.base, self.package_root)
             self._candidates[key] = found
         return found
 
@@ -439,11 +440,17 @@ class _Candidates:
     which need them all, come only after an exact search failed.
     """
 
-    def __init__(self, versions: list[Version], texts: dict[str, bytes], base: str, root: str):
+    def __init__(
+        self,
+        versions: list[Version],
+        texts: dict[str, bytes],
+        base: str,
+        package_root: PackageRoot,
+    ):
         self.versions = versions  # newest first, deletions left out
         self._texts = texts
         self._base = base
-        self._root = root
+        self._package_root = package_root
         self._folded: dict[str, str] = {}
         self._stripped: dict[str, Counter[str]] = {}
 
@@ -451,7 +458,7 @@ class _Candidates:
         """The fold of one version's text."""
         found = self._folded.get(blob)
         if found is None:
-            found = fold(decode(self._texts.get(blob, b"")), self._base, self._root)
+            found = fold(decode(self._texts.get(blob, b"")), self._base, self._package_root)
             self._folded[blob] = found
         return found
 
@@ -514,18 +521,17 @@ def _result_key(
 
 def _pulled_in(
     copies: Sequence[CopyLocation], contents: Mapping[str, bytes], config: ProjectConfig,
-    package_root: str,
+    package_root: PackageRoot,
 ) -> set[str]:  # fmt: skip
     """Modules the declared copies import, transitively: update.py and sync copy them
     along, so their copies are dependencies, not undeclared."""
     files: dict[str, list[str]] = {}
     texts: dict[str, str] = {}
-    root_module = package_root.replace("/", ".")
     for copy in copies:
         files.setdefault(copy.module, []).append(copy.master_path)
         if copy.master_path.endswith(".py"):
             text = decode(contents[copy.copy_path])
-            texts[copy.master_path] = undo_rewrite(text, config.base or "", root_module)
+            texts[copy.master_path] = undo_rewrite(text, config.base or "", package_root)
     declared = [m for m in config.modules if m in files]
     needs = dependency_closure(
         declared, lambda m: files.get(m, []), texts, package_root, frozenset(files)

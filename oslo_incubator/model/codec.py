@@ -9,11 +9,16 @@ import typing
 from functools import cache
 from typing import Any, TypeVar
 
+from oslo_incubator.model.packageroot import PackageRoot
+
 T = TypeVar("T")
 
 
 def to_jsonable(obj: Any) -> Any:
-    """Dataclasses to dicts, enums to values, tuples to lists; recursively."""
+    """Dataclasses to dicts, enums to values, tuples to lists, a package root to its
+    path; recursively."""
+    if isinstance(obj, PackageRoot):
+        return obj.path
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return {
             f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.compare
@@ -61,6 +66,8 @@ def _convert(tp: Any, data: Any) -> Any:
     if origin is dict:
         key, value = typing.get_args(tp)
         return {_convert(key, k): _convert(value, v) for k, v in data.items()}
+    if tp is PackageRoot:
+        return PackageRoot(data)
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         hints = _hints(tp)
         kwargs = {

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEFAULT_PACKAGE_ROOT = "openstack/common"
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
 
 
 class RewriteMode(enum.Enum):
@@ -47,7 +47,7 @@ class ProjectConfig:
     # The incubator's web address, a template with {sha} for its commit pages
     # (``incubator-url`` in the file; see analysis.validation.commit_url_template).
     incubator_url: str | None = None
-    package_root: str = DEFAULT_PACKAGE_ROOT
+    package_root: PackageRoot = DEFAULT_PACKAGE_ROOT
     rewrite: RewriteMode = RewriteMode.CONVENTIONS
     release_series: tuple[str, ...] = ()
     check_ignores: tuple[CheckIgnore, ...] = ()
@@ -61,9 +61,4 @@ class ProjectConfig:
     @property
     def copy_dir(self) -> str:
         """Where copies live, relative to the project root (``nova/openstack/common``)."""
-        return f"{self.base_path}/{self.package_root}"
-
-    @property
-    def root_module(self) -> str:
-        """The package root as a dotted module (``openstack.common``)."""
-        return self.package_root.replace("/", ".")
+        return f"{self.base_path}/{self.package_root.path}"

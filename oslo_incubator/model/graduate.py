@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
+
 DEFAULT_IDENTITY = "oslo-incubator <oslo-incubator@localhost>"
 _IDENTITY = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s]+)>\s*$")
 
@@ -92,7 +94,7 @@ class GraduateOptions:
     package: str
     modules: tuple[str, ...]
     dest: Path
-    package_root: str = "openstack/common"
+    package_root: PackageRoot = DEFAULT_PACKAGE_ROOT
     allow_incubator_deps: bool = False
     with_closure: bool = False
     branch: str | None = None

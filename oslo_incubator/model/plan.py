@@ -11,6 +11,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
+
 
 class DependencyKind(enum.Enum):
     """How one module needs another (the import kinds of the import analysis).
@@ -332,7 +334,7 @@ class GraduationPlan:
 
     incubator: str
     head: str
-    package_root: str
+    package_root: PackageRoot
     projects: tuple[str, ...]
     requested: tuple[str, ...]
     libraries: tuple[Library, ...]
@@ -372,7 +374,7 @@ class PlanFile:
 
     libraries: tuple[PlannedLibrary, ...]
     incubator_head: str = ""
-    package_root: str = "openstack/common"
+    package_root: PackageRoot = DEFAULT_PACKAGE_ROOT
     schema: str = PLAN_FILE_SCHEMA
 
     def library_of(self, module: str) -> PlannedLibrary | None:

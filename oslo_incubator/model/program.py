@@ -15,8 +15,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.model.graduate import DEFAULT_IDENTITY, Identity
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
 
 PROGRAM_SCHEMA = "oslo-incubator.program/1"
 PROOF_SCHEMA = "oslo-incubator.program-proof/1"
@@ -75,7 +75,7 @@ class ProgramRecord:
     incubator: str
     head: str  # the incubator commit the program started from
     plan: str
-    package_root: str = DEFAULT_PACKAGE_ROOT
+    package_root: PackageRoot = DEFAULT_PACKAGE_ROOT
     scratch: str = SCRATCH_INCUBATOR
     libraries: tuple[ProgramLibrary, ...] = ()
     schema: str = PROGRAM_SCHEMA

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from oslo_incubator.model.drift import DriftStatus
 from oslo_incubator.model.lifecycle import LifecycleState
+from oslo_incubator.model.packageroot import PackageRoot
 
 
 class Grain(enum.Enum):
@@ -203,7 +204,7 @@ class IncubatorInfo:
 
     path: str
     head: str
-    package_root: str
+    package_root: PackageRoot
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from oslo_incubator.model.config import RewriteMode
 from oslo_incubator.model.history import Commit
 from oslo_incubator.model.lifecycle import Lifecycle
+from oslo_incubator.model.packageroot import PackageRoot
 
 LOCK_SCHEMA = "oslo-incubator.lock/1"
 
@@ -199,7 +200,7 @@ class LockFile:
     """The lock file of a project: one entry per synced file, sorted by path."""
 
     base: str
-    package_root: str
+    package_root: PackageRoot
     entries: tuple[LockEntry, ...] = ()
     schema: str = LOCK_SCHEMA
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from oslo_incubator.analysis.normalise import rewrite_import_prefix
 from oslo_incubator.history.builder import RepoBuilder
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT
 
 _LICENSE = '# Licensed under the Apache License, Version 2.0 (the "License").\n\n'
 
@@ -166,7 +167,7 @@ class SampleWorkspace:
 def build_sample_workspace(dest: Path) -> SampleWorkspace:
     """Write the sample incubator and projects under ``dest`` (which must be empty)."""
     inc = RepoBuilder(dest / "incubator")
-    root = "openstack/common"
+    root = DEFAULT_PACKAGE_ROOT.path
     v1 = inc.commit(
         "Initial import of common code",
         {

@@ -159,19 +159,19 @@ def graduated_imports(incubator: Incubator, project: ProjectDrift) -> list[Viola
     if not flagged:
         return []
     root = Path(project.path)
-    prefix = f"{project.base}.{incubator.root_module}"
-    copy_dir = f"{project.base.replace('.', '/')}/{incubator.index.package_root}"
+    prefix = f"{project.base}.{incubator.package_root.module}"
+    copy_dir = f"{project.base.replace('.', '/')}/{incubator.package_root.path}"
     # Only a file that spells "<root>.m" or "<root> import ... m" can name a flagged
     # module: the others are not parsed.
     names = "|".join(re.escape(m) for m in sorted(flagged, key=len, reverse=True))
-    root_module = re.escape(incubator.root_module)
+    root_module = re.escape(incubator.package_root.module)
     spelled = re.compile(
         rf"{root_module}\.(?:{names})\b|{root_module}\s+import\s+(?:\([^)]*|[^\n]*)\b(?:{names})\b"
     )
     violations = []
     for rel in project_python_files(root, exclude=copy_dir):
         text = decode((root / rel).read_bytes())
-        if incubator.root_module not in text or not spelled.search(text):
+        if incubator.package_root.module not in text or not spelled.search(text):
             continue
         parts = rel[:-3].split("/")
         is_package = parts[-1] == "__init__"
@@ -378,7 +378,7 @@ def _introduced(
             if changes.is_new_file(source.relative_to(root).as_posix()):
                 return True
         base = (project.base or "").replace(".", "/")
-        stem = f"{base}/{config.package_root}/{violation.module.replace('.', '/')}"
+        stem = f"{base}/{config.package_root.path}/{violation.module.replace('.', '/')}"
         return any(p == f"{stem}.py" or p.startswith(f"{stem}/") for p in changes.changed)
     if violation.line is not None:
         return changes.is_new_line(violation.path, violation.line)

@@ -96,6 +96,7 @@ from oslo_incubator.model.graduate import (
     LibraryFile,
     ShimOutcome,
 )
+from oslo_incubator.model.packageroot import PackageRoot
 from oslo_incubator.model.plan import DependencyKind, ThirdParty
 from oslo_incubator.workspace.cache import Cache
 
@@ -159,16 +160,18 @@ def prepare_graduation(
             land on one library path.
     """
     _check_package(options.package, incubator)
-    root = options.package_root.strip("/")
-    root_module = root.replace("/", ".")
-    master = read_master(incubator, root)
-    graph, tests = incubator_graph(master, root, cache)
-    requested = known_modules(graph, options.modules, root, incubator)
+    package_root = options.package_root
+    root, root_module = package_root.path, package_root.module
+    master = read_master(incubator, package_root)
+    graph, tests = incubator_graph(master, package_root, cache)
+    requested = known_modules(graph, options.modules, package_root, incubator)
     if not requested:
         raise ConfigError("name at least one module to graduate", incubator)
     closure = strong_closure(graph, requested)
     modules = tuple(sorted(closure)) if options.with_closure else requested
-    graduated = _graduated_elsewhere(incubator, master, graph, root, modules, options, cache)
+    graduated = _graduated_elsewhere(
+        incubator, master, graph, package_root, modules, options, cache
+    )
     resolvable = set(modules) | set(graduated)
     named_in_strings = {
         t.path: _references(master.tests.get(t.path, ""), t.path, graph, root_module)
@@ -195,8 +198,8 @@ def prepare_graduation(
         if m not in private
     }
     needed = tuple(sorted(closure - set(modules)))
-    module_index = build_index(incubator, root, master.head)
-    test_index = build_index(incubator, TESTS_ROOT, master.head)
+    module_index = build_index(incubator, package_root, master.head)
+    test_index = build_index(incubator, PackageRoot(TESTS_ROOT), master.head)
 
     files: list[LibraryFile] = []
     for module in modules:
@@ -389,14 +392,13 @@ def write_library(
     """
     result = prepared.result
     dest = options.dest
-    root = options.package_root.strip("/")
     started = time.perf_counter()
     paths = sorted({p for f in result.files for p in f.history})
     target = {p: f.path for f in result.files for p in f.history}
     extracted = extract_history(incubator, dest, paths, target.get, result.head)
     seconds = time.perf_counter() - started
     env = options.identity.git_env()
-    code = _commit_files(dest, prepared.texts, _code_message(result, root), env)
+    code = _commit_files(dest, prepared.texts, _code_message(result, options.package_root), env)
     packaging = _commit_files(dest, prepared.packaging, _packaging_message(result), env)
     history = HistorySummary(extracted.commits, extracted.dropped, extracted.head, len(paths),
                              seconds)  # fmt: skip
@@ -471,7 +473,7 @@ def _graduated_elsewhere(
     incubator: Path,
     master: MasterTree,
     graph: nx.DiGraph,
-    root: str,
+    package_root: PackageRoot,
     modules: Sequence[str],
     options: GraduateOptions,
     cache: Cache | None,
@@ -481,12 +483,13 @@ def _graduated_elsewhere(
     of :mod:`oslo_incubator.history.incubator`) and those of ``options.earlier``
     (which win: the program knows their package and version)."""
     found: dict[str, GraduatedDependency] = {}
-    life_cycles = open_incubator(incubator, root, cache, master.head).graduated_modules()
+    life_cycles = open_incubator(incubator, package_root, cache, master.head).graduated_modules()
     for module, life in sorted(life_cycles.items()):
         if not life.library or module in modules:
             continue
         target = (
-            _shim_target(master, graph, module, root) or f"{package_name(life.library)}.{module}"
+            _shim_target(master, graph, module, package_root)
+            or f"{package_name(life.library)}.{module}"
         )
         line = master.requirements.find(life.library)
         requirement = (
@@ -506,15 +509,17 @@ def _graduated_elsewhere(
     return found
 
 
-def _shim_target(master: MasterTree, graph: nx.DiGraph, module: str, root: str) -> str | None:
+def _shim_target(
+    master: MasterTree, graph: nx.DiGraph, module: str, package_root: PackageRoot
+) -> str | None:
     """The module a graduated module's master file re-exports, when it is a shim."""
     if module not in graph:
         return None
     rel = module.replace(".", "/")
-    for path in (f"{root}/{rel}.py", f"{root}/{rel}/__init__.py"):
+    for path in (f"{package_root.path}/{rel}.py", f"{package_root.path}/{rel}/__init__.py"):
         text = master.modules.get(path)
         if text is not None and len(text) <= SHIM_MAX_BYTES:
-            return shim_library(text, root.replace("/", "."))
+            return shim_library(text, package_root)
     return None
 
 
@@ -945,9 +950,9 @@ def _commit_files(
     return git_text(repo, "rev-parse", "HEAD").strip()
 
 
-def _code_message(result: GraduationResult, root: str) -> str:
+def _code_message(result: GraduationResult, package_root: PackageRoot) -> str:
     modules = ", ".join(result.modules)
-    root_module = root.replace("/", ".")
+    root_module = package_root.module
     return (
         f"Move {modules} into the {result.package} package\n\n"
         f"Imports of {root_module}.<module> now name {result.package}.<module>, in the\n"
@@ -1008,8 +1013,7 @@ def _shim_files(
     joins ``requirements.txt`` then. The tests that moved to the library are removed.
     MAINTAINERS and ``obsolete.txt`` record the graduation.
     """
-    root = options.package_root.strip("/")
-    root_module = root.replace("/", ".")
+    root, root_module = options.package_root.path, options.package_root.module
     paths = [p for m in modules for p in graph.nodes[m]["files"]]
     files: dict[str, str | None] = {}
     for path in paths:

@@ -58,7 +58,6 @@ from oslo_incubator.model.api import (
     ModuleApi,
     Symbol,
 )
-from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.model.drift import DriftStatus, ProjectDrift
 from oslo_incubator.model.errors import ConfigError
 from oslo_incubator.model.impact import (
@@ -73,6 +72,7 @@ from oslo_incubator.model.impact import (
     ReleaseNeed,
     Verdict,
 )
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
 from oslo_incubator.model.plan import ImportLine
 from oslo_incubator.workspace.cache import Cache
 from oslo_incubator.workspace.config import load_project_config
@@ -89,7 +89,7 @@ def incubator_impact(
     projects: Sequence[Path],
     change: str | None = None,
     span: str | None = None,
-    package_root: str = DEFAULT_PACKAGE_ROOT,
+    package_root: PackageRoot = DEFAULT_PACKAGE_ROOT,
     cache: Cache | None = None,
     progress: Progress | None = None,
 ) -> ImpactReport:
@@ -108,22 +108,24 @@ def incubator_impact(
         GitError: not a repository, or an unknown revision.
         ConfigError: a project has no base package.
     """
-    root = package_root.strip("/")
+    root = package_root.path
     found = resolve_range(incubator, change, span)
     files = changed_files(incubator, found, [root])
     before, after = texts_of(incubator, found, files)
-    modules = _incubator_modules(files, before, after, root)
+    modules = _incubator_modules(files, before, after, package_root)
     tree = {**files_at(incubator, found.base, [root]), **files_at(incubator, found.head, [root])}
     known: dict[str, list[str]] = defaultdict(list)
     for path in sorted(tree):
-        module = module_of_path(path, root)
+        module = module_of_path(path, package_root)
         if module is not None:
             known[module].append(path)
     touched = [m.module for m in modules]
     wanted = _wanted(modules)
     impacts = []
     state = (
-        open_incubator(incubator, root, cache, rev=found.base) if projects and touched else None
+        open_incubator(incubator, package_root, cache, rev=found.base)
+        if projects and touched
+        else None
     )
     for project in projects:
         config = load_project_config(project)
@@ -136,7 +138,7 @@ def incubator_impact(
             if state is not None
             else None
         )
-        scan = scan_incubator_usage(project, known, root, cache, progress, wanted)
+        scan = scan_incubator_usage(project, known, package_root, cache, progress, wanted)
         scan = _with_export_uses(project, scan, wanted, f"{config.base_path}/{root}", cache)
         impacts.append(_project_impact(project, scan, modules, drift))
     return ImpactReport(
@@ -147,7 +149,7 @@ def incubator_impact(
         commits=commits_in(incubator, found),
         modules=tuple(modules),
         projects=tuple(impacts),
-        package=root.replace("/", "."),
+        package=package_root.module,
         notes=_notes(modules),
     )
 
@@ -315,10 +317,15 @@ def _wanted(
 
 
 def _incubator_modules(
-    files: Sequence[FileChange], before: Mapping[str, bytes], after: Mapping[str, bytes], root: str
+    files: Sequence[FileChange],
+    before: Mapping[str, bytes],
+    after: Mapping[str, bytes],
+    package_root: PackageRoot,
 ) -> list[ModuleChange]:
+    root = package_root.path
+
     def module_of(path: str) -> str | None:
-        return module_of_path(path, root)
+        return module_of_path(path, package_root)
 
     def qualifier(path: str) -> str:
         # A package module's names are qualified by their file (session.get_session).

@@ -55,6 +55,7 @@ from oslo_incubator.model.graduate import (
     MigrationResult,
     MigrationTarget,
 )
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
 from oslo_incubator.workspace.config import CONF_NAME, load_project_config
 from oslo_incubator.workspace.copies import locate_copies
 from oslo_incubator.workspace.files import project_python_files
@@ -68,7 +69,10 @@ _TEMP_SUFFIX = ".oslo-incubator-migrate.tmp"
 
 
 def graduated_modules(
-    incubator: Path, library: str, package_root: str = "openstack/common", rev: str = "HEAD"
+    incubator: Path,
+    library: str,
+    package_root: PackageRoot = DEFAULT_PACKAGE_ROOT,
+    rev: str = "HEAD",
 ) -> tuple[str, ...]:
     """The modules the incubator at ``rev`` says went to ``library``: obsolete or
     deleted, with that library named by their records, a shim or the deleting commit
@@ -79,7 +83,7 @@ def graduated_modules(
         GitError: ``incubator`` is not a git repository or has no ``rev``.
     """
     wanted = _library_key(library)
-    found = open_incubator(incubator, package_root.strip("/"), None, rev).graduated_modules()
+    found = open_incubator(incubator, package_root, None, rev).graduated_modules()
     return tuple(
         sorted(m for m, life in found.items() if _library_key(life.library or "") == wanted)
     )
@@ -216,7 +220,7 @@ def _plan(
 ) -> MigrationResult:
     assert config.base
     modules = tuple(m for t in targets for m in t.modules)
-    prefix = f"{config.base}.{config.root_module}"
+    prefix = f"{config.base}.{config.package_root.module}"
     warnings: list[str] = []
     copies = locate_copies(project, config).copies
     present = {c.module for c in copies} | set(config.modules)
@@ -244,7 +248,7 @@ def _plan(
             continue
         text = decode((project / rel).read_bytes())
         inside_copies = rel.startswith(config.copy_dir + "/")
-        if (not inside_copies and config.root_module.split(".")[0] not in text) or (
+        if (not inside_copies and config.package_root.module.split(".")[0] not in text) or (
             not names.search(text)
         ):
             texts[rel] = text

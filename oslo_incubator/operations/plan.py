@@ -39,7 +39,7 @@ from oslo_incubator.graph.modules import (
 from oslo_incubator.graph.usage import find_usage
 from oslo_incubator.history.incubator import Incubator, open_incubator
 from oslo_incubator.history.master import MasterTree, read_master
-from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
 from oslo_incubator.model.plan import (
     ApiName,
     CloseCall,
@@ -67,7 +67,7 @@ def plan_graduation(
     incubator: Path,
     projects: Sequence[Path] = (),
     modules: Sequence[str] = (),
-    package_root: str = DEFAULT_PACKAGE_ROOT,
+    package_root: PackageRoot = DEFAULT_PACKAGE_ROOT,
     cache: Cache | None = None,
     progress: Progress | None = None,
     granularity: Granularity = Granularity.BALANCED,
@@ -214,7 +214,7 @@ def _recorded_intent(history: Incubator, graph: nx.DiGraph) -> dict[str, Intent]
     (``__init__.py`` aside) is intent: the incubator listed single files of a package
     that went elsewhere (two fixtures of ``fixture`` went to a test library, the others
     did not), and a record about part of a module says nothing of the rest."""
-    root = history.index.package_root + "/"
+    root = history.package_root.path + "/"
     # One git process for every master file a shim could be, not one per file.
     history.index.texts(
         b for p, b in sorted(history.index.head_tree.items()) if p.startswith(root)

@@ -39,11 +39,12 @@ from oslo_incubator.analysis.fingerprint import (
 )
 from oslo_incubator.analysis.imports import innermost_module, resolve_relative
 from oslo_incubator.history.git import RunningGit, read_blobs, resolve_commit
-from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT, ProjectConfig
+from oslo_incubator.model.config import ProjectConfig
 from oslo_incubator.model.drift import CopyDrift, DriftStatus
 from oslo_incubator.model.errors import FileChangedError, GitError, UnreadableFileError
 from oslo_incubator.model.history import Version
 from oslo_incubator.model.lifecycle import LifecycleState
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
 from oslo_incubator.model.scan import (
     Candidate,
     Family,
@@ -100,7 +101,7 @@ def scan_projects(
     projects: Sequence[Path],
     options: ScanOptions | None = None,
     incubator: Path | None = None,
-    package_root: str = DEFAULT_PACKAGE_ROOT,
+    package_root: PackageRoot = DEFAULT_PACKAGE_ROOT,
     cache: Cache | None = None,
     progress: Progress | None = None,
 ) -> ScanReport:
@@ -149,11 +150,11 @@ def _scan(
     projects: Sequence[Path],
     options: ScanOptions,
     incubator: Path | None,
-    package_root: str,
+    package_root: PackageRoot,
     cache: Cache | None,
     progress: Progress | None,
 ) -> ScanReport:
-    root_module = package_root.strip("/").replace("/", ".")
+    root_module = package_root.module
     paths = _unique(projects)
     heads = _heads(paths)
     # git log runs while the files are read: on a core that would otherwise idle.
@@ -339,12 +340,12 @@ def _report_key(
     options: ScanOptions,
     incubator: Path | None,
     incubator_head: str | None,
-    package_root: str,
+    package_root: PackageRoot,
 ) -> str:
     # Worker count changes how, not what: it is not part of the key.
     digest = hashlib.sha1(repr((ANALYSIS_VERSION, replace(options, jobs=0))).encode())
     if incubator is not None:
-        digest.update(f"\0{incubator}\0{incubator_head}\0{package_root}".encode())
+        digest.update(f"\0{incubator}\0{incubator_head}\0{package_root.path}".encode())
     for source in sources:
         digest.update(
             f"\1{source.name}\0{source.path}\0{source.head}\0{source.config_digest}".encode()
@@ -440,14 +441,14 @@ _BLOB_SIZE = 16 * 1024  # what a master version is taken to weigh when chunking
 
 
 def _fingerprint_records(
-    jobs: list[_Job], root_module: str, settings: FingerprintSettings
+    jobs: list[_Job], package_root: PackageRoot, settings: FingerprintSettings
 ) -> list[tuple[str, list[Any]]]:
     """Fingerprint several files into their cache form, each with the content key
     of what was read from disk ("" for a master version; runs in a worker process)."""
     found = []
     for (data, key), (_, bases, symbols) in zip(_read_all(jobs), jobs, strict=True):
         found.append(
-            (key, _print_to_json(fingerprint(data, bases, root_module, settings, symbols)))
+            (key, _print_to_json(fingerprint(data, bases, package_root, settings, symbols)))
         )
     return found
 
@@ -456,7 +457,7 @@ _ShingleJob = tuple[_Content, tuple[str, ...], list[tuple[int, int] | None]]
 
 
 def _shingle_records(
-    jobs: list[_ShingleJob], root_module: str, shingle: int
+    jobs: list[_ShingleJob], package_root: PackageRoot, shingle: int
 ) -> list[tuple[str, list[Hashes]]]:
     """The shingle sets of units of files, each with the content key of what was read
     from disk ("" for a master version; runs in a worker process).
@@ -466,7 +467,7 @@ def _shingle_records(
     """
     results = []
     for (data, key), (_, bases, ranges) in zip(_read_all(jobs), jobs, strict=True):
-        folded = folded_bytes(data, bases, root_module)
+        folded = folded_bytes(data, bases, package_root)
         offsets = line_offsets(folded)
         sets = [shingle_set(lines_tokens(folded, offsets, lines), shingle) for lines in ranges]
         results.append((key, sets))
@@ -518,8 +519,8 @@ class _Workers:
     with the first large batch, before any thread of this scan exists.
     """
 
-    def __init__(self, root_module: str, settings: FingerprintSettings, workers: int):
-        self.root_module = root_module
+    def __init__(self, package_root: PackageRoot, settings: FingerprintSettings, workers: int):
+        self.package_root = package_root
         self.settings = settings
         self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
@@ -554,7 +555,9 @@ class _Workers:
     def _submit(self, jobs: list[_Job], first: int) -> None:
         assert self.pool is not None
         for chunk in _chunks(jobs):
-            future = self.pool.submit(_fingerprint_records, chunk, self.root_module, self.settings)
+            future = self.pool.submit(
+                _fingerprint_records, chunk, self.package_root, self.settings
+            )
             self.futures[future] = (first, len(chunk))
             first += len(chunk)
 
@@ -565,7 +568,7 @@ class _Workers:
         workers finish them: (index of the chunk's first job, its results)."""
         done = 0
         for index, job in self.here:
-            yield index, _fingerprint_records([job], self.root_module, self.settings)
+            yield index, _fingerprint_records([job], self.package_root, self.settings)
             done += 1
             if progress is not None:
                 progress("fingerprints", done, self.count)
@@ -583,15 +586,15 @@ class _Workers:
     def submit(
         self, func: Callable[..., list[Any]], jobs: list[Any], *args: Any
     ) -> Callable[[], list[Any]]:
-        """Start ``func(chunk, root_module, *args)`` over chunks of ``jobs``; the returned
+        """Start ``func(chunk, package_root, *args)`` over chunks of ``jobs``; the returned
         function waits for the results, in job order.
 
         ``func`` takes a list of jobs whose first item is file content (for chunking)."""
         if self.pool is None:
-            results = func(jobs, self.root_module, *args)
+            results = func(jobs, self.package_root, *args)
             return lambda: results
         chunks = _chunks(jobs)
-        futures = [self.pool.submit(func, chunk, self.root_module, *args) for chunk in chunks]
+        futures = [self.pool.submit(func, chunk, self.package_root, *args) for chunk in chunks]
         return lambda: [result for future in futures for result in future.result()]
 
     def close(self) -> None:
@@ -718,7 +721,7 @@ class _Scanner:
         projects: list[_ProjectSource],
         options: ScanOptions,
         incubator: Path | None,
-        package_root: str,
+        package_root: PackageRoot,
         cache: Cache | None,
         dates: _AddedDates,
         progress: Progress | None,
@@ -728,7 +731,7 @@ class _Scanner:
         self.incubator = incubator
         self.package_root = package_root
         self.inc: Incubator | None = None  # opened once the workers have work
-        self.root_module = package_root.strip("/").replace("/", ".")
+        self.root_module = package_root.module
         self.cache = cache
         self.dates = dates
         self.progress = progress
@@ -747,7 +750,7 @@ class _Scanner:
         """The scan, the incubator's part (when there is one) started once the workers
         have the projects' files."""
         project_jobs, project_slots = self._project_jobs()
-        workers = _Workers(self.root_module, self.settings, self.options.jobs)
+        workers = _Workers(self.package_root, self.settings, self.options.jobs)
         workers.add(project_jobs)
         try:
             if self.incubator is not None:
@@ -1517,7 +1520,7 @@ def _report_to_json(report: ScanReport) -> dict[str, Any]:
         "families": [family(f) for f in report.families],
         "candidates": [[c.family, c.rank, c.score, c.reason] for c in report.candidates],
         "imports": [[i.project, i.importer, i.imported, i.line] for i in report.imports],
-        "incubator": None if inc is None else [inc.path, inc.head, inc.package_root],
+        "incubator": None if inc is None else [inc.path, inc.head, inc.package_root.path],
     }  # fmt: skip
 
 
@@ -1550,6 +1553,6 @@ def _report_from_json(data: dict[str, Any], options: ScanOptions | None = None) 
             Candidate(f, int(r), float(s), reason) for f, r, s, reason in data["candidates"]
         ),
         imports=tuple(ImportLink(p, a, b, int(ln)) for p, a, b, ln in data["imports"]),
-        incubator=None if inc is None else IncubatorInfo(*inc),
+        incubator=None if inc is None else IncubatorInfo(inc[0], inc[1], PackageRoot(inc[2])),
         options=options or ScanOptions(),
     )

@@ -341,8 +341,8 @@ class _Planner:
         self.options = options
         self.cache = cache
         self.base: str = config.base
-        self.root = self.index.package_root
-        self.root_module = self.root.replace("/", ".")
+        self.package_root = self.index.package_root
+        self.root = self.package_root.path
         self.head = self.index.commits[self.index.head]
         self.paths = frozenset(self.index.head_tree)
         self.companions = sorted(p for p in self.paths if p.startswith(("tools/", "etc/oslo/")))
@@ -372,7 +372,7 @@ class _Planner:
         retired: list[RetiredModule] = []
         active = []
         for module in modules:
-            files = module_files(module, self.paths, self.root)
+            files = module_files(module, self.paths, self.package_root)
             if not files and companion_files(module, self.companions):
                 active.append(module)  # tools/install_venv_common.py: companions only
                 continue
@@ -439,7 +439,7 @@ class _Planner:
         return list(dict.fromkeys(modules)), list(dict.fromkeys(scripts))
 
     def _files_of(self, module: str) -> list[str]:
-        files = module_files(module, self.paths, self.root)
+        files = module_files(module, self.paths, self.package_root)
         if not files:
             return []
         parts = module.split(".")
@@ -454,8 +454,8 @@ class _Planner:
         sources = [p for p in self.paths if p.startswith(self.root + "/") and p.endswith(".py")]
         blobs = self.index.texts(self.index.head_tree[p] for p in sources)
         texts = {p: decode(blobs.get(self.index.head_tree[p], b"")) for p in sources}
-        known = master_modules(self.paths, self.root)
-        needs = dependency_closure(modules, self._files_of, texts, self.root, known)
+        known = master_modules(self.paths, self.package_root)
+        needs = dependency_closure(modules, self._files_of, texts, self.package_root, known)
         for need in needs:
             if not need.required_by:
                 continue
@@ -744,7 +744,7 @@ class _Planner:
         if version is None or version.blob is None:
             return []
         base_text = decode(self.index.texts([version.blob]).get(version.blob, b""))
-        words = ("oslo", "OSLO", self.root_module.split(".")[0])
+        words = ("oslo", "OSLO", self.package_root.module.split(".")[0])
         if not any(word in base_text for word in words):
             return []
         when = self.index.commits[version.commit].timestamp
@@ -753,7 +753,7 @@ class _Planner:
             among.append((None, IMPORTS_REWRITE))
         fits: list[tuple[RuleSet | None, str]] = []
         for rules, name in among:
-            rendered = rewrite_text(base_text, self.base, copy_path, rules, self.root_module)
+            rendered = rewrite_text(base_text, self.base, copy_path, rules, self.package_root)
             if rendered.text == old_text:
                 fits.append((rules, name))
         return fits
@@ -820,13 +820,13 @@ class _Planner:
         return drift is not None and drift.status is DriftStatus.CURRENT
 
     def _render(self, text: str, copy_path: str, rules: RuleSet | None) -> str:
-        outcome = rewrite_text(text, self.base, copy_path, rules, self.root_module)
+        outcome = rewrite_text(text, self.base, copy_path, rules, self.package_root)
         if outcome.warning and f"{copy_path}: {outcome.warning}" not in self.warnings:
             self.warnings.append(f"{copy_path}: {outcome.warning}")
         return outcome.text
 
     def _fold(self, line: str) -> str:
-        return fold(line, self.base, self.root_module)
+        return fold(line, self.base, self.package_root)
 
     def _base_of(self, item: _Planned, old_bytes: bytes) -> _Base:
         assert item.master_path is not None
@@ -896,7 +896,7 @@ class _Planner:
             for f in m.files
             if f.master_path is not None
         ]
-        return updated_lock(self.lock, self.base, self.root, entries)
+        return updated_lock(self.lock, self.base, self.package_root, entries)
 
 
 def _writes(project: Path, result: SyncResult) -> dict[str, FileWrite]:

@@ -33,7 +33,7 @@ def plan_to_json(plan: GraduationPlan) -> dict[str, Any]:
         "incubator": {
             "path": plan.incubator,
             "head": plan.head,
-            "package_root": plan.package_root,
+            "package_root": plan.package_root.path,
         },
         "projects": list(plan.projects),
         "requested": list(plan.requested),

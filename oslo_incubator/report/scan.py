@@ -42,7 +42,7 @@ def scan_to_json(report: ScanReport, graph: dict[str, Any] | None = None) -> dic
         else {
             "path": report.incubator.path,
             "head": report.incubator.head,
-            "package_root": report.incubator.package_root,
+            "package_root": report.incubator.package_root.path,
         },
         "projects": [
             {

@@ -102,8 +102,7 @@ def _write_private_copies(
     dest = options.dest
     (dest / CONF_NAME).write_text(private_copies_conf(options.package, result.private))
     config = load_project_config(dest)
-    root = options.package_root.strip("/")
-    source = open_incubator(incubator, root, cache, result.head)
+    source = open_incubator(incubator, options.package_root, cache, result.head)
     sync_options = SyncOptions(modules=result.private, nodeps=True, command=command)
     synced = sync_project(source, dest, config, sync_options, cache)
     paths = [CONF_NAME, *synced.written]
@@ -111,8 +110,9 @@ def _write_private_copies(
     message = (
         f"Private copies of {len(result.private)} incubator module(s) for {result.library}\n\n"
         f"{result.library} needs these modules before they graduate. They live in\n"
-        f"{options.package}/{root}, outside its API, listed in {CONF_NAME} with a lock\n"
-        "file, so that drift and sync track them like any project's copies.\n\n" + synced.message
+        f"{options.package}/{options.package_root}, outside its API, listed in {CONF_NAME} "
+        "with a lock\nfile, so that drift and sync track them like any project's copies.\n\n"
+        + synced.message
     )
     run_git(dest, "commit", "-q", "--no-verify", "-F", "-", input=message.encode(),
             env=options.identity.git_env())  # fmt: skip

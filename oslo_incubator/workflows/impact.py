@@ -31,6 +31,7 @@ from oslo_incubator.history.incubator import Incubator, open_incubator
 from oslo_incubator.model.drift import DriftStatus
 from oslo_incubator.model.errors import OsloIncubatorError
 from oslo_incubator.model.impact import CrossTest, ImpactReport, ProjectImpact, Verdict
+from oslo_incubator.model.packageroot import PackageRoot
 from oslo_incubator.model.sync import SyncOptions, SyncResult
 from oslo_incubator.operations.sync import command_line, sync_project
 from oslo_incubator.workspace.cache import Cache
@@ -66,7 +67,7 @@ class CrossTestOptions:
 def cross_test(
     incubator: Path,
     report: ImpactReport,
-    package_root: str,
+    package_root: PackageRoot,
     options: CrossTestOptions,
     cache: Cache | None = None,
     progress: Progress | None = None,

@@ -38,6 +38,7 @@ from oslo_incubator.model.graduate import (
     MigrationResult,
     MigrationTarget,
 )
+from oslo_incubator.model.packageroot import PackageRoot
 from oslo_incubator.model.plan import PlanFile, PlannedLibrary
 from oslo_incubator.model.program import (
     PROGRAM_BRANCH,
@@ -90,12 +91,12 @@ def run_program(
     """
     started = time.perf_counter()
     plan = read_plan_file(plan_path)
-    root = plan.package_root.strip("/")
+    package_root = plan.package_root
     dest.mkdir(parents=True, exist_ok=True)
     record = read_program(dest)
     notes: list[str] = []
     if record is None:
-        record = _start(plan_path, incubator, dest, root)
+        record = _start(plan_path, incubator, dest, package_root)
     else:
         head = resolve_commit(incubator, "HEAD")
         if head != record.head:
@@ -104,7 +105,7 @@ def run_program(
                 f"{record.head[:12]}, where it started"
             )
     scratch = dest / record.scratch
-    notes += _check_plan(plan, plan_path, scratch, root, record, dest, cache)
+    notes += _check_plan(plan, plan_path, scratch, package_root, record, dest, cache)
     earlier: list[EarlierLibrary] = []
     steps: list[ProgramStep] = []
     total = len(plan.libraries)
@@ -117,7 +118,7 @@ def run_program(
             status = LibraryStatus.SKIPPED
             entry = done
         else:
-            entry = _graduate(planned, scratch, dest, root, tuple(earlier), options, cache)
+            entry = _graduate(planned, scratch, dest, package_root, tuple(earlier), options, cache)
             run_git(scratch, "update-ref", f"refs/heads/{PROGRAM_BRANCH}", entry.shim_commit)
             record = replace(record, libraries=(*record.libraries, entry))
             write_program(dest, record)
@@ -175,7 +176,9 @@ def _lines(entry: ProgramLibrary) -> tuple[str, ...]:
     return (*entry.requirements, *entry.test_requirements)
 
 
-def _start(plan_path: Path, incubator: Path, dest: Path, root: str) -> ProgramRecord:
+def _start(
+    plan_path: Path, incubator: Path, dest: Path, package_root: PackageRoot
+) -> ProgramRecord:
     """Clone the incubator (bare) into the program's directory, branch ``program`` at
     its HEAD, and write the first record."""
     scratch = dest / SCRATCH_INCUBATOR
@@ -189,7 +192,7 @@ def _start(plan_path: Path, incubator: Path, dest: Path, root: str) -> ProgramRe
     run_git(dest, "clone", "--bare", "-q", str(incubator.resolve()), SCRATCH_INCUBATOR)
     run_git(scratch, "update-ref", f"refs/heads/{PROGRAM_BRANCH}", head)
     run_git(scratch, "symbolic-ref", "HEAD", f"refs/heads/{PROGRAM_BRANCH}")
-    record = ProgramRecord(str(incubator.resolve()), head, str(plan_path.resolve()), root)
+    record = ProgramRecord(str(incubator.resolve()), head, str(plan_path.resolve()), package_root)
     write_program(dest, record)
     return record
 
@@ -198,7 +201,7 @@ def _check_plan(
     plan: PlanFile,
     plan_path: Path,
     scratch: Path,
-    root: str,
+    package_root: PackageRoot,
     record: ProgramRecord,
     dest: Path,
     cache: Cache | None,
@@ -207,14 +210,14 @@ def _check_plan(
     libraries done are the plan's first ones, with the same modules; no directory is
     in the way of a library still to do. Returns notes: a library named like a
     distribution the incubator requires (later libraries will get it instead)."""
-    master = read_master(scratch, root, record.head)
-    graph, _ = incubator_graph(master, root, cache)
+    master = read_master(scratch, package_root, record.head)
+    graph, _ = incubator_graph(master, package_root, cache)
     for library in plan.libraries:
         line = library.line or None
         for module in library.modules:
             if module.replace("/", ".") not in graph:
                 raise ConfigError(
-                    f"library {library.name}: no module {module!r} under {root}/ in the "
+                    f"library {library.name}: no module {module!r} under {package_root}/ in the "
                     f"incubator at {record.head[:12]}",
                     plan_path,
                     line,
@@ -288,7 +291,7 @@ def _graduate(
     planned: PlannedLibrary,
     scratch: Path,
     dest: Path,
-    root: str,
+    package_root: PackageRoot,
     earlier: tuple[EarlierLibrary, ...],
     options: ProgramOptions,
     cache: Cache | None,
@@ -299,7 +302,7 @@ def _graduate(
         package=planned.package,
         modules=tuple(planned.modules),
         dest=dest / planned.name,
-        package_root=root,
+        package_root=package_root,
         identity=options.identity,
         private_copies=True,
         earlier=earlier,

@@ -16,6 +16,7 @@ from oslo_incubator.graph.copies import build_copy_graph
 from oslo_incubator.graph.layout import family_drawing, plan_drawing
 from oslo_incubator.history.incubator import open_incubator
 from oslo_incubator.model.debt import DebtReport
+from oslo_incubator.model.packageroot import PackageRoot
 from oslo_incubator.model.plan import GraduationPlan
 from oslo_incubator.model.scan import ScanOptions, ScanReport
 from oslo_incubator.operations.debt import scan_debt
@@ -47,7 +48,7 @@ class SiteOptions:
 def gather_site(
     incubator: Path,
     projects: Sequence[Path],
-    package_root: str,
+    package_root: PackageRoot,
     options: SiteOptions,
     cache: Cache | None = None,
     progress: Progress | None = None,

@@ -21,12 +21,12 @@ from oslo_incubator.analysis.findings import rule_matches
 from oslo_incubator.analysis.validation import commit_url_template
 from oslo_incubator.model.check import RULES
 from oslo_incubator.model.config import (
-    DEFAULT_PACKAGE_ROOT,
     CheckIgnore,
     ProjectConfig,
     RewriteMode,
 )
 from oslo_incubator.model.errors import ConfigError
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -278,17 +278,17 @@ def resolve_incubator_url(
     return next(iter(named), None)
 
 
-def guess_base(project: Path, package_root: str = DEFAULT_PACKAGE_ROOT) -> str | None:
+def guess_base(project: Path, package_root: PackageRoot = DEFAULT_PACKAGE_ROOT) -> str | None:
     """Guess the base package from where ``<base>/openstack/common`` sits, if unique."""
     found = sorted(
         p.parent
-        for p in project.glob(f"**/{package_root}/__init__.py")
+        for p in project.glob(f"**/{package_root.path}/__init__.py")
         if ".venv" not in p.parts and ".tox" not in p.parts and ".git" not in p.parts
     )
     if len(found) != 1:
         return None
     rel = found[0].relative_to(project).as_posix()
-    base = rel[: -len(package_root)].strip("/")
+    base = rel[: -len(package_root.path)].strip("/")
     return base.replace("/", ".") or None
 
 
@@ -325,14 +325,16 @@ def _check_script(item: str, path: Path, line: int | None) -> None:
         raise ConfigError(f"invalid script path {item!r}: it must stay in the project", path, line)
 
 
-def _package_root(value: str | None, path: Path, line: int | None) -> str:
+def _package_root(value: str | None, path: Path, line: int | None) -> PackageRoot:
     """The package root is a relative path of package names (``openstack/common``)."""
-    root = (value or DEFAULT_PACKAGE_ROOT).strip().strip("/")
-    if not root or not all(part.isidentifier() for part in root.split("/")):
+    if not value:
+        return DEFAULT_PACKAGE_ROOT
+    try:
+        return PackageRoot.parse(value.strip().strip("/"))
+    except ValueError:
         raise ConfigError(
             f"invalid package root {value!r}: expected package names joined by '/'", path, line
-        )
-    return root
+        ) from None
 
 
 def _incubator_url(value: str | None, path: Path, line: int | None) -> str | None:

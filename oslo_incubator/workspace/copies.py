@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from oslo_incubator.model.config import ProjectConfig
+from oslo_incubator.model.packageroot import PackageRoot
 from oslo_incubator.workspace.files import unreadable_reason
 
 ROOT_INIT_MODULE = "__init__"
@@ -72,7 +73,7 @@ def locate_copies(
         module, is_declared = _module_of(rel, declared)
         copy_path = f"{config.copy_dir}/{rel}"
         found[copy_path] = CopyLocation(
-            module, copy_path, f"{config.package_root}/{rel}", is_declared
+            module, copy_path, f"{config.package_root.path}/{rel}", is_declared
         )
     for module in config.modules:
         for master_path in _companions_of(module, master_companions):
@@ -90,17 +91,17 @@ def locate_copies(
     )
 
 
-def module_files(module: str, paths: Collection[str], package_root: str) -> list[str]:
+def module_files(module: str, paths: Collection[str], package_root: PackageRoot) -> list[str]:
     """The master files that make up ``module``, as update.py copied them.
 
     A file module is ``<root>/a/b.py``; a package module is the ``*.py`` files directly
     in ``<root>/a/b/`` (not its subpackages, which need their own entry).
     """
     rel = module.replace(".", "/")
-    as_file = f"{package_root}/{rel}.py"
+    as_file = f"{package_root.path}/{rel}.py"
     if as_file in paths:
         return [as_file]
-    folder = f"{package_root}/{rel}/"
+    folder = f"{package_root.path}/{rel}/"
     return sorted(
         p
         for p in paths
@@ -108,14 +109,14 @@ def module_files(module: str, paths: Collection[str], package_root: str) -> list
     )
 
 
-def module_of_path(path: str, package_root: str) -> str | None:
+def module_of_path(path: str, package_root: PackageRoot) -> str | None:
     """The module a master file belongs to, as update.py names it.
 
     ``<root>/log.py`` → ``log``; ``<root>/db/sqlalchemy/session.py`` → ``db.sqlalchemy``;
     ``None`` for the root ``__init__.py`` and for anything that is not a ``.py`` file
     under the root.
     """
-    prefix = package_root.rstrip("/") + "/"
+    prefix = package_root.path + "/"
     if not path.startswith(prefix) or not path.endswith(".py"):
         return None
     parts = path[len(prefix) : -3].split("/")

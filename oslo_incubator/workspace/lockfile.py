@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from oslo_incubator.model.errors import ConfigError
+from oslo_incubator.model.packageroot import PackageRoot
 from oslo_incubator.model.sync import LOCK_SCHEMA, LockEntry, LockFile
 
 LOCK_NAME = "openstack-common.lock"
@@ -66,7 +67,7 @@ def parse_lock(text: str, path: Path = Path(LOCK_NAME)) -> LockFile:
         entries = tuple(_entry(e) for e in data["files"])
         return LockFile(
             base=str(data["base"]),
-            package_root=str(data["package_root"]),
+            package_root=PackageRoot.parse(str(data["package_root"])),
             entries=tuple(sorted(entries, key=lambda e: e.path)),
         )
     except (KeyError, TypeError, ValueError) as exc:
@@ -78,7 +79,7 @@ def render_lock(lock: LockFile) -> str:
     data = {
         "schema": lock.schema,
         "base": lock.base,
-        "package_root": lock.package_root,
+        "package_root": lock.package_root.path,
         "files": [
             {key: getattr(entry, key) for key in _ENTRY_KEYS}
             for entry in sorted(lock.entries, key=lambda e: e.path)
@@ -88,7 +89,7 @@ def render_lock(lock: LockFile) -> str:
 
 
 def updated_lock(
-    old: LockFile | None, base: str, package_root: str, entries: Iterable[LockEntry]
+    old: LockFile | None, base: str, package_root: PackageRoot, entries: Iterable[LockEntry]
 ) -> LockFile:
     """``old`` with ``entries`` added or replacing the entries of the same paths."""
     merged = {e.path: e for e in (old.entries if old else ())}

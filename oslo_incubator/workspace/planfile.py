@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from oslo_incubator.model.errors import ConfigError
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
 from oslo_incubator.model.plan import PLAN_FILE_SCHEMA, PlanFile, PlannedLibrary
 
 if sys.version_info >= (3, 11):
@@ -47,12 +48,12 @@ def render_plan_file(plan: PlanFile) -> str:
     """The TOML text of ``plan`` (every string JSON-quoted, which TOML reads alike)."""
     short = plan.incubator_head[:8] or "an unknown commit"
     out = [
-        f"# Graduation plan for the incubator at {short} ({plan.package_root}).",
+        f"# Graduation plan for the incubator at {short} ({plan.package_root.path}).",
         "# Libraries graduate in this order; edit modules, names and order freely:",
         "# what reads the plan checks it against the incubator.",
         f"schema = {json.dumps(plan.schema)}",
         f"incubator_head = {json.dumps(plan.incubator_head)}",
-        f"package_root = {json.dumps(plan.package_root)}",
+        f"package_root = {json.dumps(plan.package_root.path)}",
     ]
     for library in plan.libraries:
         out += ["", "[[library]]"]
@@ -116,7 +117,7 @@ def parse_plan_file(text: str, path: Path = Path("plan.toml")) -> PlanFile:
     return PlanFile(
         tuple(libraries),
         str(data.get("incubator_head", "")),
-        str(data.get("package_root", "openstack/common")),
+        _package_root(data.get("package_root"), path),
     )
 
 
@@ -148,6 +149,15 @@ def _library(table: Any, path: Path, line: int | None) -> PlannedLibrary:
     if unknown:
         raise ConfigError(f"library {name}: unknown key {unknown[0]!r}", path, line)
     return PlannedLibrary(name, package, tuple(dict.fromkeys(modules)), line=line or 0)
+
+
+def _package_root(value: Any, path: Path) -> PackageRoot:
+    if value is None:
+        return DEFAULT_PACKAGE_ROOT
+    try:
+        return PackageRoot.parse(str(value))
+    except ValueError as exc:
+        raise ConfigError(str(exc), path) from None
 
 
 def _line_of_error(message: str) -> int | None:

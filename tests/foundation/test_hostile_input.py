@@ -13,13 +13,13 @@ from oslo_incubator.analysis.rewrite import rewrite_imports
 from oslo_incubator.analysis.validation import (
     check_library_name,
     check_package_name,
-    check_package_root,
     check_requirement,
     check_version_text,
 )
 from oslo_incubator.cli import main
 from oslo_incubator.history.builder import RepoBuilder
 from oslo_incubator.history.git import run_git
+from oslo_incubator.model.packageroot import PackageRoot
 
 
 def run(*args: object) -> tuple[int, str]:
@@ -114,8 +114,9 @@ def test_an_unreadable_copy_is_left_out_and_said(workspace: tuple[Path, Path]) -
         (check_package_name, "a-b"),
         (check_version_text, "%%%"),
         (check_version_text, "1.0'\nimport os"),
-        (check_package_root, "../../.."),
-        (check_package_root, "/etc"),
+        (PackageRoot.parse, "../../.."),
+        (PackageRoot.parse, "/etc"),
+        (PackageRoot.parse, "openstack/../common"),
     ],
 )
 def test_values_that_would_break_the_files_they_land_in_are_refused(

@@ -19,6 +19,7 @@ from oslo_incubator.analysis.records import (
 )
 from oslo_incubator.history.incubator import open_incubator
 from oslo_incubator.model.lifecycle import Lifecycle, LifecycleState, RecordSource
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT
 
 MAINTAINERS = """\
 == db ==
@@ -76,7 +77,7 @@ def test_the_shims_graduate_run_leaves_name_their_library() -> None:
         "acme_json.jsonutils", "acme.json", ["dumps", "loads"],
         header="# Copyright\n", version=None, removal_version="?",
     )  # fmt: skip
-    assert shim_library(text, "openstack.common") == "acme_json.jsonutils"
+    assert shim_library(text, DEFAULT_PACKAGE_ROOT) == "acme_json.jsonutils"
 
 
 def test_a_compatibility_shim_that_subclasses_the_library_is_one() -> None:
@@ -87,17 +88,18 @@ def test_a_compatibility_shim_that_subclasses_the_library_is_one() -> None:
         "@versionutils.deprecated(as_of=1)\n"
         "class RequestIdMiddleware(request_id.RequestId):\n    pass\n"
     )
-    assert shim_library(text, "openstack.common") == "acme.middleware"
+    assert shim_library(text, DEFAULT_PACKAGE_ROOT) == "acme.middleware"
     with_code = text.replace("    pass\n", "    def __call__(self):\n        return 1\n")
-    assert shim_library(with_code, "openstack.common") is None
+    assert shim_library(with_code, DEFAULT_PACKAGE_ROOT) is None
 
 
 def test_modules_with_code_of_their_own_are_no_shims() -> None:
     assert (
-        shim_library("import six\n\n\ndef f():\n    return six.PY3\n", "openstack.common") is None
+        shim_library("import six\n\n\ndef f():\n    return six.PY3\n", DEFAULT_PACKAGE_ROOT)
+        is None
     )
-    assert shim_library("import os\n\nX = os.sep\n", "openstack.common") is None
-    assert shim_library("from acme import x\n", "openstack.common") is None
+    assert shim_library("import os\n\nX = os.sep\n", DEFAULT_PACKAGE_ROOT) is None
+    assert shim_library("from acme import x\n", DEFAULT_PACKAGE_ROOT) is None
 
 
 def test_a_shim_at_head_is_obsolete_and_names_its_library(tmp_path: Path) -> None:

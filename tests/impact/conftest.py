@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from builders import make_incubator, make_project
 
-ROOT = "openstack/common"
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT
+
+ROOT = DEFAULT_PACKAGE_ROOT
 
 LOCKUTILS = '''\
 """Locks."""

@@ -16,6 +16,7 @@ from oslo_incubator.cli import main
 from oslo_incubator.history.git import git_text
 from oslo_incubator.model import impact as model
 from oslo_incubator.model.impact import Verdict
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.operations.impact import incubator_impact
 from oslo_incubator.workflows.impact import CrossTestOptions, cross_test
 
@@ -87,7 +88,7 @@ def test_a_change_that_makes_a_test_fail_is_named_and_the_checkout_is_untouched(
     before = snapshot(glance)
     report = incubator_impact(history.path, [glance], change=history.body)
     options = CrossTestOptions(python=sys.executable, timeout=120)
-    report = cross_test(history.path, report, "openstack/common", options)
+    report = cross_test(history.path, report, DEFAULT_PACKAGE_ROOT, options)
     project = report.project("glance")
     assert project is not None and project.verdict is Verdict.AFFECTED
     tests = project.tests

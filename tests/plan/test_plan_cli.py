@@ -10,9 +10,10 @@ from builders import make_incubator, make_project
 from click.testing import CliRunner
 
 from oslo_incubator.cli import main
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.workspace.planfile import default_package, parse_plan_file
 
-ROOT = "openstack/common"
+ROOT = DEFAULT_PACKAGE_ROOT
 
 
 @pytest.fixture

@@ -30,9 +30,10 @@ from oslo_incubator.graph.modules import build_module_graph, resolve_requirement
 from oslo_incubator.history.incubator import open_incubator
 from oslo_incubator.model.history import ModuleChange
 from oslo_incubator.model.lifecycle import RecordSource
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.model.plan import Signal
 
-ROOT = "openstack/common"
+ROOT = DEFAULT_PACKAGE_ROOT
 
 MAINTAINERS = """\
 = List of API Maintainers =

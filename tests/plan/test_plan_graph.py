@@ -22,10 +22,11 @@ from oslo_incubator.graph.modules import (
     resolve_requirements,
     strong_closure,
 )
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.model.plan import Baggage, DependencyKind, ImportLine
 from oslo_incubator.workspace.copies import module_of_path
 
-ROOT = "openstack/common"
+ROOT = DEFAULT_PACKAGE_ROOT
 STRONG, LAZY, WEAK = DependencyKind.STRONG, DependencyKind.LAZY, DependencyKind.WEAK
 
 

@@ -17,9 +17,10 @@ from oslo_incubator.graph.grouping import Constraints, Grouping, Intent, group_m
 from oslo_incubator.graph.modules import build_module_graph, resolve_requirements
 from oslo_incubator.model.errors import PlanConstraintError
 from oslo_incubator.model.history import ModuleChange
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.model.plan import DependencyKind, Granularity, ImportLine
 
-ROOT = "openstack/common"
+ROOT = DEFAULT_PACKAGE_ROOT
 
 
 def graph_of(modules: Mapping[str, str], requirements: str = "") -> nx.DiGraph:

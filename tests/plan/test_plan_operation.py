@@ -14,6 +14,7 @@ from oslo_incubator.graph.incubator import incubator_graph
 from oslo_incubator.graph.usage import find_usage
 from oslo_incubator.history.master import read_master
 from oslo_incubator.model.errors import OsloIncubatorError
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.model.plan import (
     ApiName,
     Baggage,
@@ -26,7 +27,7 @@ from oslo_incubator.model.plan import (
 from oslo_incubator.operations.plan import plan_graduation
 from oslo_incubator.workspace.cache import Cache
 
-ROOT = "openstack/common"
+ROOT = DEFAULT_PACKAGE_ROOT
 STRONG, LAZY, WEAK = DependencyKind.STRONG, DependencyKind.LAZY, DependencyKind.WEAK
 
 

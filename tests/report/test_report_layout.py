@@ -9,6 +9,7 @@ from report_fixtures import Fleet, embedded
 from oslo_incubator.graph.copies import build_copy_graph
 from oslo_incubator.graph.layout import family_drawing, plan_drawing
 from oslo_incubator.model.drawing import Drawing
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.model.plan import (
     DependencyKind,
     GraduationPlan,
@@ -147,7 +148,7 @@ def library(name: str, modules: list[str], deps: list[tuple[str, str, bool]] = (
 
 
 def plan(*libraries: Library) -> GraduationPlan:
-    return GraduationPlan("inc", "0" * 40, "openstack/common", (), (), libraries, (), (), ())
+    return GraduationPlan("inc", "0" * 40, DEFAULT_PACKAGE_ROOT, (), (), libraries, (), (), ())
 
 
 def test_a_library_stands_right_of_every_library_it_imports() -> None:

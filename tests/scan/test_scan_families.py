@@ -11,6 +11,7 @@ from conftest import Fleet, helpers, manager, near_helpers
 
 from oslo_incubator.analysis.fingerprint import similarity, unit_tokens
 from oslo_incubator.model.drift import DriftStatus
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.model.scan import (
     Candidate,
     Family,
@@ -185,7 +186,7 @@ def test_scan_reports_each_project(report: ScanReport, fleet: Fleet):
         ("heat", ("heat",), 7, 54),
     ]
     assert report.incubator is not None
-    assert report.incubator.package_root == "openstack/common"
+    assert report.incubator.package_root == DEFAULT_PACKAGE_ROOT
 
 
 def test_without_incubator_master_copies_group_by_similarity_alone(fleet: Fleet):

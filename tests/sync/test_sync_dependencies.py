@@ -9,8 +9,9 @@ from oslo_incubator.analysis.dependencies import (
     file_imports,
     master_modules,
 )
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT
 
-ROOT = "openstack/common"
+ROOT = DEFAULT_PACKAGE_ROOT
 TEXTS = {
     "openstack/common/__init__.py": "",
     "openstack/common/log.py": (

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oslo_incubator.model.errors import ConfigError
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.model.sync import LockEntry, LockFile
 from oslo_incubator.workspace.lockfile import (
     LOCK_NAME,
@@ -45,7 +46,7 @@ entries = st.builds(
 
 @given(st.lists(entries, unique_by=lambda e: e.path, max_size=8))
 def test_lock_file_round_trips_and_is_sorted(items: list[LockEntry]) -> None:
-    lock = LockFile("nova", "openstack/common", tuple(items))
+    lock = LockFile("nova", DEFAULT_PACKAGE_ROOT, tuple(items))
     text = render_lock(lock)
     again = parse_lock(text)
     assert again.entries == tuple(sorted(items, key=lambda e: e.path))
@@ -53,11 +54,13 @@ def test_lock_file_round_trips_and_is_sorted(items: list[LockEntry]) -> None:
 
 
 def test_lock_file_text_is_readable_json(tmp_path: Path) -> None:
-    (tmp_path / LOCK_NAME).write_text(render_lock(LockFile("nova", "openstack/common", (ENTRY,))))
+    (tmp_path / LOCK_NAME).write_text(
+        render_lock(LockFile("nova", DEFAULT_PACKAGE_ROOT, (ENTRY,)))
+    )
     text = (tmp_path / LOCK_NAME).read_text()
     assert text.startswith('{\n  "base": "nova",\n  "files": [\n    {\n')
     assert '"schema": "oslo-incubator.lock/1"' in text
-    assert read_lock(tmp_path) == LockFile("nova", "openstack/common", (ENTRY,))
+    assert read_lock(tmp_path) == LockFile("nova", DEFAULT_PACKAGE_ROOT, (ENTRY,))
 
 
 def test_missing_lock_file_reads_as_none(tmp_path: Path) -> None:
@@ -67,9 +70,9 @@ def test_missing_lock_file_reads_as_none(tmp_path: Path) -> None:
 def test_updated_lock_replaces_entries_of_the_same_path_and_keeps_others() -> None:
     other = LockEntry("nova/openstack/common/a.py", "a", "openstack/common/a.py", "b" * 40,
                       "0" * 64, "1" * 64, "imports")  # fmt: skip
-    old = LockFile("nova", "openstack/common", (ENTRY, other))
+    old = LockFile("nova", DEFAULT_PACKAGE_ROOT, (ENTRY, other))
     newer = LockEntry(**{**ENTRY.__dict__, "master_commit": "c" * 40})
-    assert updated_lock(old, "nova", "openstack/common", [newer]).entries == (other, newer)
+    assert updated_lock(old, "nova", DEFAULT_PACKAGE_ROOT, [newer]).entries == (other, newer)
 
 
 @pytest.mark.parametrize(
