@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from oslo_incubator.model.codec import from_jsonable, to_jsonable
 from oslo_incubator.model.config import ProjectConfig
-from oslo_incubator.model.debt import Deprecation, DeprecatedKind, DeprecationSource
+from oslo_incubator.model.debt import DeprecatedKind, Deprecation, DeprecationSource
 from oslo_incubator.model.drift import CopyDrift, DriftStatus, Hunk, Policy
 from oslo_incubator.model.history import Commit
 from oslo_incubator.model.lifecycle import Lifecycle, LifecycleState, RecordSource
