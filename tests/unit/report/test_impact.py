@@ -28,10 +28,10 @@ from oslo_incubator.model.impact import (
     ModuleImport,
     ProjectImpact,
     ReleaseNeed,
-    TestChange,
-    TestOutcome,
     Verdict,
 )
+from oslo_incubator.model.impact import TestChange as Change  # not test classes
+from oslo_incubator.model.impact import TestOutcome as Outcome
 from oslo_incubator.report.impact import (
     SARIF_SCHEMA,
     TEXT_SITES,
@@ -88,12 +88,10 @@ TESTS = CrossTest(
     before=10,
     after=8,
     newly_failing=(
-        TestChange("nova.tests.test_utils.LockTest.test_lock", TestOutcome.PASS, TestOutcome.FAIL),
-        TestChange("nova.tests.test_db.<import>", TestOutcome.PASS, TestOutcome.MISSING),
+        Change("nova.tests.test_utils.LockTest.test_lock", Outcome.PASS, Outcome.FAIL),
+        Change("nova.tests.test_db.<import>", Outcome.PASS, Outcome.MISSING),
     ),
-    newly_passing=(
-        TestChange("nova.tests.test_utils.T.test_x", TestOutcome.FAIL, TestOutcome.PASS),
-    ),
+    newly_passing=(Change("nova.tests.test_utils.T.test_x", Outcome.FAIL, Outcome.PASS),),
     cannot_run=("nova.tests.test_slow",),
     seconds=3.21,
     python="python3.11",
