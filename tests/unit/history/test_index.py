@@ -294,3 +294,35 @@ def test_build_index_refuses_a_shallow_clone(history: History, tmp_path: Path) -
     )
     with pytest.raises(GitError, match="shallow"):
         build_index(clone)
+
+
+def test_a_merge_off_the_first_parent_chain_makes_its_own_content(tmp_path: Path) -> None:
+    """side merges sub (git merges two edits of log.py into new content), then master
+    merges side: the content is side's merge's, not master's merge's."""
+    text = "".join(f"line {i}\n" for i in range(10))
+    repo = make_incubator(tmp_path, [("Add log", {LOG: text})])
+    repo.branch("side")
+    top = repo.commit("Side: top", {LOG: text.replace("line 0", "top")})
+    repo.branch("sub", start="master")
+    bottom = repo.commit("Sub: bottom", {LOG: text.replace("line 9", "bottom")})
+    repo.checkout("side")
+    side_merge = repo.merge("sub", "Merge sub into side")
+    repo.checkout("master")
+    master_merge = repo.merge("side", "Merge side")
+    index = build_index(tmp_path)
+    commits = [v.commit for v in index.versions_of(LOG)]
+    assert commits[0] == side_merge
+    assert master_merge not in commits
+    assert set(commits[1:3]) == {top, bottom}
+    merged = index.texts([index.head_tree[LOG]])[index.head_tree[LOG]]
+    assert merged.startswith(b"top\n") and merged.endswith(b"bottom\n")
+    assert index.versions_of(LOG)[0].blob == index.head_tree[LOG]
+
+
+def test_paths_git_quotes_are_read_back(tmp_path: Path) -> None:
+    odd = f'{R}/we"ird\\name.py'
+    make_incubator(tmp_path, [("Add an odd name", {odd: "x\n", f"{R}/tab\there.py": "y\n"})])
+    index = build_index(tmp_path)
+    assert index.lineage(odd) == odd
+    assert index.lineage(f"{R}/tab\there.py") == f"{R}/tab\there.py"
+    assert index.read_at_head(odd) == b"x\n"

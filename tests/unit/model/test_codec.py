@@ -38,6 +38,14 @@ class Mapping_:
     counts: dict[int, str]
 
 
+@dataclass(frozen=True)
+class Loose:
+    """A list field, and a field whose type the codec does not know (passed as is)."""
+
+    items: list[DriftStatus]
+    extra: object = None
+
+
 COMMIT = Commit("a" * 40, ("b" * 40,), 1400000000, "2014-05-13T20:00:00+00:00", "Fix é", 3)
 HUNK = Hunk(2, ("old",), 2, ("new",), "--- m\n+++ c\n@@ -2 +2 @@\n-old\n+new\n", "c" * 40)
 DRIFT = CopyDrift(
@@ -240,3 +248,10 @@ def test_enum_members_round_trip() -> None:
     data = to_jsonable(dep)
     assert (data["kind"], data["source"]) == ("kwarg-default", "pep702")
     assert from_jsonable(Deprecation, data) == dep
+
+
+def test_lists_convert_their_items_and_unknown_types_pass_as_they_are() -> None:
+    loose = Loose([DriftStatus.BEHIND, DriftStatus.CURRENT], extra={"k": [1, 2]})
+    data = to_jsonable(loose)
+    assert data == {"items": ["behind", "current"], "extra": {"k": [1, 2]}}
+    assert from_jsonable(Loose, data) == loose

@@ -332,3 +332,21 @@ def test_sarif_of_no_projects_has_no_results() -> None:
     doc = json.loads(render_impact_sarif(dataclasses.replace(REPORT, projects=())))
     assert doc["runs"][0]["results"] == []
     assert doc["runs"][0]["originalUriBaseIds"] == {}
+
+
+def test_text_cuts_long_test_lists() -> None:
+    failing = tuple(
+        Change(f"nova.tests.t.T.test_{i:02d}", Outcome.PASS, Outcome.FAIL)
+        for i in range(TEXT_SITES + 2)
+    )
+    cannot = tuple(f"nova.tests.slow_{i:02d}" for i in range(12))
+    tests = dataclasses.replace(TESTS, newly_failing=failing, cannot_run=cannot, newly_passing=())
+    report = dataclasses.replace(REPORT, projects=(dataclasses.replace(NOVA, tests=tests),))
+    short = render_impact_text(report)
+    assert short.count("    newly failing: ") == TEXT_SITES
+    assert "    ... 2 more newly failing (--verbose)\n" in short
+    assert short.count("    cannot run: ") == 10
+    assert "    ... 2 more that cannot run\n" in short
+    full = render_impact_text(report, verbose=True)
+    assert full.count("    newly failing: ") == TEXT_SITES + 2
+    assert "more newly failing" not in full

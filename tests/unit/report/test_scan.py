@@ -169,7 +169,7 @@ def test_json_families_with_and_without_master() -> None:
 
 
 def test_json_candidates_imports_and_graph() -> None:
-    graph = {"nodes": [], "links": []}
+    graph: dict[str, list[object]] = {"nodes": [], "links": []}
     doc = scan_to_json(REPORT, graph)
     assert doc["candidates"] == [
         {"rank": 1, "family": "F3", "score": 9.25, "reason": "in 2 projects, 16 lines"}

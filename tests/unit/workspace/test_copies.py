@@ -226,3 +226,33 @@ def test_module_files_of_an_unknown_module_is_empty() -> None:
 def test_module_of_path(path: str, expected: str | None) -> None:
     assert module_of_path(path, ROOT) == expected
     assert module_of_path(path, ROOT + "/") == expected
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_a_copy_directory_linked_out_of_the_project_is_not_listed(tmp_path: Path) -> None:
+    outside = _project(tmp_path / "outside", {"log.py": ""})
+    project = tmp_path / "p"
+    (project / "nova/openstack").mkdir(parents=True)
+    (project / COPY_DIR).symlink_to(outside, target_is_directory=True)
+    found = locate_copies(project, _config("log"))
+    assert found.copies == ()
+    assert found.missing == ("log",)
+    (skipped,) = found.skipped
+    assert skipped.startswith(f"{COPY_DIR}: ")
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_scripts_and_companions_linked_out_are_skipped(tmp_path: Path) -> None:
+    outside = _project(tmp_path / "outside", {"x.py": "", "y.conf": ""})
+    project = tmp_path / "p"
+    (project / "tools").mkdir(parents=True)
+    (project / "tools/colorizer.py").symlink_to(outside / "x.py")
+    (project / "tools/install_venv_common.py").symlink_to(outside / "x.py")
+    config = _config("install_venv_common", scripts=("tools/colorizer.py",))
+    found = locate_copies(project, config, ["tools/install_venv_common.py"])
+    assert found.copies == ()
+    assert sorted(s.split(":")[0] for s in found.skipped) == [
+        "tools/colorizer.py",
+        "tools/install_venv_common.py",
+    ]
+    assert found.missing == ("install_venv_common", "tools/colorizer.py")
