@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
-from oslo_incubator.model.impact import TestChange, TestOutcome
-
-#: What the runner reports for a test module that does not even load.
-IMPORT_FAILURE = ".<import>"
+from oslo_incubator.model.impact import IMPORT_FAILURE, TestChange, TestOutcome
 
 
 def is_test_file(path: str) -> bool:

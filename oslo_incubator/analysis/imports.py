@@ -73,12 +73,12 @@ def find_imports(
         strong versus lazy.
     """
     package = module if is_package else module.rpartition(".")[0]
-    try:
-        tree = parse_python(source, module)
-    except (SyntaxError, ValueError):
-        return _scan_text(source, package, string_prefixes)
     sites: list[ImportSite] = []
-    _Visitor(package, sites, tuple(string_prefixes)).visit(tree)
+    try:
+        _Visitor(package, sites, tuple(string_prefixes)).visit(parse_python(source, module))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        # Python 2, or nested deeper than the parser or the visitor can follow.
+        return _scan_text(source, package, string_prefixes)
     return sorted(sites, key=lambda s: s.line)
 
 

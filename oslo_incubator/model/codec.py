@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import json
 import types
 import typing
 from functools import cache
@@ -15,8 +16,8 @@ T = TypeVar("T")
 
 
 def to_jsonable(obj: Any) -> Any:
-    """Dataclasses to dicts, enums to values, tuples to lists, a package root to its
-    path; recursively."""
+    """Dataclasses to dicts, enums to values, tuples to lists, sets to sorted lists, a
+    package root to its path; recursively."""
     if isinstance(obj, PackageRoot):
         return obj.path
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
@@ -27,6 +28,9 @@ def to_jsonable(obj: Any) -> Any:
         return obj.value
     if isinstance(obj, (list, tuple)):
         return [to_jsonable(v) for v in obj]
+    if isinstance(obj, (set, frozenset)):
+        # Sorted by their JSON text, so that equal sets are written alike.
+        return sorted((to_jsonable(v) for v in obj), key=json.dumps)
     if isinstance(obj, dict):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     return obj
@@ -58,14 +62,25 @@ def _convert(tp: Any, data: Any) -> Any:
         (inner,) = [a for a in args if a is not type(None)]
         return _convert(inner, data)
     if origin is tuple:
-        (inner, *_) = typing.get_args(tp)
-        return tuple(_convert(inner, v) for v in data)
+        args = typing.get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_convert(args[0], v) for v in data)
+        if len(args) != len(data):
+            raise TypeError(f"expected {len(args)} items, got {len(data)}")
+        return tuple(_convert(a, v) for a, v in zip(args, data, strict=True))
+    if origin in (set, frozenset):
+        (inner,) = typing.get_args(tp)
+        return origin(_convert(inner, v) for v in data)
     if origin is list:
         (inner,) = typing.get_args(tp)
         return [_convert(inner, v) for v in data]
     if origin is dict:
         key, value = typing.get_args(tp)
-        return {_convert(key, k): _convert(value, v) for k, v in data.items()}
+        # JSON keys are strings: an int key was written as its digits.
+        return {
+            _convert(key, int(k) if key is int and isinstance(k, str) else k): _convert(value, v)
+            for k, v in data.items()
+        }
     if tp is PackageRoot:
         return PackageRoot(data)
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):

@@ -11,6 +11,9 @@ from oslo_incubator.model.drift import DriftStatus
 
 IMPACT_SCHEMA = "oslo-incubator.impact/1"
 
+#: What a test id ends with for a test module that does not even load.
+IMPORT_FAILURE = ".<import>"
+
 
 class Verdict(enum.Enum):
     """What a change does to one project (or one of its lines)."""

@@ -9,6 +9,7 @@ from typing import Any
 from oslo_incubator.model.api import ApiChange, ChangeKind
 from oslo_incubator.model.codec import to_jsonable
 from oslo_incubator.model.impact import (
+    IMPORT_FAILURE,
     CrossTest,
     ImpactReport,
     ModuleChange,
@@ -224,8 +225,8 @@ def _tests_text(tests: CrossTest, verbose: bool = False) -> list[str]:
     failing = tests.newly_failing if verbose else tests.newly_failing[:TEXT_SITES]
     for change in failing:
         test = change.test
-        if test.endswith(".<import>"):
-            test = f"{test[: -len('.<import>')]} (no longer loads)"
+        if test.endswith(IMPORT_FAILURE):
+            test = f"{test[: -len(IMPORT_FAILURE)]} (no longer loads)"
         lines.append(f"    newly failing: {test} ({change.before.value} -> "
                      f"{change.after.value})")  # fmt: skip
     if len(failing) < len(tests.newly_failing):
@@ -252,8 +253,9 @@ def _location(project: ProjectImpact, path: str, line: int) -> dict[str, Any]:
 
 def _test_path(test: str) -> str:
     """A test id's module as a path (``nova.tests.test_x.T.test_y`` →
-    ``nova/tests/test_x.py``), as far as the id tells."""
-    parts = test.split(".")
+    ``nova/tests/test_x.py``; ``nova.tests.test_x.<import>``, a module that no longer
+    loads, is that module's file), as far as the id tells."""
+    parts = test.removesuffix(IMPORT_FAILURE).split(".")
     modules = [p for p in parts if p[:1].islower() or p.startswith("test")]
     stop = next((i for i, p in enumerate(parts) if p[:1].isupper()), len(parts))
     return "/".join(parts[:stop] or modules) + ".py"

@@ -13,8 +13,9 @@ from builders import make_incubator
 
 from oslo_incubator.history.index import CACHE_SCHEMA, HistoryIndex, build_index
 from oslo_incubator.model.errors import GitError
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
 
-R = "openstack/common"
+R = DEFAULT_PACKAGE_ROOT
 LOG, UTILS, STRUTILS, GONE = f"{R}/log.py", f"{R}/utils.py", f"{R}/strutils.py", f"{R}/gone.py"
 CAFE, TOOL = f"{R}/café.py", "tools/install_venv_common.py"
 UTILS_TEXT = "".join(f"line {i}\n" for i in range(10))
@@ -270,8 +271,8 @@ def test_build_index_at_an_older_revision(history: History) -> None:
 
 
 def test_build_index_with_another_package_root(history: History) -> None:
-    other = build_index(history.path, package_root="/openstack/")
-    assert other.package_root == "openstack"
+    other = build_index(history.path, package_root=PackageRoot("openstack"))
+    assert other.package_root == PackageRoot("openstack")
     assert other.lineage("openstack/__init__.py") == "openstack/__init__.py"
 
 

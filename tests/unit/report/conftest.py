@@ -19,6 +19,7 @@ from oslo_incubator.model.debt import (
     Use,
     UseKind,
 )
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.model.plan import (
     ApiName,
     Baggage,
@@ -40,7 +41,7 @@ from oslo_incubator.model.plan import (
 )
 
 STRONG, LAZY, WEAK = DependencyKind.STRONG, DependencyKind.LAZY, DependencyKind.WEAK
-R = "openstack/common"
+R = DEFAULT_PACKAGE_ROOT
 
 SIX = ThirdParty("six", ">=1.7", "", "requirements.txt", ("six",), STRONG)
 EVENTLET = ThirdParty(

@@ -22,6 +22,7 @@ from oslo_incubator.model.graduate import (
     PrivateCopies,
     ShimOutcome,
 )
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.report.graduate import (
     GRADUATE_SCHEMA,
     MIGRATE_SCHEMA,
@@ -34,7 +35,7 @@ from oslo_incubator.report.graduate import (
     render_migration_text,
 )
 
-R = "openstack/common"
+R = DEFAULT_PACKAGE_ROOT
 RESULT = GraduationResult(
     library="oslo.log",
     package="oslo_log",

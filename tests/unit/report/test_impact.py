@@ -5,8 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 
-import pytest
-
 from oslo_incubator.model.api import (
     ApiChange,
     ChangeKind,
@@ -315,12 +313,6 @@ def test_sarif_results_levels_and_locations() -> None:
     assert test_import["message"]["text"].startswith("nova.tests.test_db.<import>: pass before")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_test_path does not know the '<module>.<import>' id of a test module that no "
-    "longer loads (analysis.crosstests.IMPORT_FAILURE), which the text report does: the "
-    "SARIF result points at nova/tests/test_db/<import>.py, a file that cannot exist",
-)
 def test_sarif_locates_a_test_module_that_no_longer_loads_at_its_file() -> None:
     doc = json.loads(render_impact_sarif(REPORT))
     test_import = doc["runs"][0]["results"][3]

@@ -6,6 +6,7 @@ import json
 
 from oslo_incubator.model.drift import DriftStatus
 from oslo_incubator.model.lifecycle import LifecycleState
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.model.scan import (
     Candidate,
     Family,
@@ -109,7 +110,7 @@ REPORT = ScanReport(
         ImportLink("nova", "nova/api.py", f"{CD}/old.py", 4),
         ImportLink("nova", "nova/db.py", f"{CD}/log.py", 1),
     ),
-    incubator=IncubatorInfo("/src/oslo-incubator", "d" * 40, "openstack/common"),
+    incubator=IncubatorInfo("/src/oslo-incubator", "d" * 40, DEFAULT_PACKAGE_ROOT),
     options=ScanOptions(min_similarity=0.75, fingerprint=FingerprintSettings(4, 32, 8)),
 )
 BARE = ScanReport((), (), (), (), None, ScanOptions())

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from oslo_incubator.model.config import ProjectConfig
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
 from oslo_incubator.workspace.copies import (
     ROOT_INIT_MODULE,
     CopyLocation,
@@ -156,7 +157,7 @@ def test_scripts_are_their_own_modules_and_missing_when_absent(tmp_path: Path) -
 
 def test_base_with_dots_and_another_package_root(tmp_path: Path) -> None:
     config = ProjectConfig(
-        source=None, base="foo.bar", modules=("log",), package_root="oslo/common"
+        source=None, base="foo.bar", modules=("log",), package_root=PackageRoot("oslo/common")
     )
     project = _project(tmp_path, {"foo/bar/oslo/common/log.py": "ünïcode = 1\n"})
     assert _where(locate_copies(project, config)) == [
@@ -182,7 +183,7 @@ def test_copy_location_is_a_value() -> None:
     assert len({a, CopyLocation("log", "p", "m", True)}) == 1
 
 
-ROOT = "openstack/common"
+ROOT = DEFAULT_PACKAGE_ROOT
 MASTER = [
     f"{ROOT}/__init__.py",
     f"{ROOT}/log.py",
@@ -225,7 +226,7 @@ def test_module_files_of_an_unknown_module_is_empty() -> None:
 )
 def test_module_of_path(path: str, expected: str | None) -> None:
     assert module_of_path(path, ROOT) == expected
-    assert module_of_path(path, ROOT + "/") == expected
+    assert module_of_path(path, PackageRoot.parse(f"{ROOT}/")) == expected
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")

@@ -10,6 +10,7 @@ from pagecheck import read_page
 from oslo_incubator.model.drawing import Drawing, DrawnGroup, DrawnNode
 from oslo_incubator.model.drift import DriftStatus
 from oslo_incubator.model.lifecycle import LifecycleState
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.model.scan import (
     Candidate,
     Family,
@@ -92,7 +93,7 @@ REPORT = ScanReport(
     families=(LOG, GONE, RETRY),
     candidates=(Candidate("F3", 1, 9.25, "in 2 projects & 16 lines"),),
     imports=(),
-    incubator=IncubatorInfo("/src/oslo-incubator", "d" * 40, "openstack/common"),
+    incubator=IncubatorInfo("/src/oslo-incubator", "d" * 40, DEFAULT_PACKAGE_ROOT),
     options=ScanOptions(),
 )
 PAGES = {("nova", f"{CD}/log.py"): "copies/nova/log.html"}
