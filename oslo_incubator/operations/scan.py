@@ -63,6 +63,7 @@ from oslo_incubator.model.scan import (
 )
 from oslo_incubator.workspace.cache import Cache
 from oslo_incubator.workspace.config import find_config, load_project_config
+from oslo_incubator.workspace.files import project_python_files
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -75,11 +76,6 @@ ANALYSIS_VERSION = "scan/4"
 
 Progress = Callable[[str, int, int], None]
 
-# Directories that hold no project code of their own.
-SKIPPED_DIRS = frozenset(
-    {".git", ".tox", ".venv", "venv", ".eggs", "__pycache__", ".hg", ".svn", "node_modules"}
-)
-SKIPPED_ROOT_DIRS = frozenset({"build", "dist"})  # build output, at the project root only
 # Top-level packages that are not the project's own code name.
 NOT_BASES = frozenset({"tests", "test", "doc", "docs", "tools", "bin", "etc", "examples"})
 MIN_BASE_LENGTH = 4  # folding every "one" or "api" substring would blur unrelated text
@@ -255,7 +251,7 @@ def _read_project(
     bases = _bases(path, config)
     conf_file = find_config(path)
     config_digest = hashlib.sha1(conf_file.read_bytes()).hexdigest() if conf_file else ""
-    paths = python_files(path)
+    paths = list(project_python_files(path))
     salt = "\0".join([_settings_key(settings, root_module), ",".join(bases), "file"]).encode()
     keys = []
     sizes = []
@@ -296,42 +292,6 @@ def _bases(project: Path, config: ProjectConfig) -> tuple[str, ...]:
         ):
             packages.append(child.name)
     return tuple(packages)
-
-
-def python_files(root: Path) -> list[str]:
-    """The Python files scan reads in ``root``, relative, with ``/``, sorted per directory.
-
-    Skipped: ``.git``, ``.tox``, virtualenvs (any directory holding ``pyvenv.cfg``,
-    ``.venv``, ``venv``), ``__pycache__``, ``*.egg-info``, other hidden directories,
-    and ``build`` and ``dist`` at the root. Symbolic links to directories are not
-    followed.
-    """
-    found: list[str] = []
-    _walk(str(root), "", found)
-    return found
-
-
-def _walk(directory: str, prefix: str, found: list[str]) -> None:
-    # One scandir per directory: a virtualenv is recognised by its own listing.
-    try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
-    except OSError:
-        return
-    subdirectories = []
-    for entry in entries:
-        name = entry.name
-        if entry.is_dir(follow_symlinks=False):
-            if name in SKIPPED_DIRS or name[0] == "." or name.endswith(".egg-info"):
-                continue
-            if not prefix and name in SKIPPED_ROOT_DIRS:
-                continue
-            subdirectories.append(entry)
-        elif name.endswith(".py") and entry.is_file():
-            found.append(prefix + name)
-    for entry in subdirectories:
-        if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
-            continue  # a virtualenv under any name
-        _walk(entry.path, f"{prefix}{entry.name}/", found)
 
 
 def _report_key(
