@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from oslo_incubator.model.drift import DriftStatus
 from oslo_incubator.model.lifecycle import LifecycleState
 
+# Bump when anything that decides a result changes, so older cache entries are not used.
+ANALYSIS_VERSION = "scan/4"
+
 
 class Grain(enum.Enum):
     """The size of the unit a family is made of."""

@@ -13,8 +13,6 @@ unchanged trees only reads and hashes files.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import gc
 import hashlib
 import math
@@ -45,6 +43,7 @@ from oslo_incubator.model.errors import FileChangedError, GitError, UnreadableFi
 from oslo_incubator.model.history import Version
 from oslo_incubator.model.lifecycle import LifecycleState
 from oslo_incubator.model.scan import (
+    ANALYSIS_VERSION,
     Candidate,
     Family,
     FilePrint,
@@ -61,6 +60,12 @@ from oslo_incubator.model.scan import (
     UnitKind,
     UnitPrint,
 )
+from oslo_incubator.model.scan_codec import (
+    print_from_json,
+    print_to_json,
+    report_from_json,
+    report_to_json,
+)
 from oslo_incubator.workspace.cache import Cache
 from oslo_incubator.workspace.config import find_config, load_project_config
 from oslo_incubator.workspace.files import project_python_files
@@ -70,9 +75,6 @@ if TYPE_CHECKING:
 
     from oslo_incubator.analysis.fingerprint import Hashes
     from oslo_incubator.history.incubator import Incubator
-
-# Bump when anything that decides a result changes, so older cache entries are not used.
-ANALYSIS_VERSION = "scan/4"
 
 Progress = Callable[[str, int, int], None]
 
@@ -166,7 +168,7 @@ def _scan(
             cached = cache.get("scan-report", report_key)
             if cached is not None:
                 try:
-                    return _report_from_json(cached, options)
+                    return report_from_json(cached, options)
                 except (ValueError, KeyError, TypeError, IndexError, AttributeError):
                     pass  # an unreadable entry is recomputed, never trusted
         scanner = _Scanner(sources, options, incubator, package_root, cache, dates, progress)
@@ -174,7 +176,7 @@ def _scan(
     finally:
         dates.close()
     if cache is not None:
-        cache.put("scan-report", report_key, _report_to_json(report))
+        cache.put("scan-report", report_key, report_to_json(report))
     return report
 
 
@@ -407,7 +409,7 @@ def _fingerprint_records(
     found = []
     for (data, key), (_, bases, symbols) in zip(_read_all(jobs), jobs, strict=True):
         found.append(
-            (key, _print_to_json(fingerprint(data, bases, root_module, settings, symbols)))
+            (key, print_to_json(fingerprint(data, bases, root_module, settings, symbols)))
         )
     return found
 
@@ -560,45 +562,6 @@ class _Workers:
             self.pool.shutdown(cancel_futures=True)
             self.pool = None
             self.futures = {}
-
-
-# Private: the cache's compact JSON forms
-
-
-def _unit_to_json(unit: UnitPrint) -> list[Any]:
-    return [unit.name, unit.kind.value, unit.start, unit.end, unit.tokens, unit.key,
-            base64.b64encode(unit.signature).decode("ascii")]  # fmt: skip
-
-
-_UNIT_KINDS = {kind.value: kind for kind in UnitKind}
-
-
-def _unit_from_json(data: list[Any]) -> UnitPrint:
-    name, kind, start, end, tokens, key, sig = data
-    # A dict lookup: calling the enum costs half of reading a fleet's fingerprints.
-    return UnitPrint(name, _UNIT_KINDS[kind], int(start), int(end), int(tokens), str(key),
-                     binascii.a2b_base64(sig))  # fmt: skip
-
-
-def _print_to_json(found: FilePrint) -> list[Any]:
-    return [
-        found.lines,
-        found.trivial,
-        None if found.module is None else _unit_to_json(found.module),
-        [_unit_to_json(u) for u in found.symbols],
-        [[i.module, i.level, list(i.names), i.line] for i in found.imports],
-    ]
-
-
-def _print_from_json(data: list[Any]) -> FilePrint:
-    lines, trivial, module, symbols, imports = data
-    return FilePrint(
-        lines=int(lines),
-        trivial=bool(trivial),
-        module=None if module is None else _unit_from_json(module),
-        symbols=tuple(_unit_from_json(u) for u in symbols),
-        imports=tuple(ImportStatement(m, int(lv), tuple(n), int(ln)) for m, lv, n, ln in imports),
-    )
 
 
 # Private: the scan proper
@@ -781,7 +744,7 @@ class _Scanner:
                 record = cached.get(key)
                 if record is not None:
                     try:
-                        source.prints[i] = _print_from_json(record)
+                        source.prints[i] = print_from_json(record)
                         continue
                     except (ValueError, TypeError, KeyError, IndexError, AttributeError):
                         pass  # recomputed below
@@ -835,7 +798,7 @@ class _Scanner:
             record = cached.get(key)
             if record is not None:
                 try:
-                    f.print = _print_from_json(record)
+                    f.print = print_from_json(record)
                     continue
                 except (ValueError, TypeError, KeyError, IndexError, AttributeError):
                     pass
@@ -853,7 +816,7 @@ class _Scanner:
         """Keep the fingerprints of jobs ``first`` on, where they belong and in the cache."""
         fresh: dict[str, dict[str, Any]] = {"scan-file": {}, "scan-master": {}}
         for job, (read, record) in enumerate(records, start=first):
-            found = _print_from_json(record)
+            found = print_from_json(record)
             if job < len(project_slots):
                 source, i = project_slots[job][0]  # the file the job read
                 _check_unchanged(source.on_disk(i).path, read, source.keys[i])
@@ -1435,81 +1398,3 @@ def _rank_candidates(families: list[Family]) -> list[Candidate]:
 
 def _id_order(family_id: str) -> tuple[str, int]:
     return family_id[0], int(family_id[1:])
-
-
-# Private: the report's cache form
-
-
-def _member_to_json(m: Member) -> list[Any]:
-    return [m.project, m.path, m.symbol, m.kind.value, m.start, m.end, m.tokens, m.key,
-            m.similarity, m.status.value if m.status else None, m.added, m.declared]  # fmt: skip
-
-
-def _master_from_json(data: list[Any]) -> Master:
-    path, symbol, lineage, commit, obsolete, lifecycle = data
-    return Master(path, symbol, lineage, commit, obsolete, LifecycleState(lifecycle))
-
-
-def _member_from_json(d: list[Any]) -> Member:
-    project, path, symbol, kind, start, end, tokens, key, similarity, status, added, declared = d
-    return Member(project, path, symbol, _UNIT_KINDS[kind], int(start), int(end), int(tokens), key,
-                  float(similarity), DriftStatus(status) if status else None,
-                  None if added is None else int(added), bool(declared))  # fmt: skip
-
-
-def _report_to_json(report: ScanReport) -> dict[str, Any]:
-    def family(f: Family) -> list[Any]:
-        master = None
-        if f.master is not None:
-            m = f.master
-            master = [m.path, m.symbol, m.lineage, m.commit, m.obsolete, m.lifecycle.value]
-        rep = None
-        if f.representative is not None:
-            rep = f.members.index(f.representative)
-        return [f.id, f.grain.value, [_member_to_json(m) for m in f.members], master, rep,
-                f.origin, f.lines, f.tokens]  # fmt: skip
-
-    inc = report.incubator
-    return {
-        "schema": f"oslo-incubator.scan-cache/{ANALYSIS_VERSION}",
-        "projects": [[p.name, p.path, list(p.bases), p.files, p.lines, p.head]
-                     for p in report.projects],
-        "families": [family(f) for f in report.families],
-        "candidates": [[c.family, c.rank, c.score, c.reason] for c in report.candidates],
-        "imports": [[i.project, i.importer, i.imported, i.line] for i in report.imports],
-        "incubator": None if inc is None else [inc.path, inc.head, inc.package_root],
-    }  # fmt: skip
-
-
-def _report_from_json(data: dict[str, Any], options: ScanOptions | None = None) -> ScanReport:
-    if data.get("schema") != f"oslo-incubator.scan-cache/{ANALYSIS_VERSION}":
-        raise ValueError("not a scan report of this version")
-    families = []
-    for fid, grain, members, master, rep, origin, lines, tokens in data["families"]:
-        found = tuple(_member_from_json(m) for m in members)
-        families.append(
-            Family(
-                fid,
-                Grain(grain),
-                found,
-                None if master is None else _master_from_json(master),
-                None if rep is None else found[rep],
-                origin,
-                int(lines),
-                int(tokens),
-            )  # fmt: skip
-        )
-    inc = data["incubator"]
-    return ScanReport(
-        projects=tuple(
-            ProjectScan(n, p, tuple(b), int(f), int(ln), h)
-            for n, p, b, f, ln, h in data["projects"]
-        ),
-        families=tuple(families),
-        candidates=tuple(
-            Candidate(f, int(r), float(s), reason) for f, r, s, reason in data["candidates"]
-        ),
-        imports=tuple(ImportLink(p, a, b, int(ln)) for p, a, b, ln in data["imports"]),
-        incubator=None if inc is None else IncubatorInfo(*inc),
-        options=options or ScanOptions(),
-    )
