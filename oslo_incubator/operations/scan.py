@@ -36,10 +36,11 @@ from oslo_incubator.analysis.fingerprint import (
     shingle_set,
 )
 from oslo_incubator.analysis.imports import innermost_module, resolve_relative
-from oslo_incubator.history.git import RunningGit, read_blobs, resolve_commit
+from oslo_incubator.history.added import AddedDates, project_heads
+from oslo_incubator.history.git import read_blobs, resolve_commit
 from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT, ProjectConfig
 from oslo_incubator.model.drift import CopyDrift, DriftStatus
-from oslo_incubator.model.errors import FileChangedError, GitError, UnreadableFileError
+from oslo_incubator.model.errors import FileChangedError, UnreadableFileError
 from oslo_incubator.model.history import Version
 from oslo_incubator.model.lifecycle import LifecycleState
 from oslo_incubator.model.scan import (
@@ -86,12 +87,6 @@ MASTER_CANDIDATES = 3  # masters verified per unit, best estimates first
 CHUNK_BYTES = 256 * 1024  # work handed to a worker process at once
 MIN_POOL_FILES = 64  # below this, starting processes costs more than it saves
 GC_THRESHOLD = 100_000  # new containers between two collections while scanning
-# git maps up to 1 GiB of pack at a time; walking nova's history that way costs 240 MB
-# of memory. Small windows and caches keep it near 40 MB at the same speed.
-_SMALL_GIT = (
-    "-c", "core.quotePath=false", "-c", "core.packedGitWindowSize=1m",
-    "-c", "core.packedGitLimit=16m", "-c", "core.deltaBaseCacheLimit=4m",
-)  # fmt: skip
 
 
 def scan_projects(
@@ -153,10 +148,9 @@ def _scan(
 ) -> ScanReport:
     root_module = package_root.strip("/").replace("/", ".")
     paths = _unique(projects)
-    heads = _heads(paths)
+    heads = project_heads(paths)
     # git log runs while the files are read: on a core that would otherwise idle.
-    dates = _AddedDates(paths, heads, cache)
-    try:
+    with AddedDates(paths, heads, cache) as dates:
         sources = [
             _read_project(path, head, options.fingerprint, root_module)
             for path, head in zip(paths, heads, strict=True)
@@ -173,8 +167,6 @@ def _scan(
                     pass  # an unreadable entry is recomputed, never trusted
         scanner = _Scanner(sources, options, incubator, package_root, cache, dates, progress)
         report = scanner.run()
-    finally:
-        dates.close()
     if cache is not None:
         cache.put("scan-report", report_key, report_to_json(report))
     return report
@@ -225,25 +217,6 @@ def _name_uniquely(sources: list[_ProjectSource]) -> None:
         counts[source.name] += 1
         if counts[source.name] > 1:
             source.name = f"{source.name}-{counts[source.name]}"
-
-
-def _heads(paths: list[Path]) -> list[str | None]:
-    """The commit each project's work tree is at, when it is a git repository: one
-    git process each, all at once."""
-    running = [
-        RunningGit(path, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
-        if (path / ".git").exists()
-        else None
-        for path in paths
-    ]
-    heads: list[str | None] = []
-    for git in running:
-        try:
-            head = git.text().strip() if git is not None else ""
-        except GitError:  # no commit yet
-            head = ""
-        heads.append(head or None)
-    return heads
 
 
 def _read_project(
@@ -314,67 +287,6 @@ def _report_key(
         for rel, key in zip(source.paths, source.keys, strict=True):
             digest.update(f"\2{rel}\0{key}".encode())
     return digest.hexdigest()
-
-
-# Private: when files were added
-
-
-class _AddedDates:
-    """When git added each project file (the Unix time of its latest addition).
-
-    From the cache by the project's head, or from one ``git log`` per project, which
-    starts at once and runs beside the scan.
-    """
-
-    def __init__(self, paths: list[Path], heads: list[str | None], cache: Cache | None):
-        self.cache = cache
-        self.found: dict[int, dict[str, int]] = {}
-        self.running: dict[int, tuple[RunningGit, str]] = {}
-        for i, (path, head) in enumerate(zip(paths, heads, strict=True)):
-            if head is None:
-                continue
-            key = hashlib.sha1(f"{ANALYSIS_VERSION}\0{head}".encode()).hexdigest()
-            cached = cache.get("scan-history", key) if cache is not None else None
-            if isinstance(cached, dict):
-                self.found[i] = {str(k): int(v) for k, v in cached.items()}
-                continue
-            # The main line only (--first-parent -m): a file is added when its merge
-            # lands, and git walks a third of nova's commits. No pathspec: matching one
-            # costs git more than listing every added file (nova: 1.1 s with "*.py",
-            # 0.6 s without, 0.36 s on the main line; 6.5 s for 300 literal paths).
-            try:
-                git = RunningGit(path, *_SMALL_GIT, "log", "--first-parent", "-m",
-                                 "--no-renames", "--diff-filter=A", "--format=%x01%ct",
-                                 "--name-only", "HEAD")  # fmt: skip
-            except GitError:
-                continue
-            self.running[i] = (git, key)
-
-    def result(self, projects: list[_ProjectSource]) -> dict[int, dict[str, int]]:
-        """The dates by project index and path, once git is done; kept in the cache."""
-        for i, (git, key) in self.running.items():
-            try:
-                out = git.text()
-            except GitError:
-                out = ""
-            scanned = set(projects[i].paths)
-            added: dict[str, int] = {}
-            for record in out.split("\x01")[1:]:
-                stamp, *names = record.strip().split("\n")
-                for name in names:
-                    if name in scanned:
-                        added.setdefault(name, int(stamp))  # newest first: the latest one
-            self.found[i] = added
-            if self.cache is not None:
-                self.cache.put("scan-history", key, added)
-        self.running = {}
-        return self.found
-
-    def close(self) -> None:
-        """Stop any git process still running."""
-        for git, _ in self.running.values():
-            git.close()
-        self.running = {}
 
 
 # Private: fingerprints, in worker processes
@@ -643,7 +555,7 @@ class _Scanner:
         incubator: Path | None,
         package_root: str,
         cache: Cache | None,
-        dates: _AddedDates,
+        dates: AddedDates,
         progress: Progress | None,
     ):
         self.projects = projects
@@ -702,7 +614,7 @@ class _Scanner:
             imported = self._imported_files()  # while the workers tokenise
             symbol_shingles()
             symbols = self._settle(proposed_symbols)
-            added = self.dates.result(self.projects)
+            added = self.dates.result([s.paths for s in self.projects])
             families = self._families(modules, symbols, module_of_file, added)
         finally:
             workers.close()
