@@ -23,24 +23,30 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from oslo_incubator.analysis.fingerprint import (
     candidate_pairs,
     content_key,
-    fingerprint,
-    folded_bytes,
     jaccard,
-    line_offsets,
-    lines_tokens,
-    shingle_set,
 )
 from oslo_incubator.analysis.imports import innermost_module, resolve_relative
 from oslo_incubator.history.added import AddedDates, project_heads
-from oslo_incubator.history.git import read_blobs, resolve_commit
+from oslo_incubator.history.git import resolve_commit
+from oslo_incubator.history.workers import (
+    Content,
+    InRepo,
+    Job,
+    OnDisk,
+    Progress,
+    ShingleJob,
+    Workers,
+    check_unchanged,
+    file_key,
+)
 from oslo_incubator.model.config import DEFAULT_PACKAGE_ROOT, ProjectConfig
 from oslo_incubator.model.drift import CopyDrift, DriftStatus
-from oslo_incubator.model.errors import FileChangedError, UnreadableFileError
+from oslo_incubator.model.errors import UnreadableFileError
 from oslo_incubator.model.history import Version
 from oslo_incubator.model.lifecycle import LifecycleState
 from oslo_incubator.model.scan import (
@@ -63,7 +69,6 @@ from oslo_incubator.model.scan import (
 )
 from oslo_incubator.model.scan_codec import (
     print_from_json,
-    print_to_json,
     report_from_json,
     report_to_json,
 )
@@ -72,20 +77,14 @@ from oslo_incubator.workspace.config import find_config, load_project_config
 from oslo_incubator.workspace.files import project_python_files
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
-
     from oslo_incubator.analysis.fingerprint import Hashes
     from oslo_incubator.history.incubator import Incubator
-
-Progress = Callable[[str, int, int], None]
 
 # Top-level packages that are not the project's own code name.
 NOT_BASES = frozenset({"tests", "test", "doc", "docs", "tools", "bin", "etc", "examples"})
 MIN_BASE_LENGTH = 4  # folding every "one" or "api" substring would blur unrelated text
 ESTIMATE_MARGIN = 0.15  # about three standard errors of a 64-value MinHash estimate
 MASTER_CANDIDATES = 3  # masters verified per unit, best estimates first
-CHUNK_BYTES = 256 * 1024  # work handed to a worker process at once
-MIN_POOL_FILES = 64  # below this, starting processes costs more than it saves
 GC_THRESHOLD = 100_000  # new containers between two collections while scanning
 
 
@@ -199,9 +198,9 @@ class _ProjectSource:
     sizes: list[int]  # bytes, by path
     prints: list[FilePrint | None] = field(default_factory=list)
 
-    def on_disk(self, i: int) -> _OnDisk:
+    def on_disk(self, i: int) -> OnDisk:
         """Where file ``i`` is, to be read again."""
-        return _OnDisk(os.path.join(str(self.path), self.paths[i]), self.salt, self.sizes[i])
+        return OnDisk(os.path.join(str(self.path), self.paths[i]), self.salt, self.sizes[i])
 
 
 def _unique(projects: Sequence[Path]) -> list[Path]:
@@ -240,17 +239,11 @@ def _read_project(
         except OSError as error:
             reason = error.strerror or str(error)
             raise UnreadableFileError(f"cannot be read: {reason}", path / rel) from None
-        keys.append(_content_key(salt, content))
+        keys.append(file_key(salt, content))
         sizes.append(len(content))
     name = path.resolve().name
     return _ProjectSource(path, name, config, bases, head, config_digest, paths, salt, keys,
                           sizes)  # fmt: skip
-
-
-def _content_key(salt: bytes, content: bytes) -> str:
-    digest = hashlib.sha1(salt)
-    digest.update(content)
-    return digest.hexdigest()
 
 
 def _bases(project: Path, config: ProjectConfig) -> tuple[str, ...]:
@@ -289,193 +282,6 @@ def _report_key(
     return digest.hexdigest()
 
 
-# Private: fingerprints, in worker processes
-
-
-class _OnDisk(NamedTuple):
-    """A project file a worker reads, what its content key hashes first, and its size
-    when the scan hashed it."""
-
-    path: str
-    salt: bytes
-    size: int
-
-
-class _InRepo(NamedTuple):
-    """A master version a worker reads from the incubator's repository."""
-
-    repo: str
-    blob: str
-
-
-_Content = _OnDisk | _InRepo
-_Job = tuple[_Content, tuple[str, ...], bool]  # content, bases to fold, find symbols
-_BLOB_SIZE = 16 * 1024  # what a master version is taken to weigh when chunking
-
-
-def _fingerprint_records(
-    jobs: list[_Job], root_module: str, settings: FingerprintSettings
-) -> list[tuple[str, list[Any]]]:
-    """Fingerprint several files into their cache form, each with the content key
-    of what was read from disk ("" for a master version; runs in a worker process)."""
-    found = []
-    for (data, key), (_, bases, symbols) in zip(_read_all(jobs), jobs, strict=True):
-        found.append(
-            (key, print_to_json(fingerprint(data, bases, root_module, settings, symbols)))
-        )
-    return found
-
-
-_ShingleJob = tuple[_Content, tuple[str, ...], list[tuple[int, int] | None]]
-
-
-def _shingle_records(
-    jobs: list[_ShingleJob], root_module: str, shingle: int
-) -> list[tuple[str, list[Hashes]]]:
-    """The shingle sets of units of files, each with the content key of what was read
-    from disk ("" for a master version; runs in a worker process).
-
-    Each job is a file's content, its bases and the line ranges of the units wanted
-    (``None`` for the whole module).
-    """
-    results = []
-    for (data, key), (_, bases, ranges) in zip(_read_all(jobs), jobs, strict=True):
-        folded = folded_bytes(data, bases, root_module)
-        offsets = line_offsets(folded)
-        sets = [shingle_set(lines_tokens(folded, offsets, lines), shingle) for lines in ranges]
-        results.append((key, sets))
-    return results
-
-
-def _read_all(jobs: Sequence[tuple[Any, ...]]) -> list[tuple[bytes, str]]:
-    """The text of each job's content (its first item), and its content key when it
-    was read from disk (else ""). Master versions are read with one git process."""
-    blobs: dict[str, list[str]] = {}
-    for content, *_ in jobs:
-        if isinstance(content, _InRepo):
-            blobs.setdefault(content.repo, []).append(content.blob)
-    texts = {repo: read_blobs(Path(repo), wanted) for repo, wanted in blobs.items()}
-    found = []
-    for content, *_ in jobs:
-        if isinstance(content, _InRepo):
-            found.append((texts[content.repo].get(content.blob, b""), ""))
-        else:
-            try:
-                with open(content.path, "rb") as file:
-                    data = file.read()
-            except OSError:  # gone since the scan hashed it: the key check fails
-                found.append((b"", ""))
-                continue
-            found.append((data, _content_key(content.salt, data)))
-    return found
-
-
-def _chunks(jobs: Sequence[Any]) -> list[list[Any]]:
-    """Jobs (content first) cut into chunks of about ``CHUNK_BYTES`` of content."""
-    chunks: list[list[Any]] = [[]]
-    size = 0
-    for job in jobs:
-        if size > CHUNK_BYTES:
-            chunks.append([])
-            size = 0
-        chunks[-1].append(job)
-        content = job[0]
-        size += _BLOB_SIZE if isinstance(content, _InRepo) else content.size
-    return chunks if chunks[0] else []
-
-
-class _Workers:
-    """Fingerprint jobs on worker processes, or here when there are few of them.
-
-    Jobs come in batches (:meth:`add`): the project files first, so that the workers
-    start on them while the incubator's history is read. The processes start (fork)
-    with the first large batch, before any thread of this scan exists.
-    """
-
-    def __init__(self, root_module: str, settings: FingerprintSettings, workers: int):
-        self.root_module = root_module
-        self.settings = settings
-        self.workers = workers
-        self.pool: ProcessPoolExecutor | None = None
-        self.count = 0  # jobs added so far
-        self.here: list[tuple[int, _Job]] = []  # jobs for this process, by job index
-        # A chunk's results, and the index of its first job and how many it holds.
-        self.futures: dict[Future[list[tuple[str, list[Any]]]], tuple[int, int]] = {}
-
-    def add(self, jobs: list[_Job]) -> None:
-        """Start fingerprinting ``jobs``; their indexes follow those of earlier batches."""
-        first = self.count
-        self.count += len(jobs)
-        if self.pool is None and self.workers > 1 and len(jobs) >= MIN_POOL_FILES:
-            # Imported here: a warm scan starts no process and need not pay for it.
-            from concurrent.futures import ProcessPoolExecutor
-
-            # Loaded before the processes fork, which then share it instead of each
-            # loading it (fingerprints load it on first use).
-            import numpy  # noqa: F401
-
-            try:
-                self.pool = ProcessPoolExecutor(max_workers=self.workers)
-                self._submit(jobs, first)
-                return
-            except (OSError, NotImplementedError):  # no processes here: work in this one
-                self.close()
-        if self.pool is None:
-            self.here += enumerate(jobs, start=first)
-        else:
-            self._submit(jobs, first)
-
-    def _submit(self, jobs: list[_Job], first: int) -> None:
-        assert self.pool is not None
-        for chunk in _chunks(jobs):
-            future = self.pool.submit(_fingerprint_records, chunk, self.root_module, self.settings)
-            self.futures[future] = (first, len(chunk))
-            first += len(chunk)
-
-    def completed(
-        self, progress: Progress | None
-    ) -> Iterator[tuple[int, list[tuple[str, list[Any]]]]]:
-        """The content key read and the record of every job, a chunk at a time as the
-        workers finish them: (index of the chunk's first job, its results)."""
-        done = 0
-        for index, job in self.here:
-            yield index, _fingerprint_records([job], self.root_module, self.settings)
-            done += 1
-            if progress is not None:
-                progress("fingerprints", done, self.count)
-        self.here = []
-        if self.futures:
-            from concurrent.futures import as_completed
-
-            for future in as_completed(self.futures):
-                first, size = self.futures[future]
-                yield first, future.result()
-                done += size
-                if progress is not None:
-                    progress("fingerprints", done, self.count)
-
-    def submit(
-        self, func: Callable[..., list[Any]], jobs: list[Any], *args: Any
-    ) -> Callable[[], list[Any]]:
-        """Start ``func(chunk, root_module, *args)`` over chunks of ``jobs``; the returned
-        function waits for the results, in job order.
-
-        ``func`` takes a list of jobs whose first item is file content (for chunking)."""
-        if self.pool is None:
-            results = func(jobs, self.root_module, *args)
-            return lambda: results
-        chunks = _chunks(jobs)
-        futures = [self.pool.submit(func, chunk, self.root_module, *args) for chunk in chunks]
-        return lambda: [result for future in futures for result in future.result()]
-
-    def close(self) -> None:
-        """Stop the worker processes."""
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
-            self.pool = None
-            self.futures = {}
-
-
 # Private: the scan proper
 
 
@@ -490,7 +296,7 @@ class _File:
     project: int | None  # None for a master version
     path: str
     bases: tuple[str, ...]
-    on_disk: _OnDisk | None  # project files; master texts are read from the repository
+    on_disk: OnDisk | None  # project files; master texts are read from the repository
     key: str | None  # project files: the content key of what the scan first read
     lineage: str | None = None
     declared: CopyDrift | None = None
@@ -574,7 +380,7 @@ class _Scanner:
         self.shingles: dict[str, Hashes] = {}  # content key -> sorted shingle hashes
         self.pairs: dict[str, float] = {}  # pair key -> exact similarity
         self.fresh_pairs: dict[str, float] = {}
-        self.workers: _Workers | None = None
+        self.workers: Workers | None = None
 
     # The steps, in order
 
@@ -582,7 +388,7 @@ class _Scanner:
         """The scan, the incubator's part (when there is one) started once the workers
         have the projects' files."""
         project_jobs, project_slots = self._project_jobs()
-        workers = _Workers(self.root_module, self.settings, self.options.jobs)
+        workers = Workers(self.root_module, self.settings, self.options.jobs)
         workers.add(project_jobs)
         try:
             if self.incubator is not None:
@@ -644,11 +450,11 @@ class _Scanner:
             options=self.options,
         )
 
-    def _project_jobs(self) -> tuple[list[_Job], list[list[tuple[_ProjectSource, int]]]]:
+    def _project_jobs(self) -> tuple[list[Job], list[list[tuple[_ProjectSource, int]]]]:
         """The files to fingerprint, one job per distinct key, and where each result goes."""
         keys = [key for source in self.projects for key in source.keys]
         cached: dict[str, Any] = self.cache.get_many("scan-file", keys) if self.cache else {}
-        jobs: list[_Job] = []
+        jobs: list[Job] = []
         pending: dict[str, list[tuple[_ProjectSource, int]]] = {}
         for source in self.projects:
             source.prints = [None] * len(source.paths)
@@ -684,14 +490,14 @@ class _Scanner:
                     seen.add(version.blob)
         return found
 
-    def _add_master_jobs(self, workers: _Workers, masters: list[_File]) -> list[tuple[_File, str]]:
+    def _add_master_jobs(self, workers: Workers, masters: list[_File]) -> list[tuple[_File, str]]:
         """Give the workers the master versions not in the cache (they read the texts
         from the repository themselves); where each result goes."""
         jobs, slots = self._master_jobs(masters)
         workers.add(jobs)
         return slots
 
-    def _master_jobs(self, masters: list[_File]) -> tuple[list[_Job], list[tuple[_File, str]]]:
+    def _master_jobs(self, masters: list[_File]) -> tuple[list[Job], list[tuple[_File, str]]]:
         if self.inc is None:
             return [], []
         prefix = hashlib.sha1(
@@ -715,7 +521,7 @@ class _Scanner:
                 except (ValueError, TypeError, KeyError, IndexError, AttributeError):
                     pass
             todo.append((f, key))
-        jobs: list[_Job] = [(self._content(f), (), f.newest) for f, _ in todo]
+        jobs: list[Job] = [(self._content(f), (), f.newest) for f, _ in todo]
         return jobs, todo
 
     def _store_prints(
@@ -731,7 +537,7 @@ class _Scanner:
             found = print_from_json(record)
             if job < len(project_slots):
                 source, i = project_slots[job][0]  # the file the job read
-                _check_unchanged(source.on_disk(i).path, read, source.keys[i])
+                check_unchanged(source.on_disk(i).path, read, source.keys[i])
                 for source, i in project_slots[job]:
                     source.prints[i] = found
                     fresh["scan-file"][source.keys[i]] = record
@@ -1025,7 +831,7 @@ class _Scanner:
         for unit in units:
             if unit.print.key not in self.shingles:
                 by_source.setdefault(unit.source, {})[unit.print.key] = unit
-        jobs: list[_ShingleJob] = []
+        jobs: list[ShingleJob] = []
         order: list[tuple[int, list[str]]] = []
         for source, wanted in sorted(by_source.items()):
             f = self.files[source]
@@ -1036,23 +842,23 @@ class _Scanner:
         if not jobs:
             return lambda: None
         assert self.workers is not None, "shingles are wanted while the scan runs"
-        results = self.workers.submit(_shingle_records, jobs, self.settings.shingle)
+        results = self.workers.shingles(jobs, self.settings.shingle)
 
         def keep() -> None:
             for (source, keys), (read, arrays) in zip(order, results(), strict=True):
                 f = self.files[source]
                 if f.on_disk is not None:
-                    _check_unchanged(f.on_disk.path, read, f.key)
+                    check_unchanged(f.on_disk.path, read, f.key)
                 self.shingles.update(zip(keys, arrays, strict=True))
 
         return keep
 
-    def _content(self, f: _File) -> _Content:
+    def _content(self, f: _File) -> Content:
         """Where a worker reads a file: on disk, or in the incubator's repository."""
         if f.on_disk is not None:
             return f.on_disk
         assert self.inc is not None and f.version is not None and f.version.blob
-        return _InRepo(str(self.inc.index.repo), f.version.blob)
+        return InRepo(str(self.inc.index.repo), f.version.blob)
 
     # From groups to families
 
@@ -1233,16 +1039,6 @@ class _Scanner:
                 links += [ImportLink(source.name, rel, path, line)
                           for path, line in targets if (source.name, path) in copied]  # fmt: skip
         return links
-
-
-def _check_unchanged(path: str, key: str, expected: str | None) -> None:
-    """Fail when a worker read other content than the scan first hashed.
-
-    Raises:
-        FileChangedError: the file changed while the scan ran.
-    """
-    if key != expected:
-        raise FileChangedError("changed while the scan read it; scan again", path)
 
 
 def _family_order(family: Family) -> tuple[Any, ...]:
