@@ -55,7 +55,7 @@ def test_second_scan_of_unchanged_trees_reuses_the_whole_report(
     def fail(*args: Any) -> None:
         raise AssertionError("the report should have come from the cache")
 
-    monkeypatch.setattr(scan_module._Scanner, "run", fail)
+    monkeypatch.setattr(scan_module, "_families", fail)
     second = scan_projects(fleet.projects, ScanOptions(jobs=4), fleet.incubator, cache=cache)
 
     assert second == replace(first, options=ScanOptions(jobs=4))
