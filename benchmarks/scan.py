@@ -51,7 +51,7 @@ from oslo_incubator.analysis.fingerprint import top_level_symbols, unit_tokens  
 from oslo_incubator.analysis.syntax import parse_python  # noqa: E402
 from oslo_incubator.history.builder import RepoBuilder  # noqa: E402
 from oslo_incubator.model.scan import ScanOptions  # noqa: E402
-from oslo_incubator.operations.scan import python_files  # noqa: E402
+from oslo_incubator.workspace.files import project_python_files  # noqa: E402
 
 BIN = Path(sys.executable).parent
 WHOLE_FILE = 0.9  # share of both files' lines a jscpd clone must cover
@@ -267,7 +267,7 @@ def mirror_files(trees: list[Path], mirror: Path) -> tuple[int, int]:
     """Hard-link the files scan reads into ``mirror/<tree>/...`` for the other tools."""
     files = lines = 0
     for tree in trees:
-        for rel in python_files(tree):
+        for rel in project_python_files(tree):
             target = mirror / tree.name / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -285,7 +285,7 @@ def symbol_agreement(trees: list[Path]) -> None:
 
     total = agree = unparsed = 0
     for tree in trees:
-        for rel in python_files(tree):
+        for rel in project_python_files(tree):
             text = (tree / rel).read_bytes().decode("utf-8", "surrogateescape")
             text = text.replace("\r\n", "\n")
             try:
@@ -360,7 +360,7 @@ def pylint_comparison(
     if not pylint.exists():
         print("pylint is not installed (pip install pylint): skipped")
         return
-    smallest = min(trees, key=lambda t: sum(1 for _ in python_files(t)))
+    smallest = min(trees, key=lambda t: sum(1 for _ in project_python_files(t)))
     lint = measure([str(pylint), "--disable=all", "--enable=duplicate-code", "--recursive=y",
                     "--score=n", str(mirror / smallest.name)], 1)  # fmt: skip
     cold, warm = time_scan([smallest], args, work / "scan-small")

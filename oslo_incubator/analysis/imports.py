@@ -14,10 +14,11 @@ from __future__ import annotations
 import ast
 import enum
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from oslo_incubator.analysis.syntax import parse_python
+from oslo_incubator.model.scan import ImportStatement
 
 
 class ImportKind(enum.Enum):
@@ -118,7 +119,61 @@ def innermost_module(dotted: str, known: Collection[str]) -> str | None:
     return None
 
 
+def imported_files(
+    paths: Sequence[str], imports: Sequence[Iterable[ImportStatement]]
+) -> list[list[tuple[str, int]]]:
+    """For each file of a project (``paths``, the import statements of each), the
+    project files it imports, each once with the line of its first import, in order.
+
+    Absolute imports, relative ones and Python 2's implicit relative ones (``import
+    utils`` beside ``utils.py``) are resolved to the innermost module of the project.
+    """
+    modules = {_module_name(rel): rel for rel in paths}
+    resolved: dict[tuple[int, str, tuple[str, ...], str], list[str]] = {}
+    found = []
+    for rel, statements in zip(paths, imports, strict=True):
+        package = _module_name(rel)
+        if not rel.endswith("__init__.py"):
+            package = package.rpartition(".")[0]
+        imported: dict[str, int] = {}
+        for statement in statements:
+            # Files of one package import alike: resolve each statement once.
+            memo = (statement.level, statement.module, statement.names, package)
+            targets = resolved.get(memo)
+            if targets is None:
+                targets = resolved[memo] = _import_targets(statement, package, modules)
+            for target in targets:
+                imported.setdefault(modules[target], statement.line)
+        found.append(list(imported.items()))
+    return found
+
+
 # Private
+
+
+def _module_name(rel: str) -> str:
+    dotted = rel[:-3].replace("/", ".")
+    return dotted[: -len(".__init__")] if dotted.endswith(".__init__") else dotted
+
+
+def _import_targets(
+    statement: ImportStatement, package: str, modules: dict[str, str]
+) -> list[str]:
+    if statement.level:
+        base = resolve_relative(statement.level, statement.module or None, package)
+        names = [base]
+    else:
+        names = [statement.module]
+        if package:
+            # Python 2's implicit relative import: "import utils" beside utils.py.
+            names.append(f"{package}.{statement.module}")
+    found = []
+    for name in names:
+        for dotted in [name, *(f"{name}.{n}" for n in statement.names)]:
+            target = innermost_module(dotted, modules)
+            if target is not None and target not in found:
+                found.append(target)
+    return found
 
 
 class _Visitor(ast.NodeVisitor):

@@ -15,6 +15,9 @@ from oslo_incubator.model.drift import DriftStatus
 from oslo_incubator.model.lifecycle import LifecycleState
 from oslo_incubator.model.packageroot import PackageRoot
 
+# Bump when anything that decides a result changes, so older cache entries are not used.
+ANALYSIS_VERSION = "scan/4"
+
 
 class Grain(enum.Enum):
     """The size of the unit a family is made of."""

@@ -2,8 +2,10 @@
 
 Public use case: :func:`scan_projects`. The method (normalisation, similarity,
 candidate generation, how families, masters and origins are chosen, the incubation
-score) is described in doc/source/scan.rst; the pure parts live in
-``analysis.fingerprint``.
+score) is described in doc/source/scan.rst. This module orchestrates the rooms that
+hold it: the walk (``workspace.files``), the fingerprints (``analysis.fingerprint``),
+the worker pool (``history.workers``), the projects' git (``history.added``), the
+family algorithm (``analysis.families``) and the cache forms (``model.scan_codec``).
 
 Work is cached in two layers: the fingerprint of every file by its content (and the
 exact similarity of every pair compared), and the whole report by the content keys of
@@ -13,88 +15,69 @@ unchanged trees only reads and hashes files.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import gc
 import hashlib
-import math
 import os
 import platform
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from oslo_incubator.analysis.fingerprint import (
-    candidate_pairs,
-    content_key,
-    fingerprint,
-    folded_bytes,
-    jaccard,
-    line_offsets,
-    lines_tokens,
-    shingle_set,
+from oslo_incubator.analysis import families as algorithm
+from oslo_incubator.analysis.families import Added, Fleet, Source, Unit
+from oslo_incubator.analysis.fingerprint import jaccard
+from oslo_incubator.analysis.imports import imported_files
+from oslo_incubator.history.added import AddedDates, project_heads
+from oslo_incubator.history.git import resolve_commit
+from oslo_incubator.history.workers import (
+    Content,
+    InRepo,
+    Job,
+    OnDisk,
+    Progress,
+    Record,
+    ShingleJob,
+    Workers,
+    check_unchanged,
+    file_key,
 )
-from oslo_incubator.analysis.imports import innermost_module, resolve_relative
-from oslo_incubator.history.git import RunningGit, read_blobs, resolve_commit
 from oslo_incubator.model.config import ProjectConfig
-from oslo_incubator.model.drift import CopyDrift, DriftStatus
-from oslo_incubator.model.errors import FileChangedError, GitError, UnreadableFileError
-from oslo_incubator.model.history import Version
+from oslo_incubator.model.drift import CopyDrift
+from oslo_incubator.model.errors import UnreadableFileError
 from oslo_incubator.model.lifecycle import LifecycleState
 from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
 from oslo_incubator.model.scan import (
-    Candidate,
+    ANALYSIS_VERSION,
     Family,
     FilePrint,
     FingerprintSettings,
     Grain,
     ImportLink,
-    ImportStatement,
     IncubatorInfo,
     Master,
-    Member,
     ProjectScan,
     ScanOptions,
     ScanReport,
-    UnitKind,
-    UnitPrint,
 )
+from oslo_incubator.model.scan_codec import print_from_json, report_from_json, report_to_json
 from oslo_incubator.workspace.cache import Cache
 from oslo_incubator.workspace.config import find_config, load_project_config
+from oslo_incubator.workspace.files import project_python_files
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
-
     from oslo_incubator.analysis.fingerprint import Hashes
     from oslo_incubator.history.incubator import Incubator
 
-# Bump when anything that decides a result changes, so older cache entries are not used.
-ANALYSIS_VERSION = "scan/4"
-
-Progress = Callable[[str, int, int], None]
-
-# Directories that hold no project code of their own.
-SKIPPED_DIRS = frozenset(
-    {".git", ".tox", ".venv", "venv", ".eggs", "__pycache__", ".hg", ".svn", "node_modules"}
-)
-SKIPPED_ROOT_DIRS = frozenset({"build", "dist"})  # build output, at the project root only
 # Top-level packages that are not the project's own code name.
 NOT_BASES = frozenset({"tests", "test", "doc", "docs", "tools", "bin", "etc", "examples"})
 MIN_BASE_LENGTH = 4  # folding every "one" or "api" substring would blur unrelated text
-ESTIMATE_MARGIN = 0.15  # about three standard errors of a 64-value MinHash estimate
-MASTER_CANDIDATES = 3  # masters verified per unit, best estimates first
-CHUNK_BYTES = 256 * 1024  # work handed to a worker process at once
-MIN_POOL_FILES = 64  # below this, starting processes costs more than it saves
 GC_THRESHOLD = 100_000  # new containers between two collections while scanning
-# git maps up to 1 GiB of pack at a time; walking nova's history that way costs 240 MB
-# of memory. Small windows and caches keep it near 40 MB at the same speed.
-_SMALL_GIT = (
-    "-c", "core.quotePath=false", "-c", "core.packedGitWindowSize=1m",
-    "-c", "core.packedGitLimit=16m", "-c", "core.deltaBaseCacheLimit=4m",
-)  # fmt: skip
+_UNREADABLE_RECORD = (ValueError, TypeError, KeyError, IndexError, AttributeError)
+T = TypeVar("T")
 
 
 def scan_projects(
@@ -149,45 +132,144 @@ def _few_collections() -> Iterator[None]:
 def _scan(
     projects: Sequence[Path],
     options: ScanOptions,
-    incubator: Path | None,
+    repo: Path | None,
     package_root: PackageRoot,
     cache: Cache | None,
     progress: Progress | None,
 ) -> ScanReport:
-    root_module = package_root.module
+    """The report from the cache, else scanned anew."""
     paths = _unique(projects)
-    heads = _heads(paths)
+    heads = project_heads(paths)
     # git log runs while the files are read: on a core that would otherwise idle.
-    dates = _AddedDates(paths, heads, cache)
-    try:
+    with AddedDates(paths, heads, cache) as dates:
         sources = [
-            _read_project(path, head, options.fingerprint, root_module)
+            _read_project(path, head, options.fingerprint, package_root)
             for path, head in zip(paths, heads, strict=True)
         ]
         _name_uniquely(sources)
-        incubator_head = resolve_commit(incubator) if incubator is not None else None
-        report_key = _report_key(sources, options, incubator, incubator_head, package_root)
+        repo_head = resolve_commit(repo) if repo is not None else None
+        report_key = _report_key(sources, options, repo, repo_head, package_root)
         if cache is not None:
             cached = cache.get("scan-report", report_key)
             if cached is not None:
                 try:
-                    return _report_from_json(cached, options)
-                except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+                    return report_from_json(cached, options)
+                except _UNREADABLE_RECORD:
                     pass  # an unreadable entry is recomputed, never trusted
-        scanner = _Scanner(sources, options, incubator, package_root, cache, dates, progress)
-        report = scanner.run()
-    finally:
-        dates.close()
+        report = _scan_anew(sources, options, repo, package_root, cache, dates, progress)
     if cache is not None:
-        cache.put("scan-report", report_key, _report_to_json(report))
+        cache.put("scan-report", report_key, report_to_json(report))
     return report
 
 
-def _settings_key(settings: FingerprintSettings, root_module: str) -> str:
+def _scan_anew(
+    sources: list[_ProjectSource],
+    options: ScanOptions,
+    repo: Path | None,
+    package_root: PackageRoot,
+    cache: Cache | None,
+    dates: AddedDates,
+    progress: Progress | None,
+) -> ScanReport:
+    """Fingerprints (from the cache or the workers), then families: the incubator's
+    repository (``repo``) is opened once the workers have the projects' files."""
+    project_jobs, project_slots = _project_jobs(sources, cache)
+    with Workers(package_root, options.fingerprint, options.jobs) as workers:
+        workers.add(project_jobs)
+        incubator = None
+        if repo is not None:
+            # Imported here: drift's history machinery costs a warm scan a fifth of
+            # its time.
+            from oslo_incubator.history.incubator import open_incubator
+
+            incubator = open_incubator(repo, package_root, cache)
+        masters = _master_files(incubator)
+        master_slots = _master_jobs(masters, options.fingerprint, package_root, cache)
+        workers.add([(_content(m, incubator), (), m.newest) for m, _ in master_slots])
+        drift = _drift(sources, incubator, cache)  # while the workers fingerprint
+        # Each chunk is taken in as it comes, while the workers go on with the rest.
+        for first, records in workers.completed(progress):
+            _store_prints(first, records, project_slots, master_slots, cache)
+        fleet, reads = _fleet(sources, drift, masters, incubator)
+        similarity = _Similarity(fleet, reads, workers, options.fingerprint.shingle, cache)
+        added = partial(dates.result, [s.paths for s in sources])
+        meanwhile = partial(_imported_files, sources)
+        found, imported = _families(fleet, similarity, options, incubator, added, meanwhile)
+    similarity.save()
+    info = None
+    if incubator is not None:
+        index = incubator.index
+        info = IncubatorInfo(str(incubator.path), index.head, index.package_root)
+    return ScanReport(
+        projects=tuple(
+            ProjectScan(s.name, str(s.path), s.bases, len(s.paths),
+                        sum(p.lines for p in s.prints if p is not None), s.head)
+            for s in sources
+        ),
+        families=tuple(found),
+        candidates=tuple(algorithm.rank_candidates(found)),
+        imports=tuple(_import_links(sources, found, imported)),
+        incubator=info,
+        options=options,
+    )  # fmt: skip
+
+
+def _families(
+    fleet: Fleet,
+    similarity: _Similarity,
+    options: ScanOptions,
+    incubator: Incubator | None,
+    dates: Callable[[], Added],
+    meanwhile: Callable[[], T],
+) -> tuple[list[Family], T]:
+    """The family algorithm, and what ``meanwhile`` returns: the workers tokenise one
+    step's pairs while the next step is computed (``meanwhile`` runs while they
+    tokenise the symbols'), and git log finds when files were added (``dates`` waits
+    for it)."""
+    proposed_modules = algorithm.propose(fleet, Grain.MODULE, options)
+    module_shingles = similarity.request(proposed_modules.checks)
+    proposed_symbols = algorithm.propose(fleet, Grain.SYMBOL, options)
+    symbol_shingles = similarity.request(proposed_symbols.checks)
+    module_shingles()
+    modules = algorithm.settle(fleet, proposed_modules, similarity, options.min_similarity)
+    result = meanwhile()
+    symbol_shingles()
+    symbols = algorithm.settle(fleet, proposed_symbols, similarity, options.min_similarity)
+    added = dates()
+    chosen = algorithm.choose(fleet, modules, symbols, added)
+    # Every member is compared with its representative: look the pairs up in the cache,
+    # and tokenise what is left on the worker processes, all at once.
+    similarity.request((u, rep) for group, rep, _ in chosen for u in group.units)()
+
+    def master_of(unit: Unit) -> Master:
+        assert incubator is not None
+        f = fleet.files[unit.source]
+        assert f.lineage is not None and f.version is not None
+        head_path = incubator.index.head_path(f.lineage, prefer=f.version.path)
+        lifecycle = incubator.lifecycle(head_path or f.version.path)
+        return Master(
+            path=head_path or f.version.path,
+            symbol=unit.print.name,
+            lineage=f.lineage,
+            commit=f.version.commit,
+            obsolete=head_path is None,
+            lifecycle=lifecycle.state if lifecycle else LifecycleState.ACTIVE,
+        )
+
+    return algorithm.families(fleet, chosen, added, similarity, master_of), result
+
+
+def _settings_key(settings: FingerprintSettings, package_root: PackageRoot) -> str:
     """What every cached fingerprint key starts with: analysis, Python and settings."""
     python = ".".join(platform.python_version_tuple()[:2])
     return "\0".join(
-        [ANALYSIS_VERSION, platform.python_implementation(), python, repr(settings), root_module]
+        [
+            ANALYSIS_VERSION,
+            platform.python_implementation(),
+            python,
+            repr(settings),
+            package_root.module,
+        ]
     )
 
 
@@ -210,9 +292,9 @@ class _ProjectSource:
     sizes: list[int]  # bytes, by path
     prints: list[FilePrint | None] = field(default_factory=list)
 
-    def on_disk(self, i: int) -> _OnDisk:
+    def on_disk(self, i: int) -> OnDisk:
         """Where file ``i`` is, to be read again."""
-        return _OnDisk(os.path.join(str(self.path), self.paths[i]), self.salt, self.sizes[i])
+        return OnDisk(os.path.join(str(self.path), self.paths[i]), self.salt, self.sizes[i])
 
 
 def _unique(projects: Sequence[Path]) -> list[Path]:
@@ -230,34 +312,15 @@ def _name_uniquely(sources: list[_ProjectSource]) -> None:
             source.name = f"{source.name}-{counts[source.name]}"
 
 
-def _heads(paths: list[Path]) -> list[str | None]:
-    """The commit each project's work tree is at, when it is a git repository: one
-    git process each, all at once."""
-    running = [
-        RunningGit(path, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
-        if (path / ".git").exists()
-        else None
-        for path in paths
-    ]
-    heads: list[str | None] = []
-    for git in running:
-        try:
-            head = git.text().strip() if git is not None else ""
-        except GitError:  # no commit yet
-            head = ""
-        heads.append(head or None)
-    return heads
-
-
 def _read_project(
-    path: Path, head: str | None, settings: FingerprintSettings, root_module: str
+    path: Path, head: str | None, settings: FingerprintSettings, package_root: PackageRoot
 ) -> _ProjectSource:
     config = load_project_config(path)
     bases = _bases(path, config)
     conf_file = find_config(path)
     config_digest = hashlib.sha1(conf_file.read_bytes()).hexdigest() if conf_file else ""
-    paths = python_files(path)
-    salt = "\0".join([_settings_key(settings, root_module), ",".join(bases), "file"]).encode()
+    paths = list(project_python_files(path))
+    salt = "\0".join([_settings_key(settings, package_root), ",".join(bases), "file"]).encode()
     keys = []
     sizes = []
     root = str(path)
@@ -270,17 +333,11 @@ def _read_project(
         except OSError as error:
             reason = error.strerror or str(error)
             raise UnreadableFileError(f"cannot be read: {reason}", path / rel) from None
-        keys.append(_content_key(salt, content))
+        keys.append(file_key(salt, content))
         sizes.append(len(content))
     name = path.resolve().name
     return _ProjectSource(path, name, config, bases, head, config_digest, paths, salt, keys,
                           sizes)  # fmt: skip
-
-
-def _content_key(salt: bytes, content: bytes) -> str:
-    digest = hashlib.sha1(salt)
-    digest.update(content)
-    return digest.hexdigest()
 
 
 def _bases(project: Path, config: ProjectConfig) -> tuple[str, ...]:
@@ -299,53 +356,17 @@ def _bases(project: Path, config: ProjectConfig) -> tuple[str, ...]:
     return tuple(packages)
 
 
-def python_files(root: Path) -> list[str]:
-    """The Python files scan reads in ``root``, relative, with ``/``, sorted per directory.
-
-    Skipped: ``.git``, ``.tox``, virtualenvs (any directory holding ``pyvenv.cfg``,
-    ``.venv``, ``venv``), ``__pycache__``, ``*.egg-info``, other hidden directories,
-    and ``build`` and ``dist`` at the root. Symbolic links to directories are not
-    followed.
-    """
-    found: list[str] = []
-    _walk(str(root), "", found)
-    return found
-
-
-def _walk(directory: str, prefix: str, found: list[str]) -> None:
-    # One scandir per directory: a virtualenv is recognised by its own listing.
-    try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
-    except OSError:
-        return
-    subdirectories = []
-    for entry in entries:
-        name = entry.name
-        if entry.is_dir(follow_symlinks=False):
-            if name in SKIPPED_DIRS or name[0] == "." or name.endswith(".egg-info"):
-                continue
-            if not prefix and name in SKIPPED_ROOT_DIRS:
-                continue
-            subdirectories.append(entry)
-        elif name.endswith(".py") and entry.is_file():
-            found.append(prefix + name)
-    for entry in subdirectories:
-        if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
-            continue  # a virtualenv under any name
-        _walk(entry.path, f"{prefix}{entry.name}/", found)
-
-
 def _report_key(
     sources: list[_ProjectSource],
     options: ScanOptions,
-    incubator: Path | None,
-    incubator_head: str | None,
+    repo: Path | None,
+    repo_head: str | None,
     package_root: PackageRoot,
 ) -> str:
     # Worker count changes how, not what: it is not part of the key.
     digest = hashlib.sha1(repr((ANALYSIS_VERSION, replace(options, jobs=0))).encode())
-    if incubator is not None:
-        digest.update(f"\0{incubator}\0{incubator_head}\0{package_root.path}".encode())
+    if repo is not None:
+        digest.update(f"\0{repo}\0{repo_head}\0{package_root.path}".encode())
     for source in sources:
         digest.update(
             f"\1{source.name}\0{source.path}\0{source.head}\0{source.config_digest}".encode()
@@ -355,815 +376,183 @@ def _report_key(
     return digest.hexdigest()
 
 
-# Private: when files were added
-
-
-class _AddedDates:
-    """When git added each project file (the Unix time of its latest addition).
-
-    From the cache by the project's head, or from one ``git log`` per project, which
-    starts at once and runs beside the scan.
-    """
-
-    def __init__(self, paths: list[Path], heads: list[str | None], cache: Cache | None):
-        self.cache = cache
-        self.found: dict[int, dict[str, int]] = {}
-        self.running: dict[int, tuple[RunningGit, str]] = {}
-        for i, (path, head) in enumerate(zip(paths, heads, strict=True)):
-            if head is None:
-                continue
-            key = hashlib.sha1(f"{ANALYSIS_VERSION}\0{head}".encode()).hexdigest()
-            cached = cache.get("scan-history", key) if cache is not None else None
-            if isinstance(cached, dict):
-                self.found[i] = {str(k): int(v) for k, v in cached.items()}
-                continue
-            # The main line only (--first-parent -m): a file is added when its merge
-            # lands, and git walks a third of nova's commits. No pathspec: matching one
-            # costs git more than listing every added file (nova: 1.1 s with "*.py",
-            # 0.6 s without, 0.36 s on the main line; 6.5 s for 300 literal paths).
-            try:
-                git = RunningGit(path, *_SMALL_GIT, "log", "--first-parent", "-m",
-                                 "--no-renames", "--diff-filter=A", "--format=%x01%ct",
-                                 "--name-only", "HEAD")  # fmt: skip
-            except GitError:
-                continue
-            self.running[i] = (git, key)
-
-    def result(self, projects: list[_ProjectSource]) -> dict[int, dict[str, int]]:
-        """The dates by project index and path, once git is done; kept in the cache."""
-        for i, (git, key) in self.running.items():
-            try:
-                out = git.text()
-            except GitError:
-                out = ""
-            scanned = set(projects[i].paths)
-            added: dict[str, int] = {}
-            for record in out.split("\x01")[1:]:
-                stamp, *names = record.strip().split("\n")
-                for name in names:
-                    if name in scanned:
-                        added.setdefault(name, int(stamp))  # newest first: the latest one
-            self.found[i] = added
-            if self.cache is not None:
-                self.cache.put("scan-history", key, added)
-        self.running = {}
-        return self.found
-
-    def close(self) -> None:
-        """Stop any git process still running."""
-        for git, _ in self.running.values():
-            git.close()
-        self.running = {}
-
-
-# Private: fingerprints, in worker processes
-
-
-class _OnDisk(NamedTuple):
-    """A project file a worker reads, what its content key hashes first, and its size
-    when the scan hashed it."""
-
-    path: str
-    salt: bytes
-    size: int
-
-
-class _InRepo(NamedTuple):
-    """A master version a worker reads from the incubator's repository."""
-
-    repo: str
-    blob: str
-
-
-_Content = _OnDisk | _InRepo
-_Job = tuple[_Content, tuple[str, ...], bool]  # content, bases to fold, find symbols
-_BLOB_SIZE = 16 * 1024  # what a master version is taken to weigh when chunking
-
-
-def _fingerprint_records(
-    jobs: list[_Job], package_root: PackageRoot, settings: FingerprintSettings
-) -> list[tuple[str, list[Any]]]:
-    """Fingerprint several files into their cache form, each with the content key
-    of what was read from disk ("" for a master version; runs in a worker process)."""
-    found = []
-    for (data, key), (_, bases, symbols) in zip(_read_all(jobs), jobs, strict=True):
-        found.append(
-            (key, _print_to_json(fingerprint(data, bases, package_root, settings, symbols)))
-        )
-    return found
-
-
-_ShingleJob = tuple[_Content, tuple[str, ...], list[tuple[int, int] | None]]
-
-
-def _shingle_records(
-    jobs: list[_ShingleJob], package_root: PackageRoot, shingle: int
-) -> list[tuple[str, list[Hashes]]]:
-    """The shingle sets of units of files, each with the content key of what was read
-    from disk ("" for a master version; runs in a worker process).
-
-    Each job is a file's content, its bases and the line ranges of the units wanted
-    (``None`` for the whole module).
-    """
-    results = []
-    for (data, key), (_, bases, ranges) in zip(_read_all(jobs), jobs, strict=True):
-        folded = folded_bytes(data, bases, package_root)
-        offsets = line_offsets(folded)
-        sets = [shingle_set(lines_tokens(folded, offsets, lines), shingle) for lines in ranges]
-        results.append((key, sets))
-    return results
-
-
-def _read_all(jobs: Sequence[tuple[Any, ...]]) -> list[tuple[bytes, str]]:
-    """The text of each job's content (its first item), and its content key when it
-    was read from disk (else ""). Master versions are read with one git process."""
-    blobs: dict[str, list[str]] = {}
-    for content, *_ in jobs:
-        if isinstance(content, _InRepo):
-            blobs.setdefault(content.repo, []).append(content.blob)
-    texts = {repo: read_blobs(Path(repo), wanted) for repo, wanted in blobs.items()}
-    found = []
-    for content, *_ in jobs:
-        if isinstance(content, _InRepo):
-            found.append((texts[content.repo].get(content.blob, b""), ""))
-        else:
-            try:
-                with open(content.path, "rb") as file:
-                    data = file.read()
-            except OSError:  # gone since the scan hashed it: the key check fails
-                found.append((b"", ""))
-                continue
-            found.append((data, _content_key(content.salt, data)))
-    return found
-
-
-def _chunks(jobs: Sequence[Any]) -> list[list[Any]]:
-    """Jobs (content first) cut into chunks of about ``CHUNK_BYTES`` of content."""
-    chunks: list[list[Any]] = [[]]
-    size = 0
-    for job in jobs:
-        if size > CHUNK_BYTES:
-            chunks.append([])
-            size = 0
-        chunks[-1].append(job)
-        content = job[0]
-        size += _BLOB_SIZE if isinstance(content, _InRepo) else content.size
-    return chunks if chunks[0] else []
-
-
-class _Workers:
-    """Fingerprint jobs on worker processes, or here when there are few of them.
-
-    Jobs come in batches (:meth:`add`): the project files first, so that the workers
-    start on them while the incubator's history is read. The processes start (fork)
-    with the first large batch, before any thread of this scan exists.
-    """
-
-    def __init__(self, package_root: PackageRoot, settings: FingerprintSettings, workers: int):
-        self.package_root = package_root
-        self.settings = settings
-        self.workers = workers
-        self.pool: ProcessPoolExecutor | None = None
-        self.count = 0  # jobs added so far
-        self.here: list[tuple[int, _Job]] = []  # jobs for this process, by job index
-        # A chunk's results, and the index of its first job and how many it holds.
-        self.futures: dict[Future[list[tuple[str, list[Any]]]], tuple[int, int]] = {}
-
-    def add(self, jobs: list[_Job]) -> None:
-        """Start fingerprinting ``jobs``; their indexes follow those of earlier batches."""
-        first = self.count
-        self.count += len(jobs)
-        if self.pool is None and self.workers > 1 and len(jobs) >= MIN_POOL_FILES:
-            # Imported here: a warm scan starts no process and need not pay for it.
-            from concurrent.futures import ProcessPoolExecutor
-
-            # Loaded before the processes fork, which then share it instead of each
-            # loading it (fingerprints load it on first use).
-            import numpy  # noqa: F401
-
-            try:
-                self.pool = ProcessPoolExecutor(max_workers=self.workers)
-                self._submit(jobs, first)
-                return
-            except (OSError, NotImplementedError):  # no processes here: work in this one
-                self.close()
-        if self.pool is None:
-            self.here += enumerate(jobs, start=first)
-        else:
-            self._submit(jobs, first)
-
-    def _submit(self, jobs: list[_Job], first: int) -> None:
-        assert self.pool is not None
-        for chunk in _chunks(jobs):
-            future = self.pool.submit(
-                _fingerprint_records, chunk, self.package_root, self.settings
-            )
-            self.futures[future] = (first, len(chunk))
-            first += len(chunk)
-
-    def completed(
-        self, progress: Progress | None
-    ) -> Iterator[tuple[int, list[tuple[str, list[Any]]]]]:
-        """The content key read and the record of every job, a chunk at a time as the
-        workers finish them: (index of the chunk's first job, its results)."""
-        done = 0
-        for index, job in self.here:
-            yield index, _fingerprint_records([job], self.package_root, self.settings)
-            done += 1
-            if progress is not None:
-                progress("fingerprints", done, self.count)
-        self.here = []
-        if self.futures:
-            from concurrent.futures import as_completed
-
-            for future in as_completed(self.futures):
-                first, size = self.futures[future]
-                yield first, future.result()
-                done += size
-                if progress is not None:
-                    progress("fingerprints", done, self.count)
-
-    def submit(
-        self, func: Callable[..., list[Any]], jobs: list[Any], *args: Any
-    ) -> Callable[[], list[Any]]:
-        """Start ``func(chunk, package_root, *args)`` over chunks of ``jobs``; the returned
-        function waits for the results, in job order.
-
-        ``func`` takes a list of jobs whose first item is file content (for chunking)."""
-        if self.pool is None:
-            results = func(jobs, self.package_root, *args)
-            return lambda: results
-        chunks = _chunks(jobs)
-        futures = [self.pool.submit(func, chunk, self.package_root, *args) for chunk in chunks]
-        return lambda: [result for future in futures for result in future.result()]
-
-    def close(self) -> None:
-        """Stop the worker processes."""
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
-            self.pool = None
-            self.futures = {}
-
-
-# Private: the cache's compact JSON forms
-
-
-def _unit_to_json(unit: UnitPrint) -> list[Any]:
-    return [unit.name, unit.kind.value, unit.start, unit.end, unit.tokens, unit.key,
-            base64.b64encode(unit.signature).decode("ascii")]  # fmt: skip
-
-
-_UNIT_KINDS = {kind.value: kind for kind in UnitKind}
-
-
-def _unit_from_json(data: list[Any]) -> UnitPrint:
-    name, kind, start, end, tokens, key, sig = data
-    # A dict lookup: calling the enum costs half of reading a fleet's fingerprints.
-    return UnitPrint(name, _UNIT_KINDS[kind], int(start), int(end), int(tokens), str(key),
-                     binascii.a2b_base64(sig))  # fmt: skip
-
-
-def _print_to_json(found: FilePrint) -> list[Any]:
-    return [
-        found.lines,
-        found.trivial,
-        None if found.module is None else _unit_to_json(found.module),
-        [_unit_to_json(u) for u in found.symbols],
-        [[i.module, i.level, list(i.names), i.line] for i in found.imports],
-    ]
-
-
-def _print_from_json(data: list[Any]) -> FilePrint:
-    lines, trivial, module, symbols, imports = data
-    return FilePrint(
-        lines=int(lines),
-        trivial=bool(trivial),
-        module=None if module is None else _unit_from_json(module),
-        symbols=tuple(_unit_from_json(u) for u in symbols),
-        imports=tuple(ImportStatement(m, int(lv), tuple(n), int(ln)) for m, lv, n, ln in imports),
-    )
-
-
-# Private: the scan proper
-
-
-@dataclass(slots=True)  # many of these: slots make them smaller and quicker to make
-class _File:
-    """A project file or a master version, with where to read its text.
-
-    ``lineage`` is, for a project file, the master lineage drift located it as a copy
-    of (``declared`` holds drift's finding); for a master version, its lineage.
-    """
-
-    project: int | None  # None for a master version
-    path: str
-    bases: tuple[str, ...]
-    on_disk: _OnDisk | None  # project files; master texts are read from the repository
-    key: str | None  # project files: the content key of what the scan first read
-    lineage: str | None = None
-    declared: CopyDrift | None = None
-    version: Version | None = None  # master versions
-    newest: bool = False  # master versions: the lineage's newest content
-    print: FilePrint | None = None
-
-
-@dataclass(slots=True)
-class _Unit:
-    """One fingerprinted unit (module or top-level symbol) of a file."""
-
-    grain: Grain
-    source: int  # index into _Scanner.files
-    print: UnitPrint
-    master: bool = False
-
-
-@dataclass(slots=True)
-class _Class:
-    """Units with equal normalised tokens (exact copies), compared as one."""
-
-    key: str
-    units: list[_Unit]
-    anchor: str | None = None  # the master family the class belongs to
-    eligible: bool = False  # large enough to be compared by similarity
-
-
-@dataclass
-class _Group:
-    """A family being built: its units and, when it has one, its master unit."""
-
-    grain: Grain
-    anchor: str | None
-    units: list[_Unit] = field(default_factory=list)
-    master: _Unit | None = None
-
-
-@dataclass
-class _Grouping:
-    """One grain on its way to groups (see :meth:`_Scanner._propose`)."""
-
-    grain: Grain
-    classes: dict[str, _Class]  # by content key
-    groups: dict[str, _Group]  # by anchor: what position alone decided
-    eligible: list[_Class]  # large enough to be compared by similarity
-    checks: list[tuple[_Unit, _Unit]]  # the pairs to compare exactly
-    uncached: list[tuple[_Unit, _Unit]]  # those whose similarity is not known yet
-
-    def compared_units(self) -> list[_Unit]:
-        """The units whose shingle sets the uncached pairs need."""
-        return [unit for pair in self.uncached for unit in pair]
-
-
-class _Scanner:
-    """One scan: fingerprints, classes, candidate pairs, families, candidates."""
-
-    def __init__(
-        self,
-        projects: list[_ProjectSource],
-        options: ScanOptions,
-        incubator: Path | None,
-        package_root: PackageRoot,
-        cache: Cache | None,
-        dates: _AddedDates,
-        progress: Progress | None,
-    ):
-        self.projects = projects
-        self.options = options
-        self.incubator = incubator
-        self.package_root = package_root
-        self.inc: Incubator | None = None  # opened once the workers have work
-        self.root_module = package_root.module
-        self.cache = cache
-        self.dates = dates
-        self.progress = progress
-        self.settings = options.fingerprint
-        self.files: list[_File] = []
-        self.newest_master: dict[str, _File] = {}  # lineage -> its newest version
-        self.master_keys: dict[str, set[str]] = {}  # lineage -> module keys of its versions
-        self.shingles: dict[str, Hashes] = {}  # content key -> sorted shingle hashes
-        self.pairs: dict[str, float] = {}  # pair key -> exact similarity
-        self.fresh_pairs: dict[str, float] = {}
-        self.workers: _Workers | None = None
-
-    # The steps, in order
-
-    def run(self) -> ScanReport:
-        """The scan, the incubator's part (when there is one) started once the workers
-        have the projects' files."""
-        project_jobs, project_slots = self._project_jobs()
-        workers = _Workers(self.package_root, self.settings, self.options.jobs)
-        workers.add(project_jobs)
-        try:
-            if self.incubator is not None:
-                # Imported here: drift's history machinery costs a warm scan a fifth of
-                # its time.
-                from oslo_incubator.history.incubator import open_incubator
-
-                self.inc = open_incubator(self.incubator, self.package_root, self.cache)
-            masters = self._master_files()
-            master_slots = self._add_master_jobs(workers, masters)
-            drift = self._drift()  # while the workers fingerprint
-            # Each chunk is taken in as it comes, while the workers go on with the rest.
-            for first, records in workers.completed(self.progress):
-                self._store_prints(first, records, project_slots, master_slots)
-            self._collect_files(drift, masters)
-            self.workers = workers  # the same processes tokenise again to verify pairs
-            # The workers tokenise the modules' candidates while the symbols' are found.
-            proposed_modules = self._propose(Grain.MODULE)
-            module_shingles = self._request_shingles(proposed_modules.compared_units())
-            proposed_symbols = self._propose(Grain.SYMBOL)
-            symbol_shingles = self._request_shingles(proposed_symbols.compared_units())
-            module_shingles()
-            modules = self._settle(proposed_modules)
-            module_of_file = {
-                u.source: group.anchor or f"cluster:{n}"
-                for n, group in enumerate(modules)
-                for u in group.units
-            }
-            imported = self._imported_files()  # while the workers tokenise
-            symbol_shingles()
-            symbols = self._settle(proposed_symbols)
-            added = self.dates.result(self.projects)
-            families = self._families(modules, symbols, module_of_file, added)
-        finally:
-            workers.close()
-            self.workers = None
-        if self.cache is not None and self.fresh_pairs:
-            self.cache.put_many("scan-pair", self.fresh_pairs)
-        info = None
-        if self.inc is not None:
-            index = self.inc.index
-            info = IncubatorInfo(str(self.inc.path), index.head, index.package_root)
-        return ScanReport(
-            projects=tuple(
-                ProjectScan(
-                    s.name,
-                    str(s.path),
-                    s.bases,
-                    len(s.paths),
-                    sum(p.lines for p in s.prints if p is not None),
-                    s.head,
-                )  # fmt: skip
-                for s in self.projects
-            ),
-            families=tuple(families),
-            candidates=tuple(_rank_candidates(families)),
-            imports=tuple(self._import_links(families, imported)),
-            incubator=info,
-            options=self.options,
-        )
-
-    def _project_jobs(self) -> tuple[list[_Job], list[list[tuple[_ProjectSource, int]]]]:
-        """The files to fingerprint, one job per distinct key, and where each result goes."""
-        keys = [key for source in self.projects for key in source.keys]
-        cached: dict[str, Any] = self.cache.get_many("scan-file", keys) if self.cache else {}
-        jobs: list[_Job] = []
-        pending: dict[str, list[tuple[_ProjectSource, int]]] = {}
-        for source in self.projects:
-            source.prints = [None] * len(source.paths)
-            for i, key in enumerate(source.keys):
-                record = cached.get(key)
-                if record is not None:
-                    try:
-                        source.prints[i] = _print_from_json(record)
-                        continue
-                    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
-                        pass  # recomputed below
-                if key not in pending:
-                    jobs.append((source.on_disk(i), source.bases, True))
-                    pending[key] = []
-                pending[key].append((source, i))
-        return jobs, list(pending.values())
-
-    def _master_files(self) -> list[_File]:
-        """Every distinct content of every master Python file, newest first per lineage."""
-        if self.inc is None:
-            return []
-        index = self.inc.index
-        found = []
-        for lineage in sorted(index.versions):
-            seen: set[str] = set()
-            for version in index.versions_of(lineage):
-                if version.blob is None or not version.path.endswith(".py"):
-                    continue
-                if version.blob not in seen:
-                    found.append(_File(None, version.path, (), on_disk=None, key=None,
-                                       lineage=lineage, version=version,
-                                       newest=not seen))  # fmt: skip
-                    seen.add(version.blob)
-        return found
-
-    def _add_master_jobs(self, workers: _Workers, masters: list[_File]) -> list[tuple[_File, str]]:
-        """Give the workers the master versions not in the cache (they read the texts
-        from the repository themselves); where each result goes."""
-        jobs, slots = self._master_jobs(masters)
-        workers.add(jobs)
-        return slots
-
-    def _master_jobs(self, masters: list[_File]) -> tuple[list[_Job], list[tuple[_File, str]]]:
-        if self.inc is None:
-            return [], []
-        prefix = hashlib.sha1(
-            "\0".join([_settings_key(self.settings, self.root_module), "master"]).encode()
-        )
-        keys = []
-        for f in masters:
-            assert f.version is not None
-            digest = prefix.copy()
-            # Older versions only matter as whole modules: no symbols, cheaper.
-            digest.update(f"{f.version.blob}\0{f.newest}".encode())
-            keys.append(digest.hexdigest())
-        cached: dict[str, Any] = self.cache.get_many("scan-master", keys) if self.cache else {}
-        todo = []
-        for f, key in zip(masters, keys, strict=True):
+# Private: fingerprints, from the cache or the workers
+
+
+def _project_jobs(
+    sources: list[_ProjectSource], cache: Cache | None
+) -> tuple[list[Job], list[list[tuple[_ProjectSource, int]]]]:
+    """The files to fingerprint, one job per distinct key, and where each result goes
+    (the others' fingerprints come from the cache)."""
+    keys = [key for source in sources for key in source.keys]
+    cached: dict[str, Any] = cache.get_many("scan-file", keys) if cache else {}
+    jobs: list[Job] = []
+    pending: dict[str, list[tuple[_ProjectSource, int]]] = {}
+    for source in sources:
+        source.prints = [None] * len(source.paths)
+        for i, key in enumerate(source.keys):
             record = cached.get(key)
             if record is not None:
                 try:
-                    f.print = _print_from_json(record)
+                    source.prints[i] = print_from_json(record)
                     continue
-                except (ValueError, TypeError, KeyError, IndexError, AttributeError):
-                    pass
-            todo.append((f, key))
-        jobs: list[_Job] = [(self._content(f), (), f.newest) for f, _ in todo]
-        return jobs, todo
+                except _UNREADABLE_RECORD:
+                    pass  # recomputed below
+            if key not in pending:
+                jobs.append((source.on_disk(i), source.bases, True))
+                pending[key] = []
+            pending[key].append((source, i))
+    return jobs, list(pending.values())
 
-    def _store_prints(
-        self,
-        first: int,
-        records: list[tuple[str, list[Any]]],
-        project_slots: list[list[tuple[_ProjectSource, int]]],
-        master_slots: list[tuple[_File, str]],
-    ) -> None:
-        """Keep the fingerprints of jobs ``first`` on, where they belong and in the cache."""
-        fresh: dict[str, dict[str, Any]] = {"scan-file": {}, "scan-master": {}}
-        for job, (read, record) in enumerate(records, start=first):
-            found = _print_from_json(record)
-            if job < len(project_slots):
-                source, i = project_slots[job][0]  # the file the job read
-                _check_unchanged(source.on_disk(i).path, read, source.keys[i])
-                for source, i in project_slots[job]:
-                    source.prints[i] = found
-                    fresh["scan-file"][source.keys[i]] = record
-            else:
-                master, key = master_slots[job - len(project_slots)]
-                master.print = found
-                fresh["scan-master"][key] = record
-        for kind, entries in fresh.items():
-            if self.cache is not None and entries:
-                self.cache.put_many(kind, entries)
 
-    def _drift(self) -> dict[int, list[CopyDrift]]:
-        found: dict[int, list[CopyDrift]] = {}
-        if self.inc is None:
-            return found
-        for i, source in enumerate(self.projects):
-            if source.config.base:
-                from oslo_incubator.history.provenance import analyse_project
+def _master_files(incubator: Incubator | None) -> list[Source]:
+    """Every distinct content of every master Python file, newest first per lineage."""
+    if incubator is None:
+        return []
+    index = incubator.index
+    found = []
+    for lineage in sorted(index.versions):
+        seen: set[str] = set()
+        for version in index.versions_of(lineage):
+            if version.blob is None or not version.path.endswith(".py"):
+                continue
+            if version.blob not in seen:
+                found.append(Source(None, version.path, None, lineage=lineage,
+                                    version=version, newest=not seen))  # fmt: skip
+                seen.add(version.blob)
+    return found
 
-                drift = analyse_project(self.inc, source.path, source.config, self.cache)
-                found[i] = [c for c in drift.copies if c.copy_path.endswith(".py")]
+
+def _master_jobs(
+    masters: list[Source],
+    settings: FingerprintSettings,
+    package_root: PackageRoot,
+    cache: Cache | None,
+) -> list[tuple[Source, str]]:
+    """Master versions whose fingerprint is not in the cache, with their cache keys
+    (the others' fingerprints are set)."""
+    if not masters:
+        return []
+    prefix = hashlib.sha1("\0".join([_settings_key(settings, package_root), "master"]).encode())
+    keys = []
+    for f in masters:
+        assert f.version is not None
+        digest = prefix.copy()
+        # Older versions only matter as whole modules: no symbols, cheaper.
+        digest.update(f"{f.version.blob}\0{f.newest}".encode())
+        keys.append(digest.hexdigest())
+    cached: dict[str, Any] = cache.get_many("scan-master", keys) if cache else {}
+    todo = []
+    for f, key in zip(masters, keys, strict=True):
+        record = cached.get(key)
+        if record is not None:
+            try:
+                f.print = print_from_json(record)
+                continue
+            except _UNREADABLE_RECORD:
+                pass
+        todo.append((f, key))
+    return todo
+
+
+def _store_prints(
+    first: int,
+    records: list[Record],
+    project_slots: list[list[tuple[_ProjectSource, int]]],
+    master_slots: list[tuple[Source, str]],
+    cache: Cache | None,
+) -> None:
+    """Keep the fingerprints of jobs ``first`` on, where they belong and in the cache."""
+    fresh: dict[str, dict[str, Any]] = {"scan-file": {}, "scan-master": {}}
+    for job, (read, record) in enumerate(records, start=first):
+        found = print_from_json(record)
+        if job < len(project_slots):
+            source, i = project_slots[job][0]  # the file the job read
+            check_unchanged(source.on_disk(i).path, read, source.keys[i])
+            for source, i in project_slots[job]:
+                source.prints[i] = found
+                fresh["scan-file"][source.keys[i]] = record
+        else:
+            master, key = master_slots[job - len(project_slots)]
+            master.print = found
+            fresh["scan-master"][key] = record
+    for kind, entries in fresh.items():
+        if cache is not None and entries:
+            cache.put_many(kind, entries)
+
+
+def _drift(
+    sources: list[_ProjectSource], incubator: Incubator | None, cache: Cache | None
+) -> dict[int, list[CopyDrift]]:
+    """The copies drift locates in each project with a configured base."""
+    found: dict[int, list[CopyDrift]] = {}
+    if incubator is None:
         return found
+    for i, source in enumerate(sources):
+        if source.config.base:
+            from oslo_incubator.history.provenance import analyse_project
 
-    def _collect_files(self, drift: dict[int, list[CopyDrift]], masters: list[_File]) -> None:
-        for i, source in enumerate(self.projects):
-            declared = {c.copy_path: c for c in drift.get(i, ())}
-            for n, (rel, found) in enumerate(zip(source.paths, source.prints, strict=True)):
-                copy = declared.get(rel)
-                lineage = None
-                if copy is not None and copy.master_path is not None and self.inc is not None:
-                    lineage = self.inc.index.lineage(copy.master_path)
-                self.files.append(
-                    _File(
-                        i,
-                        rel,
-                        source.bases,
-                        source.on_disk(n),
-                        source.keys[n],
-                        lineage,
-                        copy if lineage else None,
-                        print=found,
-                    )  # fmt: skip
-                )
-        for master in masters:
-            assert master.lineage is not None
-            if master.newest:
-                self.newest_master[master.lineage] = master
-            if master.print is not None and master.print.module is not None:
-                self.master_keys.setdefault(master.lineage, set()).add(master.print.module.key)
-        self.files += masters
+            drift = analyse_project(incubator, source.path, source.config, cache)
+            found[i] = [c for c in drift.copies if c.copy_path.endswith(".py")]
+    return found
 
-    # Grouping units into families
 
-    def _units(self, grain: Grain) -> list[_Unit]:
-        units = []
-        for index, f in enumerate(self.files):
-            found = f.print
-            if found is None:
-                continue
-            is_master = f.project is None
-            if found.trivial and not is_master:
-                continue  # an empty __init__.py is no evidence of copying
-            if grain is Grain.MODULE:
-                prints: Iterable[UnitPrint] = () if found.module is None else (found.module,)
-                if is_master and f.newest and found.module is None:
-                    # An empty master (an emptied __init__.py) still heads its family.
-                    prints = (UnitPrint(None, UnitKind.MODULE, 1, 1, 0, content_key([]), b""),)
-            elif is_master and not f.newest:
-                continue  # older master versions take part as whole modules only
-            else:
-                prints = found.symbols
-            units += [_Unit(grain, index, p, is_master) for p in prints]
-        return units
+def _content(f: Source, incubator: Incubator | None) -> InRepo:
+    assert incubator is not None and f.version is not None and f.version.blob
+    return InRepo(str(incubator.index.repo), f.version.blob)
 
-    def _eligible(self, unit: _Unit) -> bool:
-        p = unit.print
-        return (
-            p.tokens >= self.options.min_tokens
-            and p.end - p.start + 1 >= self.options.min_lines
-            and bool(p.signature)
-        )
 
-    def _anchor(self, unit: _Unit) -> str | None:
-        """The master family a unit belongs to by position: a master's own, a copy's."""
-        f = self.files[unit.source]
-        if f.lineage is None:
-            return None
-        if unit.grain is Grain.MODULE:
-            return f.lineage
-        if not unit.master:
-            master = self.newest_master.get(f.lineage)
-            names = {s.name for s in master.print.symbols} if master and master.print else set()
-            if unit.print.name not in names:
-                return None  # a symbol the copy added locally
-        return f"{f.lineage}::{unit.print.name}"
+_Read = tuple[Content, tuple[str, ...], str | None]  # where, bases, content key read
 
-    def _propose(self, grain: Grain) -> _Grouping:
-        """Units of one grain in exact classes, the groups their position decides, and
-        the pairs to compare exactly to place the rest (:meth:`_settle` does)."""
-        classes: dict[str, _Class] = {}
-        for unit in self._units(grain):
-            found = classes.get(unit.print.key)
-            if found is None:
-                found = classes[unit.print.key] = _Class(unit.print.key, [])
-            found.units.append(unit)
-        for cls in classes.values():
-            masters = sorted(
-                (u for u in cls.units if u.master),
-                key=lambda u: (self._version_order(u), self.files[u.source].path),
-            )
-            anchors = [self._anchor(u) for u in masters or cls.units]
-            named = [a for a in anchors if a]
-            if named:
-                cls.anchor = named[0] if masters else Counter(named).most_common(1)[0][0]
-            cls.eligible = any(self._eligible(u) for u in cls.units)
-        groups: dict[str, _Group] = {}
-        for cls in classes.values():
-            for unit in cls.units:
-                if unit.master:
-                    if self.files[unit.source].newest:
-                        anchor = self._anchor(unit)
-                        assert anchor is not None
-                        _group_for(groups, grain, anchor).master = unit
-                    continue
-                anchor = self._anchor(unit) or cls.anchor
-                if anchor is not None:
-                    _group_for(groups, grain, anchor).units.append(unit)
-        eligible = [c for c in classes.values() if c.eligible]
-        checks = self._candidate_pairs(eligible)
-        uncached = [
-            (left, right)
-            for left, right in checks
-            if self._pair_key(left.print.key, right.print.key) not in self.pairs
-        ]
-        return _Grouping(grain, classes, groups, eligible, checks, uncached)
 
-    def _settle(self, grouping: _Grouping) -> list[_Group]:
-        """Compare the proposed pairs exactly; a class joins the master family of its
-        most similar neighbour, or a cluster of classes without one."""
-        grain, classes, groups = grouping.grain, grouping.classes, grouping.groups
-        edges = self._edges(grouping)
-        loose = []
-        for cls in grouping.eligible:
-            if cls.anchor is not None:
-                continue
-            best = self._best_anchor(edges.get(cls.key, {}), classes)
-            if best is None:
-                loose.append(cls)
-            else:
-                _group_for(groups, grain, best).units.extend(cls.units)
-        for n, members in enumerate(self._clusters(loose, edges, classes)):
-            group = groups[f"\0cluster:{n}"] = _Group(grain, None)
-            for cls in members:
-                group.units.extend(cls.units)
-        return [g for g in groups.values() if g.units]
+def _fleet(
+    sources: list[_ProjectSource],
+    drift: dict[int, list[CopyDrift]],
+    masters: list[Source],
+    incubator: Incubator | None,
+) -> tuple[Fleet, list[_Read]]:
+    """Every file of the scan, and how a worker reads each again (same order)."""
+    files = []
+    reads: list[_Read] = []
+    for i, source in enumerate(sources):
+        declared = {c.copy_path: c for c in drift.get(i, ())}
+        for n, (rel, found) in enumerate(zip(source.paths, source.prints, strict=True)):
+            copy = declared.get(rel)
+            lineage = None
+            if copy is not None and copy.master_path is not None and incubator is not None:
+                lineage = incubator.index.lineage(copy.master_path)
+            files.append(Source(i, rel, found, lineage, copy if lineage else None))
+            reads.append((source.on_disk(n), source.bases, source.keys[n]))
+    files += masters
+    reads += [(_content(m, incubator), (), None) for m in masters]
+    return Fleet(files, [s.name for s in sources]), reads
 
-    def _version_order(self, unit: _Unit) -> int:
-        version = self.files[unit.source].version
-        return version.order if version is not None else -1
 
-    def _candidate_pairs(self, eligible: list[_Class]) -> list[tuple[_Unit, _Unit]]:
-        """The class pairs LSH proposes and their signatures' estimate does not rule out.
+# Private: exact similarity, with its cache
 
-        Only pairs with a class not yet in a master family are compared: those are
-        the ones whose family is still open.
-        """
-        threshold = self.options.min_similarity
-        found = candidate_pairs(
-            [c.units[0].print.signature for c in eligible],
-            [c.anchor is None for c in eligible],
-            self.settings.bands,
-            threshold - ESTIMATE_MARGIN,
-        )
-        by_key = {c.key: c for c in eligible}
-        near: dict[str, list[tuple[float, str]]] = {}
-        for i, j, guess in found:
-            low, high = eligible[i].key, eligible[j].key
-            near.setdefault(low, []).append((guess, high))
-            near.setdefault(high, []).append((guess, low))
-        self._load_pairs(near)
-        checks = []
-        for key in sorted(near):
-            if by_key[key].anchor is not None:
-                continue
-            tried: set[str] = set()
-            for _, other_key in sorted(near[key], key=lambda e: (-e[0], e[1])):
-                other = by_key[other_key]
-                if other.anchor is not None:
-                    # Many versions of one master look alike: try the best few masters.
-                    if other.anchor in tried or len(tried) >= MASTER_CANDIDATES:
-                        continue
-                    tried.add(other.anchor)
-                checks.append((by_key[key].units[0], other.units[0]))
-        return checks
 
-    def _edges(self, grouping: _Grouping) -> dict[str, dict[str, float]]:
-        """Exact similarities (at least the threshold) of the proposed pairs."""
-        threshold = self.options.min_similarity
-        edges: dict[str, dict[str, float]] = {}
-        for left, right in grouping.checks:
-            exact = self._similarity(left, right)
-            if exact >= threshold:
-                edges.setdefault(left.print.key, {})[right.print.key] = exact
-                if grouping.classes[right.print.key].anchor is None:
-                    edges.setdefault(right.print.key, {})[left.print.key] = exact
-        return edges
+class _Similarity:
+    """The exact similarity of two units: from the cache, else from their shingle sets,
+    which the workers tokenise again (:meth:`request` starts many at once)."""
 
-    def _best_anchor(self, neighbours: dict[str, float], classes: dict[str, _Class]) -> str | None:
-        """The master family of the most similar neighbour (a master before a copy)."""
-        ranked = []
-        for other_key, value in neighbours.items():
-            other = classes[other_key]
-            if other.anchor is not None:
-                is_master = any(u.master for u in other.units)
-                ranked.append((-value, not is_master, other.anchor))
-        return min(ranked)[2] if ranked else None
+    def __init__(
+        self,
+        fleet: Fleet,
+        reads: list[_Read],
+        workers: Workers,
+        shingle: int,
+        cache: Cache | None,
+    ):
+        self.fleet = fleet
+        self.reads = reads
+        self.workers = workers
+        self.shingle = shingle
+        self.cache = cache
+        self.shingles: dict[str, Hashes] = {}  # content key -> sorted shingle hashes
+        self.pairs: dict[str, float] = {}  # pair key -> exact similarity
+        self.fresh: dict[str, float] = {}  # computed by this scan
 
-    def _clusters(
-        self, loose: list[_Class], edges: dict[str, dict[str, float]], classes: dict[str, _Class]
-    ) -> list[list[_Class]]:
-        """Greedy centres: the class with the most similar units takes its neighbours,
-        so every member is at least ``min_similarity`` alike to its centre."""
-        keys = {c.key for c in loose}
-
-        def weight(cls: _Class) -> int:
-            near = edges.get(cls.key, {})
-            return len(cls.units) + sum(len(classes[k].units) for k in near if k in keys)
-
-        order = sorted(loose, key=lambda c: (-weight(c), self._unit_order(c.units[0])))
-        taken: set[str] = set()
-        clusters = []
-        for centre in order:
-            if centre.key in taken:
-                continue
-            members = [centre]
-            taken.add(centre.key)
-            for other_key in sorted(edges.get(centre.key, {})):
-                if other_key in keys and other_key not in taken:
-                    members.append(classes[other_key])
-                    taken.add(other_key)
-            if sum(len(c.units) for c in members) >= 2:
-                clusters.append(members)
-        return clusters
-
-    # Exact similarity, with its cache
-
-    def _pair_key(self, a: str, b: str) -> str:
-        low, high = (a, b) if a < b else (b, a)
-        text = f"{ANALYSIS_VERSION}\0{self.settings.shingle}\0{low}\0{high}"
-        return hashlib.sha1(text.encode()).hexdigest()
-
-    def _load_pairs(self, near: dict[str, list[tuple[float, str]]]) -> None:
-        self._load_pair_keys(self._pair_key(a, b) for a, found in near.items() for _, b in found)
-
-    def _load_pair_keys(self, keys: Iterable[str]) -> None:
-        """Read the cached similarities of these pairs, in one query."""
-        if self.cache is None:
-            return
-        wanted = set(keys) - self.pairs.keys()
-        for key, value in self.cache.get_many("scan-pair", wanted).items():
-            if isinstance(value, (int, float)):
-                self.pairs[key] = float(value)
-
-    def _similarity(self, a: _Unit, b: _Unit) -> float:
+    def __call__(self, a: Unit, b: Unit) -> float:
         """Jaccard similarity of two units' shingles (rounded to 4 places)."""
         if a.print.key == b.print.key:
             return 1.0
@@ -1171,388 +560,91 @@ class _Scanner:
         found = self.pairs.get(key)
         if found is None:
             found = round(jaccard(self._shingles(a), self._shingles(b)), 4)
-            self.fresh_pairs[key] = found
+            self.fresh[key] = found
             self.pairs[key] = found
         return found
 
-    def _shingles(self, unit: _Unit) -> Hashes:
+    def request(self, pairs: Iterable[tuple[Unit, Unit]]) -> Callable[[], None]:
+        """Read these pairs' similarities from the cache (one query) and start
+        tokenising the units of the others; the returned function waits for them."""
+        wanted = [(a, b, self._pair_key(a.print.key, b.print.key))
+                  for a, b in pairs if a.print.key != b.print.key]  # fmt: skip
+        if self.cache is not None:
+            unknown = {key for _, _, key in wanted} - self.pairs.keys()
+            for key, value in self.cache.get_many("scan-pair", unknown).items():
+                if isinstance(value, (int, float)):
+                    self.pairs[key] = float(value)
+        return self._tokenise(u for a, b, key in wanted if key not in self.pairs for u in (a, b))
+
+    def save(self) -> None:
+        """Keep the similarities this scan computed in the cache."""
+        if self.cache is not None and self.fresh:
+            self.cache.put_many("scan-pair", self.fresh)
+
+    def _pair_key(self, a: str, b: str) -> str:
+        low, high = (a, b) if a < b else (b, a)
+        text = f"{ANALYSIS_VERSION}\0{self.shingle}\0{low}\0{high}"
+        return hashlib.sha1(text.encode()).hexdigest()
+
+    def _shingles(self, unit: Unit) -> Hashes:
         found = self.shingles.get(unit.print.key)
         if found is None:
-            self._prefetch_shingles([unit])
+            self._tokenise([unit])()
             found = self.shingles[unit.print.key]
         return found
 
-    def _prefetch_shingles(self, units: Iterable[_Unit]) -> None:
-        """Shingle sets of many units at once, tokenised again by the worker processes."""
-        self._request_shingles(units)()
-
-    def _request_shingles(self, units: Iterable[_Unit]) -> Callable[[], None]:
-        """Start tokenising units again for their shingle sets; the returned function
-        waits for them and keeps them."""
-        by_source: dict[int, dict[str, _Unit]] = {}
+    def _tokenise(self, units: Iterable[Unit]) -> Callable[[], None]:
+        by_source: dict[int, dict[str, Unit]] = {}
         for unit in units:
             if unit.print.key not in self.shingles:
                 by_source.setdefault(unit.source, {})[unit.print.key] = unit
-        jobs: list[_ShingleJob] = []
+        jobs: list[ShingleJob] = []
         order: list[tuple[int, list[str]]] = []
         for source, wanted in sorted(by_source.items()):
-            f = self.files[source]
+            content, bases, _ = self.reads[source]
             ranges = [None if u.grain is Grain.MODULE else (u.print.start, u.print.end)
                       for u in wanted.values()]  # fmt: skip
-            jobs.append((self._content(f), f.bases, ranges))
+            jobs.append((content, bases, ranges))
             order.append((source, list(wanted)))
         if not jobs:
             return lambda: None
-        assert self.workers is not None, "shingles are wanted while the scan runs"
-        results = self.workers.submit(_shingle_records, jobs, self.settings.shingle)
+        results = self.workers.shingles(jobs, self.shingle)
 
         def keep() -> None:
             for (source, keys), (read, arrays) in zip(order, results(), strict=True):
-                f = self.files[source]
-                if f.on_disk is not None:
-                    _check_unchanged(f.on_disk.path, read, f.key)
+                content, _, expected = self.reads[source]
+                if isinstance(content, OnDisk):
+                    check_unchanged(content.path, read, expected)
                 self.shingles.update(zip(keys, arrays, strict=True))
 
         return keep
 
-    def _content(self, f: _File) -> _Content:
-        """Where a worker reads a file: on disk, or in the incubator's repository."""
-        if f.on_disk is not None:
-            return f.on_disk
-        assert self.inc is not None and f.version is not None and f.version.blob
-        return _InRepo(str(self.inc.index.repo), f.version.blob)
 
-    # From groups to families
-
-    def _families(
-        self,
-        modules: list[_Group],
-        symbols: list[_Group],
-        module_of_file: dict[int, str],
-        added: dict[int, dict[str, int]],
-    ) -> list[Family]:
-        kept = [g for g in modules if g.master is not None or len(g.units) >= 2]
-        for group in symbols:
-            if group.master is not None:
-                lineage = self.files[group.master.source].lineage
-                # Symbols inside copies of their own module are told by the module family.
-                group.units = [u for u in group.units if module_of_file.get(u.source) != lineage]
-                if not group.units:
-                    continue
-            elif len({module_of_file.get(u.source, f"file:{u.source}") for u in group.units}) < 2:
-                continue  # all inside copies of one module: the module family tells it
-            kept.append(group)
-        chosen = [(group, *self._representative(group, added)) for group in kept]
-        # Every member is compared with its representative: look the pairs up in the
-        # cache, and tokenise what is left on the worker processes, all at once.
-        pairs = [(u, rep) for group, rep, _ in chosen for u in group.units
-                 if u.print.key != rep.print.key]  # fmt: skip
-        self._load_pair_keys(self._pair_key(u.print.key, r.print.key) for u, r in pairs)
-        self._prefetch_shingles(
-            unit
-            for u, r in pairs
-            if self._pair_key(u.print.key, r.print.key) not in self.pairs
-            for unit in (u, r)
-        )
-        built = [self._family(group, rep, origin, added) for group, rep, origin in chosen]
-        built.sort(key=_family_order)
-        counters = {Grain.MODULE: 0, Grain.SYMBOL: 0}
-        families = []
-        for family in built:
-            counters[family.grain] += 1
-            prefix = "M" if family.grain is Grain.MODULE else "S"
-            families.append(replace(family, id=f"{prefix}{counters[family.grain]}"))
-        return families
-
-    def _representative(
-        self, group: _Group, added: dict[int, dict[str, int]]
-    ) -> tuple[_Unit, str]:
-        """The unit members are compared with, and why: its master or its origin."""
-        if group.master is not None:
-            return group.master, "master"
-        return self._origin(sorted(group.units, key=self._unit_order), added)
-
-    def _family(
-        self, group: _Group, representative: _Unit, origin: str, added: dict[int, dict[str, int]]
-    ) -> Family:
-        units = sorted(group.units, key=self._unit_order)
-        master = self._master_of(group.master) if group.master is not None else None
-        members = []
-        for unit in units:
-            f = self.files[unit.source]
-            assert f.project is not None
-            p = unit.print
-            members.append(
-                Member(
-                    project=self.projects[f.project].name,
-                    path=f.path,
-                    symbol=p.name,
-                    kind=p.kind,
-                    start=p.start,
-                    end=p.end,
-                    tokens=p.tokens,
-                    key=p.key,
-                    similarity=self._similarity(unit, representative),
-                    status=None if master is None else self._status(unit, group, master),
-                    added=added.get(f.project, {}).get(f.path),
-                    declared=f.declared is not None and unit.grain is Grain.MODULE,
-                )
-            )
-        rep = representative.print
-        return Family(
-            id="",
-            grain=group.grain,
-            members=tuple(members),
-            master=master,
-            representative=None if master is not None else members[units.index(representative)],
-            origin=origin,
-            lines=rep.end - rep.start + 1,
-            tokens=rep.tokens,
-        )
-
-    def _master_of(self, unit: _Unit) -> Master:
-        assert self.inc is not None
-        f = self.files[unit.source]
-        assert f.lineage is not None and f.version is not None
-        head_path = self.inc.index.head_path(f.lineage, prefer=f.version.path)
-        lifecycle = self.inc.lifecycle(head_path or f.version.path)
-        return Master(
-            path=head_path or f.version.path,
-            symbol=unit.print.name,
-            lineage=f.lineage,
-            commit=f.version.commit,
-            obsolete=head_path is None,
-            lifecycle=lifecycle.state if lifecycle else LifecycleState.ACTIVE,
-        )
-
-    def _status(self, unit: _Unit, group: _Group, master: Master) -> DriftStatus:
-        f = self.files[unit.source]
-        if f.declared is not None and unit.grain is Grain.MODULE:
-            return f.declared.status
-        if master.obsolete:
-            return DriftStatus.OBSOLETE
-        assert group.master is not None
-        if unit.print.key == group.master.print.key:
-            return DriftStatus.CURRENT
-        if unit.grain is Grain.MODULE and unit.print.key in self.master_keys.get(
-            master.lineage, ()
-        ):
-            return DriftStatus.BEHIND
-        return DriftStatus.DIVERGED
-
-    def _origin(self, units: list[_Unit], added: dict[int, dict[str, int]]) -> tuple[_Unit, str]:
-        """The oldest member by git history, else the most common content."""
-        dated = []
-        for unit in units:
-            f = self.files[unit.source]
-            assert f.project is not None
-            stamp = added.get(f.project, {}).get(f.path)
-            if stamp is not None:
-                dated.append((stamp, self._unit_order(unit), unit))
-        if dated:
-            return min(dated, key=lambda d: d[:2])[2], "oldest"
-        counts = Counter(u.print.key for u in units)
-        return min(units, key=lambda u: (-counts[u.print.key], self._unit_order(u))), "most-common"
-
-    def _unit_order(self, unit: _Unit) -> tuple[int, str, int]:
-        f = self.files[unit.source]
-        project = f.project if f.project is not None else len(self.projects)
-        return (project, f.path, unit.print.start)
-
-    # Imports of copies by project code
-
-    def _imported_files(self) -> list[list[tuple[str, int]]]:
-        """For each file of each project, the project files it imports, each once
-        with the line of its first import, in order (the families are not needed)."""
-        found = []
-        for source in self.projects:
-            modules = {_module_name(rel): rel for rel in source.paths}
-            resolved: dict[tuple[int, str, tuple[str, ...], str], list[str]] = {}
-            for rel, printed in zip(source.paths, source.prints, strict=True):
-                package = _module_name(rel)
-                if not rel.endswith("__init__.py"):
-                    package = package.rpartition(".")[0]
-                imported: dict[str, int] = {}
-                for statement in printed.imports if printed is not None else ():
-                    # Files of one package import alike: resolve each statement once.
-                    memo = (statement.level, statement.module, statement.names, package)
-                    targets = resolved.get(memo)
-                    if targets is None:
-                        targets = resolved[memo] = _import_targets(statement, package, modules)
-                    for target in targets:
-                        imported.setdefault(modules[target], statement.line)
-                found.append(list(imported.items()))
-        return found
-
-    def _import_links(
-        self, families: list[Family], imported: list[list[tuple[str, int]]]
-    ) -> list[ImportLink]:
-        """Project code (not copies) importing copies, from :meth:`_imported_files`."""
-        copied = {
-            (m.project, m.path) for f in families if f.grain is Grain.MODULE for m in f.members
-        }
-        links = []
-        files = iter(imported)
-        for source in self.projects:
-            for rel in source.paths:
-                targets = next(files)
-                if (source.name, rel) in copied:
-                    continue  # project code only: not a copy itself
-                links += [ImportLink(source.name, rel, path, line)
-                          for path, line in targets if (source.name, path) in copied]  # fmt: skip
-        return links
+# Private: imports of copies by project code
 
 
-def _check_unchanged(path: str, key: str, expected: str | None) -> None:
-    """Fail when a worker read other content than the scan first hashed.
-
-    Raises:
-        FileChangedError: the file changed while the scan ran.
-    """
-    if key != expected:
-        raise FileChangedError("changed while the scan read it; scan again", path)
-
-
-def _family_order(family: Family) -> tuple[Any, ...]:
-    grain = 0 if family.grain is Grain.MODULE else 1
-    if family.master is not None:
-        return (grain, 0, family.master.path, family.master.symbol or "")
-    first = family.members[0]
-    return (grain, 1, -len(family.projects), -len(family.members), -family.lines,
-            first.project, first.path, first.start)  # fmt: skip
-
-
-def _group_for(groups: dict[str, _Group], grain: Grain, anchor: str) -> _Group:
-    found = groups.get(anchor)
-    if found is None:
-        found = groups[anchor] = _Group(grain, anchor)
-    return found
-
-
-def _module_name(rel: str) -> str:
-    dotted = rel[:-3].replace("/", ".")
-    return dotted[: -len(".__init__")] if dotted.endswith(".__init__") else dotted
-
-
-def _import_targets(
-    statement: ImportStatement, package: str, modules: dict[str, str]
-) -> list[str]:
-    if statement.level:
-        base = resolve_relative(statement.level, statement.module or None, package)
-        names = [base]
-    else:
-        names = [statement.module]
-        if package:
-            # Python 2's implicit relative import: "import utils" beside utils.py.
-            names.append(f"{package}.{statement.module}")
+def _imported_files(sources: list[_ProjectSource]) -> list[list[tuple[str, int]]]:
+    """For each file of each project, the project files it imports (the families are
+    not needed)."""
     found = []
-    for name in names:
-        for dotted in [name, *(f"{name}.{n}" for n in statement.names)]:
-            target = innermost_module(dotted, modules)
-            if target is not None and target not in found:
-                found.append(target)
+    for source in sources:
+        imports = [p.imports if p is not None else () for p in source.prints]
+        found += imported_files(source.paths, imports)
     return found
 
 
-def _rank_candidates(families: list[Family]) -> list[Candidate]:
-    """Families with no master in two or more projects, by score (see scan.rst)."""
-    scored = []
-    for family in families:
-        if family.master is not None or len(family.projects) < 2:
-            continue
-        projects = len(family.projects)
-        divergence = 1.0 - family.mean_similarity
-        size = math.log2(1 + family.lines)
-        score = projects * size * (1 + divergence)
-        reason = (
-            f"{projects} projects, {len(family.members)} copies of {family.lines} lines, "
-            f"{family.mean_similarity:.2f} alike on average: "
-            f"{projects} x log2(1+{family.lines}) x (1+{divergence:.2f}) = {score:.1f}"
-        )
-        scored.append((round(score, 3), family.id, reason))
-    scored.sort(key=lambda s: (-s[0], _id_order(s[1])))
-    return [
-        Candidate(fid, rank, score, reason) for rank, (score, fid, reason) in enumerate(scored, 1)
-    ]
-
-
-def _id_order(family_id: str) -> tuple[str, int]:
-    return family_id[0], int(family_id[1:])
-
-
-# Private: the report's cache form
-
-
-def _member_to_json(m: Member) -> list[Any]:
-    return [m.project, m.path, m.symbol, m.kind.value, m.start, m.end, m.tokens, m.key,
-            m.similarity, m.status.value if m.status else None, m.added, m.declared]  # fmt: skip
-
-
-def _master_from_json(data: list[Any]) -> Master:
-    path, symbol, lineage, commit, obsolete, lifecycle = data
-    return Master(path, symbol, lineage, commit, obsolete, LifecycleState(lifecycle))
-
-
-def _member_from_json(d: list[Any]) -> Member:
-    project, path, symbol, kind, start, end, tokens, key, similarity, status, added, declared = d
-    return Member(project, path, symbol, _UNIT_KINDS[kind], int(start), int(end), int(tokens), key,
-                  float(similarity), DriftStatus(status) if status else None,
-                  None if added is None else int(added), bool(declared))  # fmt: skip
-
-
-def _report_to_json(report: ScanReport) -> dict[str, Any]:
-    def family(f: Family) -> list[Any]:
-        master = None
-        if f.master is not None:
-            m = f.master
-            master = [m.path, m.symbol, m.lineage, m.commit, m.obsolete, m.lifecycle.value]
-        rep = None
-        if f.representative is not None:
-            rep = f.members.index(f.representative)
-        return [f.id, f.grain.value, [_member_to_json(m) for m in f.members], master, rep,
-                f.origin, f.lines, f.tokens]  # fmt: skip
-
-    inc = report.incubator
-    return {
-        "schema": f"oslo-incubator.scan-cache/{ANALYSIS_VERSION}",
-        "projects": [[p.name, p.path, list(p.bases), p.files, p.lines, p.head]
-                     for p in report.projects],
-        "families": [family(f) for f in report.families],
-        "candidates": [[c.family, c.rank, c.score, c.reason] for c in report.candidates],
-        "imports": [[i.project, i.importer, i.imported, i.line] for i in report.imports],
-        "incubator": None if inc is None else [inc.path, inc.head, inc.package_root.path],
-    }  # fmt: skip
-
-
-def _report_from_json(data: dict[str, Any], options: ScanOptions | None = None) -> ScanReport:
-    if data.get("schema") != f"oslo-incubator.scan-cache/{ANALYSIS_VERSION}":
-        raise ValueError("not a scan report of this version")
-    families = []
-    for fid, grain, members, master, rep, origin, lines, tokens in data["families"]:
-        found = tuple(_member_from_json(m) for m in members)
-        families.append(
-            Family(
-                fid,
-                Grain(grain),
-                found,
-                None if master is None else _master_from_json(master),
-                None if rep is None else found[rep],
-                origin,
-                int(lines),
-                int(tokens),
-            )  # fmt: skip
-        )
-    inc = data["incubator"]
-    return ScanReport(
-        projects=tuple(
-            ProjectScan(n, p, tuple(b), int(f), int(ln), h)
-            for n, p, b, f, ln, h in data["projects"]
-        ),
-        families=tuple(families),
-        candidates=tuple(
-            Candidate(f, int(r), float(s), reason) for f, r, s, reason in data["candidates"]
-        ),
-        imports=tuple(ImportLink(p, a, b, int(ln)) for p, a, b, ln in data["imports"]),
-        incubator=None if inc is None else IncubatorInfo(inc[0], inc[1], PackageRoot(inc[2])),
-        options=options or ScanOptions(),
-    )
+def _import_links(
+    sources: list[_ProjectSource], found: list[Family], imported: list[list[tuple[str, int]]]
+) -> list[ImportLink]:
+    """Project code (not copies) importing copies, from :func:`_imported_files`."""
+    copied = {(m.project, m.path) for f in found if f.grain is Grain.MODULE for m in f.members}
+    links = []
+    files = iter(imported)
+    for source in sources:
+        for rel in source.paths:
+            targets = next(files)
+            if (source.name, rel) in copied:
+                continue  # project code only: not a copy itself
+            links += [ImportLink(source.name, rel, path, line)
+                      for path, line in targets if (source.name, path) in copied]  # fmt: skip
+    return links

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from conftest import Fleet
 
+from oslo_incubator.history import workers as workers_module
 from oslo_incubator.model.errors import FileChangedError
 from oslo_incubator.model.scan import ScanOptions
 from oslo_incubator.operations import scan as scan_module
@@ -26,13 +27,13 @@ def _kinds(cache_dir: Path) -> dict[str, int]:
 
 def _counting_fingerprints(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
-    original = scan_module._fingerprint_records
+    original = workers_module.fingerprint_records
 
     def counting(jobs: list[Any], *args: Any) -> list[list[Any]]:
         calls.append(len(jobs))
         return original(jobs, *args)
 
-    monkeypatch.setattr(scan_module, "_fingerprint_records", counting)
+    monkeypatch.setattr(workers_module, "fingerprint_records", counting)
     return calls
 
 
@@ -54,7 +55,7 @@ def test_second_scan_of_unchanged_trees_reuses_the_whole_report(
     def fail(*args: Any) -> None:
         raise AssertionError("the report should have come from the cache")
 
-    monkeypatch.setattr(scan_module._Scanner, "run", fail)
+    monkeypatch.setattr(scan_module, "_families", fail)
     second = scan_projects(fleet.projects, ScanOptions(jobs=4), fleet.incubator, cache=cache)
 
     assert second == replace(first, options=ScanOptions(jobs=4))
