@@ -27,6 +27,7 @@ from oslo_incubator.model.config import (
 )
 from oslo_incubator.model.errors import ConfigError
 from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
+from oslo_incubator.workspace.files import project_python_files
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -279,17 +280,17 @@ def resolve_incubator_url(
 
 
 def guess_base(project: Path, package_root: PackageRoot = DEFAULT_PACKAGE_ROOT) -> str | None:
-    """Guess the base package from where ``<base>/openstack/common`` sits, if unique."""
-    found = sorted(
-        p.parent
-        for p in project.glob(f"**/{package_root.path}/__init__.py")
-        if ".venv" not in p.parts and ".tox" not in p.parts and ".git" not in p.parts
-    )
+    """Guess the base package from where ``<base>/openstack/common`` sits, if unique
+    among the project's own files (the walk every command shares)."""
+    marker = f"{package_root.path}/__init__.py"
+    found = {
+        path[: -len(marker)].rstrip("/")
+        for path in project_python_files(project)
+        if path == marker or path.endswith("/" + marker)
+    }
     if len(found) != 1:
         return None
-    rel = found[0].relative_to(project).as_posix()
-    base = rel[: -len(package_root.path)].strip("/")
-    return base.replace("/", ".") or None
+    return found.pop().replace("/", ".") or None
 
 
 # Private

@@ -114,3 +114,14 @@ def test_release_series_a_project_adds_are_read_from_either_file() -> None:
     conf = parse_common_conf("[DEFAULT]\nmodule=log\nrelease-series = Hibiscus, Ivy\n")
     toml = parse_pyproject('[tool.oslo-incubator]\nrelease-series = ["Hibiscus", "Ivy"]\n')
     assert conf.release_series == toml.release_series == ("Hibiscus", "Ivy")
+
+
+def test_the_base_is_guessed_from_the_files_every_command_walks(tmp_path: Path) -> None:
+    for folder in ("foo/bar", ".tox/py27/lib/foo", "venv/lib/foo", "build/lib/foo"):
+        (tmp_path / folder / "openstack/common").mkdir(parents=True)
+        (tmp_path / folder / "openstack/common/__init__.py").write_text("")
+    # Copies in a tox or virtual environment, or in build output, are not the project's.
+    assert guess_base(tmp_path) == "foo.bar"
+    (tmp_path / "other/openstack/common").mkdir(parents=True)
+    (tmp_path / "other/openstack/common/__init__.py").write_text("")
+    assert guess_base(tmp_path) is None  # two candidates: no guess
