@@ -118,57 +118,71 @@ class Declarations:
     def called(self, node: ast.Call) -> None:
         """A call of one of the helpers used as a call, not a decorator."""
         found = self._api(node.func)
-        if found is None:
+        if found is None or found[1] not in CALL_FORMS:
             return
         source, api = found
-        if api not in CALL_FORMS:
-            return
         args = arguments(node, DEBT_APIS[api])
-        module = self.chain.module
-        scope = self.chain.innermost
-        where = self.chain.where
-        line = node.lineno
+        declared = None
         if api == "removals.removed_module":
-            named = module_argument(args.get("module"), module)
-            # Called by a function (a test, say) rather than on import: not the module's own.
-            inside = where != module
-            self.found.append(
-                _debt(where if inside else named,
-                      DeprecatedKind.FEATURE if inside else DeprecatedKind.MODULE, source, api,
-                      line, args, replacement=text(args.get("replacement")))
-            )  # fmt: skip
+            declared = self._removed_module(source, node, args)
         elif api in ("moves.moved_function", "moves.moved_class"):
-            old = text(args.get("old_func_name", args.get("old_class_name")))
-            if old is None:
-                return
-            named = module_argument(args.get("old_module_name"), module)
-            moved_to = args.get("new_func", args.get("new_class"))
-            kind = DeprecatedKind.FUNCTION if api.endswith("function") else DeprecatedKind.CLASS
-            # Callers reach the name the shim is bound to, which may differ from the name
-            # its warning quotes (``OldHotness2 = moved_class(New, 'OldHotness', ...)``).
-            assigned = self._assigned_to.get(id(node))
-            name = f"{scope.dotted}.{assigned}" if assigned else f"{named}.{old}"
-            self.found.append(
-                _debt(name, kind, source, api, line, args, replacement=self._name_of(moved_to))
-            )
+            declared = self._moved(api, source, node, args)
         elif api == "moves.moved_read_only_property":
-            old, new = text(args.get("old_name")), text(args.get("new_name"))
-            if old is None:
-                return
-            owner = scope.dotted if scope.kind == "class" else module
-            self.found.append(
-                _debt(f"{owner}.{old}", DeprecatedKind.PROPERTY, source, api, line, args,
-                      replacement=f"{owner}.{new}" if new else None, message=None)
-            )  # fmt: skip
+            declared = self._moved_read_only_property(source, node, args)
         elif api == "deprecate":
             prefix, postfix = text(args.get("prefix")), text(args.get("postfix"))
             message = " ".join(t for t in (prefix, postfix) if t) or text(args.get("message"))
             name, kind, owner = self._deprecated_scope(node)
-            self.found.append(
-                _debt(name, kind, source, api, line, args, owner=owner, message=message)
-            )
+            declared = _debt(name, kind, source, api, node.lineno, args, owner=owner,
+                             message=message)  # fmt: skip
+        if declared is not None:
+            self.found.append(declared)
 
     # Private
+
+    def _removed_module(
+        self, source: DeprecationSource, node: ast.Call, args: dict[str, ast.expr]
+    ) -> Deprecation:
+        module, where = self.chain.module, self.chain.where
+        api = "removals.removed_module"
+        replacement = text(args.get("replacement"))
+        if where != module:  # called by a function (a test, say), not on import
+            return _debt(where, DeprecatedKind.FEATURE, source, api, node.lineno, args,
+                         replacement=replacement)  # fmt: skip
+        named = module_argument(args.get("module"), module)
+        return _debt(named, DeprecatedKind.MODULE, source, api, node.lineno, args,
+                     replacement=replacement)  # fmt: skip
+
+    def _moved(
+        self, api: str, source: DeprecationSource, node: ast.Call, args: dict[str, ast.expr]
+    ) -> Deprecation | None:
+        """``moved_function`` and ``moved_class``: the old name, a shim of the new."""
+        old = text(args.get("old_func_name", args.get("old_class_name")))
+        if old is None:
+            return None
+        named = module_argument(args.get("old_module_name"), self.chain.module)
+        moved_to = args.get("new_func", args.get("new_class"))
+        kind = DeprecatedKind.FUNCTION if api.endswith("function") else DeprecatedKind.CLASS
+        # Callers reach the name the shim is bound to, which may differ from the name
+        # its warning quotes (``OldHotness2 = moved_class(New, 'OldHotness', ...)``).
+        assigned = self._assigned_to.get(id(node))
+        name = f"{self.chain.innermost.dotted}.{assigned}" if assigned else f"{named}.{old}"
+        return _debt(name, kind, source, api, node.lineno, args,
+                     replacement=self._name_of(moved_to))  # fmt: skip
+
+    def _moved_read_only_property(
+        self, source: DeprecationSource, node: ast.Call, args: dict[str, ast.expr]
+    ) -> Deprecation | None:
+        """``old = moves.moved_read_only_property('old', 'new')`` in a class body (it
+        takes no message)."""
+        old, new = text(args.get("old_name")), text(args.get("new_name"))
+        if old is None:
+            return None
+        scope = self.chain.innermost
+        owner = scope.dotted if scope.kind == "class" else self.chain.module
+        return _debt(f"{owner}.{old}", DeprecatedKind.PROPERTY, source,
+                     "moves.moved_read_only_property", node.lineno, args,
+                     replacement=f"{owner}.{new}" if new else None, message=None)  # fmt: skip
 
     def _api(self, expr: ast.expr) -> tuple[DeprecationSource, str] | None:
         bound = self.chain.resolve(expr) if isinstance(expr, (ast.Name, ast.Attribute)) else None
