@@ -13,6 +13,7 @@ import ast
 import re
 from dataclasses import dataclass
 
+from oslo_incubator.analysis.deprecations.scopes import Bindings, Bound, ScopeChain
 from oslo_incubator.analysis.imports import (
     ImportKind,
     expand_from_import,
@@ -96,7 +97,7 @@ def scan_usage(source: str, module: str, is_package: bool, prefix: str) -> FileU
     try:
         tree = parse_python(source)
         package = module if is_package else module.rpartition(".")[0]
-        scanner = _UsageScanner(package, prefix)
+        scanner = _UsageScanner(module, package, prefix)
         scanner.visit(tree)
     except (SyntaxError, ValueError, RecursionError):
         return _scan_text(source, module, is_package, prefix)
@@ -123,29 +124,36 @@ class _UsageScanner:
     """One pass over a syntax tree: imports under the prefix, the names they bind in
     each scope, and every later use of those names.
 
-    A name assigned in a scope (a local variable, an argument, a loop target) hides
-    the import from there on, in that scope only: ``session = get_session()`` then
+    Scopes are :mod:`oslo_incubator.analysis.deprecations.scopes`' (a class body's
+    names are not seen from its methods), with names bound as the pass meets them: a
+    name assigned in a scope (a local variable, an argument, a loop target) hides the
+    import from there on, in that scope only: ``session = get_session()`` then
     ``session.query`` is not a use of the incubator's ``session`` module.
     """
 
-    def __init__(self, package: str, prefix: str):
+    def __init__(self, module: str, package: str, prefix: str):
         self.package = package
         self.prefix = prefix
-        self.scopes: list[dict[str, str | None]] = [{}]
-        self.functions = 0  # > 0 inside a function: imports there are lazy
+        self.chain = ScopeChain(module, package)
+        self._lookup = self.chain.lookup
+        self._open("module")
         self.imports: list[ImportUse] = []
         self.uses: list[NameUse] = []
         self.exports: list[Export] = []
 
     def lookup(self, name: str) -> str | None:
-        for scope in reversed(self.scopes):
-            if name in scope:
-                return scope[name]
-        return None
+        bound = self._lookup(name)
+        return bound.dotted if bound is not None else None
 
     def hide(self, name: str) -> None:
-        if self.lookup(name) is not None:
-            self.scopes[-1][name] = None
+        if self._lookup(name) is not None:
+            self.chain.bind(name, None)
+
+    def _bind(self, name: str, dotted: str | None) -> None:
+        self.chain.bind(name, Bound(dotted) if dotted is not None else None)
+
+    def _open(self, kind: str) -> None:
+        self.chain.open(kind, "", Bindings(self.chain.module, self.package), None)
 
     def visit(self, node: ast.AST) -> None:
         kind = type(node)
@@ -166,7 +174,7 @@ class _UsageScanner:
         elif kind is ast.ClassDef:
             self._class(node)  # type: ignore[arg-type]
         else:
-            if kind is ast.Assign and len(self.scopes) == 1:
+            if kind is ast.Assign and len(self.chain.scopes) == 1:
                 self._export(node)  # type: ignore[arg-type]
             if kind is ast.ExceptHandler and node.name:  # type: ignore[attr-defined]
                 self.hide(node.name)  # type: ignore[attr-defined]
@@ -229,26 +237,32 @@ class _UsageScanner:
             self.visit(keyword.value)
 
     def _import(self, node: ast.Import | ast.ImportFrom) -> None:
-        kind = ImportKind.LAZY if self.functions else ImportKind.STRONG
-        scope = self.scopes[-1]
+        lazy = any(scope.kind == "function" for scope in self.chain.scopes)
+        kind = ImportKind.LAZY if lazy else ImportKind.STRONG
+        names = self.chain.innermost.bindings.names
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if under(alias.name, self.prefix):
                     self.imports.append(ImportUse(node.lineno, kind, (alias.name,)))
                 if alias.asname:
-                    scope[alias.asname] = alias.name if _related(alias.name, self.prefix) else None
-                else:
+                    related = _related(alias.name, self.prefix)
+                    self._bind(alias.asname, alias.name if related else None)
+                elif _related(alias.name, self.prefix):
                     top = alias.name.split(".")[0]
-                    scope[top] = top if _related(alias.name, self.prefix) else scope.get(top)
+                    self._bind(top, top)
+                else:
+                    names.setdefault(alias.name.split(".")[0], None)
             return
         base = resolve_relative(node.level, node.module, self.package)
-        names = [a for a in node.names if a.name != "*"]
-        candidates = (base, *(f"{base}.{a.name}" for a in names))
+        aliases = [a for a in node.names if a.name != "*"]
+        candidates = (base, *(f"{base}.{a.name}" for a in aliases))
         if any(under(c, self.prefix) or c == self.prefix for c in candidates):
             self.imports.append(ImportUse(node.lineno, kind, candidates))
-        for alias in names:
+        for alias in aliases:
             target = f"{base}.{alias.name}"
-            scope[alias.asname or alias.name] = target if _related(target, self.prefix) else None
+            self._bind(
+                alias.asname or alias.name, target if _related(target, self.prefix) else None
+            )
             if under(target, self.prefix):
                 self.uses.append(NameUse(target, node.lineno, imported=True))
 
@@ -264,8 +278,7 @@ class _UsageScanner:
                 else:
                     self.visit(decorator)
             self.hide(node.name)
-        self.scopes.append({})
-        self.functions += 1
+        self._open("function")
         every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
         for arg in every:
             if arg is not None:
@@ -273,17 +286,16 @@ class _UsageScanner:
         body = node.body if isinstance(node.body, list) else [node.body]
         for stmt in body:
             self.visit(stmt)
-        self.functions -= 1
-        self.scopes.pop()
+        self.chain.close()
 
     def _class(self, node: ast.ClassDef) -> None:
         for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
             self.visit(expr)
         self.hide(node.name)
-        self.scopes.append({})
+        self._open("class")
         for stmt in node.body:
             self.visit(stmt)
-        self.scopes.pop()
+        self.chain.close()
 
 
 def _shape(node: ast.Call) -> CallShape:

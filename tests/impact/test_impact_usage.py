@@ -50,3 +50,23 @@ def test_python_2_text_gives_lines_without_calls() -> None:
     )
     assert not usage.parsed
     assert NameUse(f"{PREFIX}.log.getLogger", 3) in usage.uses
+
+
+def test_a_class_body_binds_names_its_methods_do_not_see() -> None:
+    # Python's rule, which the deprecation scan's scopes follow too: a method sees the
+    # module's names, not its class body's.
+    source = """\
+from nova.openstack.common import log
+
+
+class Driver(object):
+    log = None
+    from nova.openstack.common import lockutils
+
+    def run(self):
+        log.getLogger()
+        lockutils.lock()
+"""
+    dotted = [use.dotted for use in scan_usage(source, "nova.driver", False, PREFIX).uses]
+    assert f"{PREFIX}.log.getLogger" in dotted
+    assert f"{PREFIX}.lockutils.lock" not in dotted
