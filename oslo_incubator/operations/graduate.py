@@ -59,11 +59,13 @@ from oslo_incubator.analysis.packaging import (
     library_files,
     package_name,
     public_names,
-    record_in_maintainers,
-    record_in_obsolete_list,
     shim_text,
 )
-from oslo_incubator.analysis.records import shim_library
+from oslo_incubator.analysis.records import (
+    record_in_maintainers,
+    record_in_obsolete_list,
+    shim_library,
+)
 from oslo_incubator.graph.incubator import incubator_graph, known_modules
 from oslo_incubator.graph.modules import (
     ExternalImport,

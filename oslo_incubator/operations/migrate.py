@@ -41,7 +41,7 @@ from oslo_incubator.analysis.moves import (
     regroup_imports,
 )
 from oslo_incubator.analysis.normalise import decode
-from oslo_incubator.analysis.packaging import add_requirement, remove_conf_modules
+from oslo_incubator.analysis.packaging import add_requirement
 from oslo_incubator.analysis.requirements import parse_requirements
 from oslo_incubator.history.git import dirty_paths, read_blobs
 from oslo_incubator.history.incubator import open_incubator
@@ -55,7 +55,7 @@ from oslo_incubator.model.graduate import (
     MigrationResult,
     MigrationTarget,
 )
-from oslo_incubator.workspace.config import CONF_NAME, load_project_config
+from oslo_incubator.workspace.config import CONF_NAME, load_project_config, remove_conf_modules
 from oslo_incubator.workspace.copies import locate_copies
 from oslo_incubator.workspace.files import project_python_files
 from oslo_incubator.workspace.writer import FileWrite, Transaction, safe_destination
