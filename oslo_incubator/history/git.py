@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from oslo_incubator.model.errors import GitError
+from oslo_incubator.model.errors import DirtyTreeError, GitError
 
 # Keep git's output stable whatever the user's configuration says.
 _GIT_ENV = {
@@ -162,17 +162,47 @@ def list_tree(repo: Path, rev: str, paths: Sequence[str] = ()) -> dict[str, str]
     return tree
 
 
-def dirty_paths(repo: Path, paths: Sequence[str]) -> list[str]:
-    """Those of ``paths`` (relative to ``repo``) with uncommitted changes, untracked files
-    included, sorted; none when ``repo`` is not a git work tree (nothing to compare)."""
+def check_clean(
+    repo: Path,
+    paths: Sequence[str],
+    message: str,
+    *,
+    untracked: bool = True,
+    work_tree: bool = False,
+) -> None:
+    """Refuse to write over uncommitted changes: those of ``paths`` (relative to
+    ``repo``; ``:/`` for all) that have some, untracked files included unless
+    ``untracked`` is false. A ``repo`` that is not a git work tree has nothing to
+    compare, unless ``work_tree`` asks for one.
+
+    Args:
+        message: the error's text, with ``{count}`` and ``{paths}`` (the first three
+            dirty paths, sorted) to fill in.
+
+    Raises:
+        DirtyTreeError: ``message``, at the first dirty path.
+        GitError: ``work_tree`` and ``repo`` is not a git work tree.
+    """
     if not paths:
-        return []
+        return
+    args = ["status", "--porcelain", "-z", f"--untracked-files={'all' if untracked else 'no'}"]
     try:
-        out = run_git(repo, "status", "--porcelain", "-z", "--untracked-files=all", "--", *paths)
+        out = run_git(repo, *args, "--", *paths)
     except GitError:
-        return []
-    entries = out.decode("utf-8", "surrogateescape").split("\0")
-    return sorted({entry[3:] for entry in entries if len(entry) > 3})
+        if work_tree:
+            raise
+        return
+    dirty: set[str] = set()
+    entries = iter(out.decode("utf-8", "surrogateescape").split("\0"))
+    for entry in entries:
+        if len(entry) > 3:
+            dirty.add(entry[3:])
+            if "R" in entry[:2] or "C" in entry[:2]:
+                next(entries, None)  # a rename's or copy's source follows
+    if dirty:
+        first = sorted(dirty)
+        listed = f"{', '.join(first[:3])}{', ...' if len(first) > 3 else ''}"
+        raise DirtyTreeError(message.format(count=len(first), paths=listed), repo / first[0])
 
 
 def check_can_commit(repo: Path) -> None:

@@ -75,13 +75,12 @@ from oslo_incubator.graph.modules import (
     third_party,
 )
 from oslo_incubator.history.extract import extract_history
-from oslo_incubator.history.git import git_text, list_tree, read_blobs, run_git
+from oslo_incubator.history.git import check_clean, git_text, list_tree, read_blobs, run_git
 from oslo_incubator.history.incubator import SHIM_MAX_BYTES, open_incubator
 from oslo_incubator.history.index import HistoryIndex, build_index
 from oslo_incubator.history.master import MasterTree, read_master
 from oslo_incubator.model.errors import (
     ConfigError,
-    DirtyTreeError,
     GitError,
     IncubatorDependencyError,
 )
@@ -970,16 +969,16 @@ def _packaging_message(result: GraduationResult) -> str:
 def _check_shim_target(incubator: Path, branch: str, in_place: bool) -> None:
     if in_place:
         try:
-            status = git_text(incubator, "status", "--porcelain", "--untracked-files=no")
+            check_clean(
+                incubator,
+                [":/"],
+                "--in-place needs a clean work tree; {count} file(s) have uncommitted changes "
+                "({paths})",
+                untracked=False,
+                work_tree=True,
+            )
         except GitError:
             raise ConfigError("--in-place needs a work tree of the incubator", incubator) from None
-        dirty = [line[3:] for line in status.splitlines() if len(line) > 3]
-        if dirty:
-            raise DirtyTreeError(
-                f"--in-place needs a clean work tree; {len(dirty)} file(s) have uncommitted "
-                f"changes ({', '.join(dirty[:3])}{', ...' if len(dirty) > 3 else ''})",
-                incubator / dirty[0],
-            )
         return
     try:
         run_git(incubator, "check-ref-format", "--branch", branch)
