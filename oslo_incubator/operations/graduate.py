@@ -33,7 +33,6 @@ import contextlib
 import os
 import re
 import shutil
-import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -75,7 +74,20 @@ from oslo_incubator.graph.modules import (
     third_party,
 )
 from oslo_incubator.history.extract import extract_history
-from oslo_incubator.history.git import check_clean, git_text, list_tree, read_blobs, run_git
+from oslo_incubator.history.git import (
+    branch_exists,
+    check_clean,
+    commit_texts,
+    commit_tree,
+    create_branch,
+    fast_forward,
+    list_tree,
+    read_blobs,
+    renames,
+    resolve_commit,
+    tag_head,
+    valid_branch_name,
+)
 from oslo_incubator.history.incubator import SHIM_MAX_BYTES, open_incubator
 from oslo_incubator.history.index import HistoryIndex, build_index
 from oslo_incubator.history.master import MasterTree, read_master
@@ -397,8 +409,8 @@ def write_library(
     extracted = extract_history(incubator, dest, paths, target.get, result.head)
     seconds = time.perf_counter() - started
     env = options.identity.git_env()
-    code = _commit_files(dest, prepared.texts, _code_message(result, root), env)
-    packaging = _commit_files(dest, prepared.packaging, _packaging_message(result), env)
+    code = commit_texts(dest, prepared.texts, _code_message(result, root), env)
+    packaging = commit_texts(dest, prepared.packaging, _packaging_message(result), env)
     history = HistorySummary(extracted.commits, extracted.dropped, extracted.head, len(paths),
                              seconds)  # fmt: skip
     return replace(result, history=history, code_commit=code, packaging_commit=packaging)
@@ -409,15 +421,13 @@ def commit_library_files(
 ) -> str | None:
     """Write ``texts`` (path → text) into the library and commit them as
     ``options.identity``; ``None`` when nothing changed."""
-    return _commit_files(dest, texts, message, options.identity.git_env())
+    return commit_texts(dest, texts, message, options.identity.git_env())
 
 
 def tag_library(dest: Path, version: str, options: GraduateOptions) -> str:
     """Tag the library's HEAD with ``version`` (an annotated tag, as pbr reads
     versions from tags), and return the tag."""
-    message = f"{options.library} {version}\n"
-    run_git(dest, "tag", "-a", version, "-F", "-", input=message.encode(),
-            env=options.identity.git_env())  # fmt: skip
+    tag_head(dest, version, f"{options.library} {version}\n", options.identity.git_env())
     return version
 
 
@@ -436,7 +446,7 @@ def leave_shims(
     if not options.shims:
         return result
     branch = options.branch or default_branch(options.library)
-    head = git_text(options.dest, "rev-parse", "HEAD").strip() if result.packaging_commit else None
+    head = resolve_commit(options.dest) if result.packaging_commit else None
     shim = _commit_shims(incubator, result, prepared.shims, branch, options, head)
     return replace(result, shim=shim)
 
@@ -817,19 +827,11 @@ def _with_earlier_paths(
     """Add the paths a file had before it entered the folders the history index follows
     (``common/utils.py`` → ``openstack/common/utils.py`` in 2011): renames git detects
     anywhere in the tree, followed back from any path the file had. One ``git log``."""
-    out = git_text(incubator, "log", "-M", "--diff-filter=R", "--name-status", "-z",
-                   "--format=", head)  # fmt: skip
-    fields = [f for f in out.split("\0") if f.strip()]
     earlier: dict[str, set[str]] = {}
-    for index, status in enumerate(fields[:-2]):
-        old, new = fields[index + 1], fields[index + 2]
+    for old, new in renames(incubator, head):
         # Empty files "rename" into any other empty file: a package's __init__.py is
         # not followed this way, and a move must keep the file's name.
-        if (
-            status.startswith("R")
-            and status[1:].isdigit()
-            and PurePosixPath(old).name == PurePosixPath(new).name != "__init__.py"
-        ):
+        if PurePosixPath(old).name == PurePosixPath(new).name != "__init__.py":
             earlier.setdefault(new, set()).add(old)
     result = []
     for item in files:
@@ -932,20 +934,6 @@ def _dependency_error(result: GraduationResult, dest: Path) -> IncubatorDependen
     return IncubatorDependencyError("\n".join(lines), dest / first.path, first.line)
 
 
-def _commit_files(
-    repo: Path, texts: Mapping[str, str], message: str, env: Mapping[str, str]
-) -> str | None:
-    for rel, text in texts.items():
-        target = repo / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8", errors="surrogateescape")
-    run_git(repo, "add", "--", *texts)
-    if not run_git(repo, "diff", "--cached", "--name-only").strip():
-        return None
-    run_git(repo, "commit", "-q", "--no-verify", "-F", "-", input=message.encode(), env=dict(env))
-    return git_text(repo, "rev-parse", "HEAD").strip()
-
-
 def _code_message(result: GraduationResult, root: str) -> str:
     modules = ", ".join(result.modules)
     root_module = root.replace("/", ".")
@@ -980,12 +968,9 @@ def _check_shim_target(incubator: Path, branch: str, in_place: bool) -> None:
         except GitError:
             raise ConfigError("--in-place needs a work tree of the incubator", incubator) from None
         return
-    try:
-        run_git(incubator, "check-ref-format", "--branch", branch)
-    except GitError:
-        raise ConfigError(f"{branch!r} is not a valid branch name", incubator) from None
-    with contextlib.suppress(GitError):
-        run_git(incubator, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}")
+    if not valid_branch_name(incubator, branch):
+        raise ConfigError(f"{branch!r} is not a valid branch name", incubator)
+    if branch_exists(incubator, branch):
         raise ConfigError(
             f"branch {branch!r} exists already; name another with --branch", incubator
         )
@@ -1092,39 +1077,10 @@ def _commit_shims(
     options: GraduateOptions,
     library_head: str | None,
 ) -> ShimOutcome:
-    """Build the shim commit with plumbing (a private index file), so no checkout and no
-    index of the incubator is touched; then point the branch at it, or fast-forward the
-    current branch for ``in_place``."""
-    modes = _modes(incubator, result.head, files)
+    """Make the shim commit without touching a checkout; then point the new branch at
+    it, or fast-forward the current branch for ``in_place``."""
     message = _shim_message(result, library_head)
-    with tempfile.TemporaryDirectory(prefix="oslo-incubator-shim-") as scratch:
-        env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
-        run_git(incubator, "read-tree", result.head, env=env)
-        entries = []
-        for path, text in files.items():
-            if text is None:
-                entries.append(f"0 {'0' * 40}\t{path}\n")  # mode 0: drop the entry
-                continue
-            data = text.encode("utf-8", "surrogateescape")
-            blob = run_git(incubator, "hash-object", "-w", "--stdin", input=data).decode().strip()
-            entries.append(f"{modes.get(path, '100644')} {blob}\t{path}\n")
-        run_git(
-            incubator, "update-index", "--index-info", input="".join(entries).encode(), env=env
-        )
-        tree = run_git(incubator, "write-tree", env=env).decode().strip()
-    commit = (
-        run_git(
-            incubator,
-            "commit-tree",
-            tree,
-            "-p",
-            result.head,
-            input=message.encode(),
-            env=options.identity.git_env(),
-        )
-        .decode()
-        .strip()
-    )
+    commit = commit_tree(incubator, result.head, files, message, options.identity.git_env())
     graduated = {f.source for f in result.files if f.role is FileRole.MODULE}
     records = (MAINTAINERS, OBSOLETE_LIST, REQUIREMENTS)
     rewritten = tuple(
@@ -1132,9 +1088,9 @@ def _commit_shims(
     )
     removed = tuple(p for p, t in files.items() if t is None)
     if options.in_place:
-        run_git(incubator, "merge", "--ff-only", "-q", commit)
+        fast_forward(incubator, commit)
     else:
-        run_git(incubator, "update-ref", f"refs/heads/{branch}", commit, "0" * 40)
+        create_branch(incubator, branch, commit)
     return ShimOutcome(
         None if options.in_place else branch,
         commit,
@@ -1144,13 +1100,3 @@ def _commit_shims(
         rewritten,
         removed,
     )
-
-
-def _modes(incubator: Path, head: str, files: Iterable[str]) -> dict[str, str]:
-    out = git_text(incubator, "ls-tree", "-z", "--full-tree", head, "--", *files)
-    modes = {}
-    for entry in out.split("\0"):
-        if entry:
-            meta, path = entry.split("\t", 1)
-            modes[path] = meta.split()[0]
-    return modes
