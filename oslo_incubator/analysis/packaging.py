@@ -7,6 +7,7 @@ Everything here is pure (text in, text out), so each piece is tested on strings:
   ``tox.ini``, ``doc/source/conf.py`` and ``index.rst``, ``.gitignore``);
 * the shim left at a graduated module's old path: :func:`public_names` (what it
   re-exports, found statically) and :func:`shim_text`;
+* the messages of the commits a graduation makes;
 * what a new requirement does to a ``requirements.txt``: :func:`add_requirement`
   (keeping its format).
 
@@ -20,13 +21,15 @@ from __future__ import annotations
 import ast
 import configparser
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from oslo_incubator.analysis.syntax import parse_python
+from oslo_incubator.model.graduate import GraduationResult
 
 #: Classifier families taken over from the incubator's ``setup.cfg`` (the Python
 #: versions are not: the library is built and tested with today's Python 3; licence
@@ -389,6 +392,56 @@ def leading_comments(text: str) -> str:
         kept.pop()
     # A shebang or coding line is no licence, but harmless to keep with it.
     return "".join(kept)
+
+
+def missing_inits(texts: Mapping[str, str], package: str) -> list[str]:
+    """The ``__init__.py`` files (``<package>/tests`` included) that the folders of
+    ``texts`` (path → text, the library's files) lack."""
+    folders = {package}
+    for path in texts:
+        parent = PurePosixPath(path).parent
+        while str(parent) not in (".", "") and str(parent) != package:
+            folders.add(str(parent))
+            parent = parent.parent
+    folders.add(f"{package}/tests")
+    return sorted(f"{f}/__init__.py" for f in folders if f"{f}/__init__.py" not in texts)
+
+
+def code_commit_message(result: GraduationResult, root: str) -> str:
+    """The message of the library's commit that moves the imports."""
+    modules = ", ".join(result.modules)
+    root_module = root.replace("/", ".")
+    return (
+        f"Move {modules} into the {result.package} package\n\n"
+        f"Imports of {root_module}.<module> now name {result.package}.<module>, in the\n"
+        f"library's code and in its tests (moved to {result.package}/tests).\n\n"
+        f"Graduated from the incubator at {result.head[:12]} by oslo-incubator graduate run.\n"
+    )
+
+
+def packaging_commit_message(result: GraduationResult) -> str:
+    """The message of the library's packaging commit."""
+    return (
+        f"Add pbr packaging for {result.library}\n\n"
+        "setup.cfg, setup.py, requirements.txt (what the modules import, with the\n"
+        "incubator's specifiers), test-requirements.txt, README.rst, tox.ini, the\n"
+        "doc/source skeleton and .gitignore.\n"
+    )
+
+
+def shim_commit_message(result: GraduationResult, library_head: str | None) -> str:
+    """The message of the incubator's shim commit."""
+    modules = ", ".join(result.modules)
+    at = f" (library commit {library_head[:12]})" if library_head else ""
+    return (
+        f"Graduate {modules} to {result.library}\n\n"
+        f"The code now lives in the {result.library} library, package {result.package}{at}.\n"
+        "Each graduated file is left as a shim that re-exports the library's names and\n"
+        "warns on import; the incubator's own modules and tests that imported them now\n"
+        "import the library, and the tests that moved to the library are removed.\n"
+        "MAINTAINERS and obsolete.txt record the graduation, so drift and sync report\n"
+        f"these modules' life cycle as obsolete, replaced by {result.library}.\n"
+    )
 
 
 def add_requirement(text: str | None, requirement: str) -> tuple[str, bool]:

@@ -38,7 +38,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-import libcst as cst
 import networkx as nx
 from packaging.utils import canonicalize_name
 
@@ -48,16 +47,20 @@ from oslo_incubator.analysis.imports import (
     find_imports,
     innermost_module,
 )
-from oslo_incubator.analysis.moves import MoveOutcome, move_modules, move_modules_text
+from oslo_incubator.analysis.moves import move_modules_or_text
 from oslo_incubator.analysis.normalise import decode
 from oslo_incubator.analysis.packaging import (
     LibraryMetadata,
     add_requirement,
+    code_commit_message,
     incubator_metadata,
     leading_comments,
     library_files,
+    missing_inits,
     package_name,
+    packaging_commit_message,
     public_names,
+    shim_commit_message,
     shim_text,
 )
 from oslo_incubator.analysis.records import (
@@ -249,7 +252,9 @@ def prepare_graduation(
         source = master.modules.get(item.source) or master.tests.get(item.source, "")
         dotted, is_package = dotted_module_of(item.source)
         moves = module_moves if item.role is FileRole.MODULE else test_moves
-        outcome, warning = _move(source, moves, dotted, is_package, [root_module], item.source)
+        outcome, warning = move_modules_or_text(
+            source, moves, dotted, is_package, [root_module], item.source
+        )
         if warning:
             warnings.append(warning)
         texts[item.path] = outcome.text
@@ -263,7 +268,7 @@ def prepare_graduation(
                 )
                 continue
             dependencies.append(IncubatorDependency(item.path, ref.line, ref.module))
-    for init in _missing_inits(texts, options.package):
+    for init in missing_inits(texts, options.package):
         texts[init] = ""
 
     code = set(modules) | set(private)
@@ -409,8 +414,8 @@ def write_library(
     extracted = extract_history(incubator, dest, paths, target.get, result.head)
     seconds = time.perf_counter() - started
     env = options.identity.git_env()
-    code = commit_texts(dest, prepared.texts, _code_message(result, root), env)
-    packaging = commit_texts(dest, prepared.packaging, _packaging_message(result), env)
+    code = commit_texts(dest, prepared.texts, code_commit_message(result, root), env)
+    packaging = commit_texts(dest, prepared.packaging, packaging_commit_message(result), env)
     history = HistorySummary(extracted.commits, extracted.dropped, extracted.head, len(paths),
                              seconds)  # fmt: skip
     return replace(result, history=history, code_commit=code, packaging_commit=packaging)
@@ -892,36 +897,6 @@ def _moves(
     return moves
 
 
-def _move(
-    text: str,
-    moves: Mapping[str, str],
-    dotted: str,
-    is_package: bool,
-    watch: Sequence[str],
-    path: str,
-) -> tuple[MoveOutcome, str | None]:
-    try:
-        return move_modules(text, moves, dotted, is_package, watch), None
-    except (cst.ParserSyntaxError, RecursionError, ValueError) as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        outcome = move_modules_text(text, moves, dotted, is_package, watch)
-        warning = (
-            f"{path}: libcst cannot parse it ({reason}); imports moved with regular expressions"
-        )
-        return outcome, warning
-
-
-def _missing_inits(texts: Mapping[str, str], package: str) -> list[str]:
-    folders = {package}
-    for path in texts:
-        parent = PurePosixPath(path).parent
-        while str(parent) not in (".", "") and str(parent) != package:
-            folders.add(str(parent))
-            parent = parent.parent
-    folders.add(f"{package}/tests")
-    return sorted(f"{f}/__init__.py" for f in folders if f"{f}/__init__.py" not in texts)
-
-
 def _dependency_error(result: GraduationResult, dest: Path) -> IncubatorDependencyError:
     first, *rest = result.dependencies
     needed = sorted({d.module for d in result.dependencies})
@@ -932,26 +907,6 @@ def _dependency_error(result: GraduationResult, dest: Path) -> IncubatorDependen
     ]
     lines += [f"  {dest / d.path}:{d.line}: {d.module}" for d in rest]
     return IncubatorDependencyError("\n".join(lines), dest / first.path, first.line)
-
-
-def _code_message(result: GraduationResult, root: str) -> str:
-    modules = ", ".join(result.modules)
-    root_module = root.replace("/", ".")
-    return (
-        f"Move {modules} into the {result.package} package\n\n"
-        f"Imports of {root_module}.<module> now name {result.package}.<module>, in the\n"
-        f"library's code and in its tests (moved to {result.package}/tests).\n\n"
-        f"Graduated from the incubator at {result.head[:12]} by oslo-incubator graduate run.\n"
-    )
-
-
-def _packaging_message(result: GraduationResult) -> str:
-    return (
-        f"Add pbr packaging for {result.library}\n\n"
-        "setup.cfg, setup.py, requirements.txt (what the modules import, with the\n"
-        "incubator's specifiers), test-requirements.txt, README.rst, tox.ini, the\n"
-        "doc/source skeleton and .gitignore.\n"
-    )
 
 
 def _check_shim_target(incubator: Path, branch: str, in_place: bool) -> None:
@@ -1019,7 +974,7 @@ def _shim_files(
         if not named.search(staying[path]):
             continue
         dotted, is_package = dotted_module_of(path)
-        outcome, warning = _move(staying[path], moves, dotted, is_package, (), path)
+        outcome, warning = move_modules_or_text(staying[path], moves, dotted, is_package, (), path)
         if outcome.text != staying[path]:
             files[path] = outcome.text
             if warning:
@@ -1055,20 +1010,6 @@ def _shim_files(
     return files
 
 
-def _shim_message(result: GraduationResult, library_head: str | None) -> str:
-    modules = ", ".join(result.modules)
-    at = f" (library commit {library_head[:12]})" if library_head else ""
-    return (
-        f"Graduate {modules} to {result.library}\n\n"
-        f"The code now lives in the {result.library} library, package {result.package}{at}.\n"
-        "Each graduated file is left as a shim that re-exports the library's names and\n"
-        "warns on import; the incubator's own modules and tests that imported them now\n"
-        "import the library, and the tests that moved to the library are removed.\n"
-        "MAINTAINERS and obsolete.txt record the graduation, so drift and sync report\n"
-        f"these modules' life cycle as obsolete, replaced by {result.library}.\n"
-    )
-
-
 def _commit_shims(
     incubator: Path,
     result: GraduationResult,
@@ -1079,7 +1020,7 @@ def _commit_shims(
 ) -> ShimOutcome:
     """Make the shim commit without touching a checkout; then point the new branch at
     it, or fast-forward the current branch for ``in_place``."""
-    message = _shim_message(result, library_head)
+    message = shim_commit_message(result, library_head)
     commit = commit_tree(incubator, result.head, files, message, options.identity.git_env())
     graduated = {f.source for f in result.files if f.role is FileRole.MODULE}
     records = (MAINTAINERS, OBSOLETE_LIST, REQUIREMENTS)
