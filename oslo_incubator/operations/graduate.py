@@ -158,6 +158,11 @@ def prepare_graduation(
 ) -> PreparedGraduation:
     """Decide what graduating ``options.modules`` writes; write nothing.
 
+    One step each: :func:`_choose` (the modules, tests, helpers, private copies and
+    graduated libraries), :func:`_library_files` (the files and their history paths),
+    :func:`_rewrite` (the moved code and the incubator dependencies left),
+    :func:`_requirements`, :func:`_packaging` and :func:`_shim_files`.
+
     Args:
         incubator: the incubator's git repository (work tree or bare); HEAD is read.
         options: the library, modules and flags.
@@ -175,169 +180,47 @@ def prepare_graduation(
             land on one library path.
     """
     _check_package(options.package, incubator)
-    root = options.package_root.strip("/")
-    root_module = root.replace("/", ".")
-    master = read_master(incubator, root)
-    graph, tests = incubator_graph(master, root, cache)
-    requested = known_modules(graph, options.modules, root, incubator)
-    if not requested:
-        raise ConfigError("name at least one module to graduate", incubator)
-    closure = strong_closure(graph, requested)
-    modules = tuple(sorted(closure)) if options.with_closure else requested
-    graduated = _graduated_elsewhere(incubator, master, graph, root, modules, options, cache)
-    resolvable = set(modules) | set(graduated)
-    named_in_strings = {
-        t.path: _references(master.tests.get(t.path, ""), t.path, graph, root_module)
-        for t in tests
-        if set(t.modules) & set(modules)
-    }
-    chosen_tests, left_out = _choose_tests(
-        tests,
-        resolvable,
-        modules,
-        options.allow_incubator_deps or options.private_copies,
-        named_in_strings,
-    )
-    helpers = _test_helpers(chosen_tests, master.tests)
-    test_needs = _test_needs(chosen_tests, helpers, master.tests, graph, root_module)
-    private: tuple[str, ...] = ()
-    if options.private_copies:
-        private = _private_modules(graph, modules, test_needs, graduated)
-    # A graduated module a private copy needs is copied too (see _private_modules);
-    # then the library's own references go to that copy, and its library is no need.
-    uses = {
-        m: use
-        for m, use in _graduated_uses(graph, modules, test_needs, graduated).items()
-        if m not in private
-    }
-    needed = tuple(sorted(closure - set(modules)))
-    module_index = build_index(incubator, root, master.head)
-    test_index = build_index(incubator, TESTS_ROOT, master.head)
-
-    files: list[LibraryFile] = []
-    for module in modules:
-        for path in graph.nodes[module]["files"]:
-            target = f"{options.package}/{path[len(root) + 1 :]}"
-            files.append(
-                LibraryFile(target, path, FileRole.MODULE, module, _history(module_index, path))
-            )
-    for role, paths in (
-        (FileRole.TEST, [t.path for t in chosen_tests]),
-        (FileRole.HELPER, helpers),
-    ):
-        for path in paths:
-            target = f"{options.package}/tests/{_test_relative(path)}"
-            files.append(LibraryFile(target, path, role, None, _history(test_index, path)))
-    data = _test_data(incubator, master, files, options.package)
-    files += [
-        LibraryFile(target, path, FileRole.DATA, None, _history(test_index, path))
-        for path, target in sorted(data.items())
-    ]
-    data_texts = read_blobs(incubator, [f"{master.head}:{path}" for path in data])
-    files = _with_earlier_paths(incubator, master.head, files)
-    _check_collisions(files, incubator)
-
-    elsewhere = _elsewhere_moves(uses, private, options.package, root_module)
-    module_moves = {**_moves(graph, modules, (), options.package, root_module), **elsewhere}
-    test_moves = {**_moves(graph, modules, files, options.package, root_module), **elsewhere}
-    texts: dict[str, str] = {}
-    dependencies: list[IncubatorDependency] = []
-    warnings: list[str] = []
-    rewritten: list[LibraryFile] = []
-    for item in files:
-        if item.role is FileRole.DATA:
-            texts[item.path] = decode(data_texts.get(f"{master.head}:{item.source}", b""))
-            rewritten.append(item)
-            continue
-        source = master.modules.get(item.source) or master.tests.get(item.source, "")
-        dotted, is_package = dotted_module_of(item.source)
-        moves = module_moves if item.role is FileRole.MODULE else test_moves
-        outcome, warning = move_modules_or_text(
-            source, moves, dotted, is_package, [root_module], item.source
-        )
-        if warning:
-            warnings.append(warning)
-        texts[item.path] = outcome.text
-        rewritten.append(replace(item, moved=outcome.moved))
-        for ref in outcome.leftovers:
-            if options.private_copies and not _names_a_module(ref.module, graph, root_module):
-                # Broken in the incubator already (a stale import, an entry-point
-                # namespace in a string): nothing a graduation can resolve.
-                warnings.append(
-                    f"{item.path}:{ref.line}: {ref.module} names no incubator module; left as is"
-                )
-                continue
-            dependencies.append(IncubatorDependency(item.path, ref.line, ref.module))
-    for init in missing_inits(texts, options.package):
-        texts[init] = ""
-
-    code = set(modules) | set(private)
-    runtime = requirements_of(graph, code)
-    test_imports = _test_imports(chosen_tests, helpers, master.tests)
-    test_reqs, test_unmapped = third_party(test_imports, master.requirements)
-    unmapped = sorted({n for m in code for n in graph.nodes[m]["unmapped"]} | set(test_unmapped))
-    requirements, test_requirements = _requirement_lines(
-        runtime, test_reqs, uses, options.earlier, graph, code, test_imports
-    )
-    unmapped = [n for n in unmapped if n.split(".")[0] not in _packages(options.earlier)]
+    choice = _choose(incubator, options, cache)
+    files, data = _library_files(incubator, choice, options.package)
+    code = _rewrite(choice, files, data, options)
+    requirements, test_requirements, unmapped = _requirements(choice, options)
+    warnings = list(code.warnings)
     if unmapped:
         warnings.append(
             f"imported names no requirements file explains (left out): {', '.join(unmapped)}"
         )
-    for test in left_out:
+    for test in choice.left_out:
         warnings.append(
             f"{test.path} is left out: it imports {', '.join(test.needs)}, which stay(s) "
             "in the incubator"
         )
-
-    setup_cfg = read_blobs(incubator, [f"{master.head}:setup.cfg"]).get(f"{master.head}:setup.cfg")
-    inherited = incubator_metadata(decode(setup_cfg) if setup_cfg else None)
-    meta = LibraryMetadata(
-        name=options.library,
-        package=options.package,
-        summary=options.summary
-        or f"The {', '.join(modules)} module{'s' if len(modules) > 1 else ''} of the "
-        "incubator, as a library",
-        author=str(inherited.get("author", options.identity.name)),
-        author_email=str(inherited.get("author_email", options.identity.email)),
-        home_page=str(inherited.get("home_page", f"https://pypi.org/project/{options.library}")),
-        classifiers=tuple(inherited.get("classifiers", ())),
-        license=str(inherited.get("license", "")),
-        modules=modules,
-        requirements=requirements,
-        test_requirements=test_requirements,
-        source=f"the incubator at commit {master.head[:12]}",
-        python_requires=options.python_requires
-        or str(inherited.get("python_requires", DEFAULT_PYTHON_REQUIRES)),
-    )
-    packaging = library_files(meta)
-
+    packaging = _packaging(incubator, choice, requirements, test_requirements, options)
     shims: dict[str, str | None] = {}
     if options.shims:
         moved_tests = [f.source for f in files if f.role is FileRole.TEST]
-        shims = _shim_files(incubator, master, graph, modules, options, moved_tests, warnings)
+        shims = _shim_files(incubator, choice, options, moved_tests, warnings)
     result = GraduationResult(
         library=options.library,
         package=options.package,
         incubator=str(incubator),
-        head=master.head,
+        head=choice.master.head,
         dest=str(options.dest),
-        requested=requested,
-        modules=modules,
-        needed=needed,
-        files=tuple(rewritten),
+        requested=choice.requested,
+        modules=choice.modules,
+        needed=choice.needed,
+        files=code.files,
         packaging=tuple(sorted(packaging)),
         requirements=requirements,
         test_requirements=test_requirements,
-        unmapped=tuple(unmapped),
-        dependencies=tuple(sorted(dependencies, key=lambda d: (d.path, d.line, d.module))),
+        unmapped=unmapped,
+        dependencies=code.dependencies,
         allowed=options.allow_incubator_deps,
-        left_out_tests=left_out,
+        left_out_tests=choice.left_out,
         warnings=tuple(warnings),
-        private=private,
-        graduated=tuple(uses[m] for m in sorted(uses)),
+        private=choice.private,
+        graduated=tuple(choice.uses[m] for m in sorted(choice.uses)),
     )
-    return PreparedGraduation(result, texts, packaging, shims)
+    return PreparedGraduation(result, code.texts, packaging, shims)
 
 
 def graduate(
@@ -481,6 +364,229 @@ def default_branch(library: str) -> str:
 
 
 # Private
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """What goes into the library (the first step of :func:`prepare_graduation`)."""
+
+    root: str  # the package root, without slashes at its ends
+    master: MasterTree
+    graph: nx.DiGraph
+    requested: tuple[str, ...]
+    modules: tuple[str, ...]  # requested, or their closure with ``with_closure``
+    needed: tuple[str, ...]  # the closure's modules that do not graduate
+    tests: tuple[TestFile, ...]
+    helpers: tuple[str, ...]
+    left_out: tuple[LeftOutTest, ...]
+    private: tuple[str, ...]
+    uses: Mapping[str, GraduatedDependency]  # graduated modules imported from libraries
+
+    @property
+    def root_module(self) -> str:
+        return self.root.replace("/", ".")
+
+
+@dataclass(frozen=True)
+class _Code:
+    """The library's rewritten code (the third step of :func:`prepare_graduation`)."""
+
+    texts: Mapping[str, str]  # library path → text, the added ``__init__.py`` included
+    files: tuple[LibraryFile, ...]  # with what moved in each
+    dependencies: tuple[IncubatorDependency, ...]
+    warnings: tuple[str, ...]
+
+
+def _choose(incubator: Path, options: GraduateOptions, cache: Cache | None) -> _Choice:
+    """The modules that graduate, the tests and helpers that go with them, the private
+    copies and the graduated modules the library imports from their libraries."""
+    root = options.package_root.strip("/")
+    root_module = root.replace("/", ".")
+    master = read_master(incubator, root)
+    graph, tests = incubator_graph(master, root, cache)
+    requested = known_modules(graph, options.modules, root, incubator)
+    if not requested:
+        raise ConfigError("name at least one module to graduate", incubator)
+    closure = strong_closure(graph, requested)
+    modules = tuple(sorted(closure)) if options.with_closure else requested
+    graduated = _graduated_elsewhere(incubator, master, graph, root, modules, options, cache)
+    resolvable = set(modules) | set(graduated)
+    named_in_strings = {
+        t.path: _references(master.tests.get(t.path, ""), t.path, graph, root_module)
+        for t in tests
+        if set(t.modules) & set(modules)
+    }
+    chosen_tests, left_out = _choose_tests(
+        tests,
+        resolvable,
+        modules,
+        options.allow_incubator_deps or options.private_copies,
+        named_in_strings,
+    )
+    helpers = _test_helpers(chosen_tests, master.tests)
+    test_needs = _test_needs(chosen_tests, helpers, master.tests, graph, root_module)
+    private: tuple[str, ...] = ()
+    if options.private_copies:
+        private = _private_modules(graph, modules, test_needs, graduated)
+    # A graduated module a private copy needs is copied too (see _private_modules);
+    # then the library's own references go to that copy, and its library is no need.
+    uses = {
+        m: use
+        for m, use in _graduated_uses(graph, modules, test_needs, graduated).items()
+        if m not in private
+    }
+    needed = tuple(sorted(closure - set(modules)))
+    return _Choice(
+        root,
+        master,
+        graph,
+        requested,
+        modules,
+        needed,
+        tuple(chosen_tests),
+        tuple(helpers),
+        left_out,
+        private,
+        uses,
+    )
+
+
+def _library_files(
+    incubator: Path, choice: _Choice, package: str
+) -> tuple[list[LibraryFile], dict[str, bytes]]:
+    """The library's files, each with every path its history had, and the texts of
+    the test data files among them (``<head>:<path>`` → bytes).
+
+    Raises:
+        ConfigError: two files would land on one library path, or share history.
+    """
+    root, master, graph = choice.root, choice.master, choice.graph
+    module_index = build_index(incubator, root, master.head)
+    test_index = build_index(incubator, TESTS_ROOT, master.head)
+    files: list[LibraryFile] = []
+    for module in choice.modules:
+        for path in graph.nodes[module]["files"]:
+            target = f"{package}/{path[len(root) + 1 :]}"
+            files.append(
+                LibraryFile(target, path, FileRole.MODULE, module, _history(module_index, path))
+            )
+    for role, paths in (
+        (FileRole.TEST, [t.path for t in choice.tests]),
+        (FileRole.HELPER, choice.helpers),
+    ):
+        for path in paths:
+            target = f"{package}/tests/{_test_relative(path)}"
+            files.append(LibraryFile(target, path, role, None, _history(test_index, path)))
+    data = _test_data(incubator, master, files, package)
+    files += [
+        LibraryFile(target, path, FileRole.DATA, None, _history(test_index, path))
+        for path, target in sorted(data.items())
+    ]
+    data_texts = read_blobs(incubator, [f"{master.head}:{path}" for path in data])
+    files = _with_earlier_paths(incubator, master.head, files)
+    _check_collisions(files, incubator)
+    return files, data_texts
+
+
+def _rewrite(
+    choice: _Choice,
+    files: Sequence[LibraryFile],
+    data_texts: Mapping[str, bytes],
+    options: GraduateOptions,
+) -> _Code:
+    """The library's texts: imports moved (graduating modules to the package, tests
+    to ``<package>.tests``, graduated ones to their library, private copies to
+    ``<package>.openstack.common``), the missing ``__init__.py`` added; and the
+    references to incubator modules that nothing resolves."""
+    master, graph, root_module = choice.master, choice.graph, choice.root_module
+    elsewhere = _elsewhere_moves(choice.uses, choice.private, options.package, root_module)
+    own = _moves(graph, choice.modules, (), options.package, root_module)
+    module_moves = {**own, **elsewhere}
+    tests = _moves(graph, choice.modules, files, options.package, root_module)
+    test_moves = {**tests, **elsewhere}
+    texts: dict[str, str] = {}
+    dependencies: list[IncubatorDependency] = []
+    warnings: list[str] = []
+    rewritten: list[LibraryFile] = []
+    for item in files:
+        if item.role is FileRole.DATA:
+            texts[item.path] = decode(data_texts.get(f"{master.head}:{item.source}", b""))
+            rewritten.append(item)
+            continue
+        source = master.modules.get(item.source) or master.tests.get(item.source, "")
+        dotted, is_package = dotted_module_of(item.source)
+        moves = module_moves if item.role is FileRole.MODULE else test_moves
+        outcome, warning = move_modules_or_text(
+            source, moves, dotted, is_package, [root_module], item.source
+        )
+        if warning:
+            warnings.append(warning)
+        texts[item.path] = outcome.text
+        rewritten.append(replace(item, moved=outcome.moved))
+        for ref in outcome.leftovers:
+            if options.private_copies and not _names_a_module(ref.module, graph, root_module):
+                # Broken in the incubator already (a stale import, an entry-point
+                # namespace in a string): nothing a graduation can resolve.
+                warnings.append(
+                    f"{item.path}:{ref.line}: {ref.module} names no incubator module; left as is"
+                )
+                continue
+            dependencies.append(IncubatorDependency(item.path, ref.line, ref.module))
+    for init in missing_inits(texts, options.package):
+        texts[init] = ""
+    dependencies.sort(key=lambda d: (d.path, d.line, d.module))
+    return _Code(texts, tuple(rewritten), tuple(dependencies), tuple(warnings))
+
+
+def _requirements(
+    choice: _Choice, options: GraduateOptions
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The library's requirement lines, its test requirement lines, and the imported
+    names no requirements file explains."""
+    graph, master = choice.graph, choice.master
+    code = set(choice.modules) | set(choice.private)
+    runtime = requirements_of(graph, code)
+    test_imports = _test_imports(choice.tests, choice.helpers, master.tests)
+    test_reqs, test_unmapped = third_party(test_imports, master.requirements)
+    unmapped = sorted({n for m in code for n in graph.nodes[m]["unmapped"]} | set(test_unmapped))
+    requirements, test_requirements = _requirement_lines(
+        runtime, test_reqs, choice.uses, options.earlier, graph, code, test_imports
+    )
+    unmapped = [n for n in unmapped if n.split(".")[0] not in _packages(options.earlier)]
+    return requirements, test_requirements, tuple(unmapped)
+
+
+def _packaging(
+    incubator: Path,
+    choice: _Choice,
+    requirements: tuple[str, ...],
+    test_requirements: tuple[str, ...],
+    options: GraduateOptions,
+) -> dict[str, str]:
+    """The library's pbr files, with what the incubator's ``setup.cfg`` says of its
+    authors, licence, classifiers and Python versions."""
+    head, modules = choice.master.head, choice.modules
+    setup_cfg = read_blobs(incubator, [f"{head}:setup.cfg"]).get(f"{head}:setup.cfg")
+    inherited = incubator_metadata(decode(setup_cfg) if setup_cfg else None)
+    meta = LibraryMetadata(
+        name=options.library,
+        package=options.package,
+        summary=options.summary
+        or f"The {', '.join(modules)} module{'s' if len(modules) > 1 else ''} of the "
+        "incubator, as a library",
+        author=str(inherited.get("author", options.identity.name)),
+        author_email=str(inherited.get("author_email", options.identity.email)),
+        home_page=str(inherited.get("home_page", f"https://pypi.org/project/{options.library}")),
+        classifiers=tuple(inherited.get("classifiers", ())),
+        license=str(inherited.get("license", "")),
+        modules=modules,
+        requirements=requirements,
+        test_requirements=test_requirements,
+        source=f"the incubator at commit {head[:12]}",
+        python_requires=options.python_requires
+        or str(inherited.get("python_requires", DEFAULT_PYTHON_REQUIRES)),
+    )
+    return library_files(meta)
 
 
 def _graduated_elsewhere(
@@ -933,9 +1039,7 @@ def _check_shim_target(incubator: Path, branch: str, in_place: bool) -> None:
 
 def _shim_files(
     incubator: Path,
-    master: MasterTree,
-    graph: nx.DiGraph,
-    modules: Sequence[str],
+    choice: _Choice,
     options: GraduateOptions,
     moved_tests: Sequence[str],
     warnings: list[str],
@@ -949,8 +1053,8 @@ def _shim_files(
     joins ``requirements.txt`` then. The tests that moved to the library are removed.
     MAINTAINERS and ``obsolete.txt`` record the graduation.
     """
-    root = options.package_root.strip("/")
-    root_module = root.replace("/", ".")
+    master, graph, modules = choice.master, choice.graph, choice.modules
+    root, root_module = choice.root, choice.root_module
     paths = [p for m in modules for p in graph.nodes[m]["files"]]
     files: dict[str, str | None] = {}
     for path in paths:
