@@ -9,12 +9,14 @@ operation (:mod:`oslo_incubator.operations.graduate`) reads the incubator and wr
 * the private copies (:func:`private_modules`) and the graduated modules imported
   from their libraries (:func:`graduated_uses`);
 * the import moves of the library's code and tests (:func:`library_moves`,
-  :func:`elsewhere_moves`);
+  :func:`elsewhere_moves`), and of the incubator's files that stay
+  (:func:`moved_importers`);
 * the requirement lines (:func:`requirement_lines`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import PurePosixPath
@@ -28,6 +30,7 @@ from oslo_incubator.analysis.imports import (
     find_imports,
     innermost_module,
 )
+from oslo_incubator.analysis.moves import move_modules_or_text
 from oslo_incubator.graph.modules import ExternalImport, TestFile
 from oslo_incubator.model.graduate import (
     EarlierLibrary,
@@ -248,6 +251,34 @@ def library_moves(
                 top = parts[1].removesuffix(".py")
                 moves[f"{TESTS_ROOT}.{top}"] = f"{package}.tests.{top}"
     return moves
+
+
+def moved_importers(
+    texts: Mapping[str, str],
+    graph: nx.DiGraph,
+    modules: Sequence[str],
+    package: str,
+    root_module: str,
+) -> tuple[dict[str, str], list[str]]:
+    """The files of ``texts`` (path → text) that import one of ``modules``, rewritten to
+    import it from ``package`` (path → new text, by path), and a warning for each one
+    libcst could not parse."""
+    moves = library_moves(graph, modules, (), package, root_module)
+    # Any reference to a module spells its first name as a whole word ("log" in
+    # "common.log", not in "logging"): files without one are not worth parsing.
+    named = re.compile(r"\b(?:" + "|".join(re.escape(m.split(".")[0]) for m in modules) + r")\b")
+    rewritten: dict[str, str] = {}
+    warnings: list[str] = []
+    for path in sorted(texts):
+        if not named.search(texts[path]):
+            continue
+        dotted, is_package = dotted_module_of(path)
+        outcome, warning = move_modules_or_text(texts[path], moves, dotted, is_package, (), path)
+        if outcome.text != texts[path]:
+            rewritten[path] = outcome.text
+            if warning:
+                warnings.append(warning)
+    return rewritten, warnings
 
 
 def elsewhere_moves(

@@ -71,6 +71,7 @@ from oslo_incubator.graph.graduation import (
     elsewhere_moves,
     graduated_uses,
     library_moves,
+    moved_importers,
     names_a_module,
     private_modules,
     references,
@@ -793,13 +794,12 @@ def _shim_files(
     MAINTAINERS and ``obsolete.txt`` record the graduation.
     """
     master, graph, modules = choice.master, choice.graph, choice.modules
-    root, root_module = choice.root, choice.root_module
     paths = [p for m in modules for p in graph.nodes[m]["files"]]
     files: dict[str, str | None] = {}
     for path in paths:
         text = master.modules.get(path, "")
         dotted, _ = dotted_module_of(path)
-        new = options.package + dotted[len(root_module) :]
+        new = options.package + dotted[len(choice.root_module) :]
         files[path] = shim_text(
             new,
             options.library,
@@ -808,31 +808,38 @@ def _shim_files(
             version=options.deprecated_in,
             removal_version=options.removal_version,
         )
-    moves = library_moves(graph, modules, (), options.package, root_module)
     staying = {**master.modules, **master.tests}
-    # Any reference to a module spells its first name as a whole word ("log" in
-    # "common.log", not in "logging"): files without one are not worth parsing.
-    named = re.compile(r"\b(?:" + "|".join(re.escape(m.split(".")[0]) for m in modules) + r")\b")
-    for path in sorted(set(staying) - set(paths) - set(moved_tests)):
-        if not named.search(staying[path]):
-            continue
-        dotted, is_package = dotted_module_of(path)
-        outcome, warning = move_modules_or_text(staying[path], moves, dotted, is_package, (), path)
-        if outcome.text != staying[path]:
-            files[path] = outcome.text
-            if warning:
-                warnings.append(warning)
-    rewritten = [p for p in files if p not in paths]
-    for path in moved_tests:
-        files[path] = None
-    head = master.head
+    for path in [*paths, *moved_tests]:
+        staying.pop(path, None)
+    importers, notes = moved_importers(
+        staying, graph, modules, options.package, choice.root_module
+    )
+    files.update(importers)
+    warnings.extend(notes)
+    files.update(dict.fromkeys(moved_tests))
+    files.update(_records(incubator, choice, options, paths, bool(importers)))
+    return files
+
+
+def _records(
+    incubator: Path,
+    choice: _Choice,
+    options: GraduateOptions,
+    paths: Sequence[str],
+    required: bool,
+) -> dict[str, str]:
+    """The incubator's records of the graduation of ``paths``: MAINTAINERS,
+    ``obsolete.txt`` and, when ``required`` (its own files import the library now),
+    ``requirements.txt``."""
+    head, root = choice.master.head, choice.root
     records = read_blobs(
         incubator, [f"{head}:{MAINTAINERS}", f"{head}:{OBSOLETE_LIST}", f"{head}:{REQUIREMENTS}"]
     )
     maintainers = records.get(f"{head}:{MAINTAINERS}")
     obsolete = records.get(f"{head}:{OBSOLETE_LIST}")
     requirements = records.get(f"{head}:{REQUIREMENTS}")
-    if rewritten:
+    files: dict[str, str] = {}
+    if required:
         line = f"{options.library}>={options.version}" if options.version else options.library
         text, changed = add_requirement(
             decode(requirements) if requirements is not None else None, line
@@ -840,7 +847,8 @@ def _shim_files(
         if changed:
             files[REQUIREMENTS] = text
     all_files = [p[len(root) + 1 :] for p in list_tree(incubator, head, [root])]
-    graduated = {m: [p[len(root) + 1 :] for p in graph.nodes[m]["files"]] for m in modules}
+    graph = choice.graph
+    graduated = {m: [p[len(root) + 1 :] for p in graph.nodes[m]["files"]] for m in choice.modules}
     files[MAINTAINERS] = record_in_maintainers(
         decode(maintainers) if maintainers is not None else None,
         graduated,
