@@ -393,6 +393,27 @@ _FROM_LINE = re.compile(
 )
 
 
+def move_modules_or_text(
+    text: str,
+    moves: Mapping[str, str],
+    dotted: str,
+    is_package: bool,
+    watch: Sequence[str],
+    path: str,
+) -> tuple[MoveOutcome, str | None]:
+    """:func:`move_modules`, or :func:`move_modules_text` when libcst cannot parse
+    ``text`` (Python 2 code), with a warning that says so, naming ``path``."""
+    try:
+        return move_modules(text, moves, dotted, is_package, watch), None
+    except (cst.ParserSyntaxError, RecursionError, ValueError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        outcome = move_modules_text(text, moves, dotted, is_package, watch)
+        warning = (
+            f"{path}: libcst cannot parse it ({reason}); imports moved with regular expressions"
+        )
+        return outcome, warning
+
+
 def move_modules_text(
     text: str,
     moves: Mapping[str, str],

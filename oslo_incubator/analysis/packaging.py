@@ -7,32 +7,31 @@ Everything here is pure (text in, text out), so each piece is tested on strings:
   ``tox.ini``, ``doc/source/conf.py`` and ``index.rst``, ``.gitignore``);
 * the shim left at a graduated module's old path: :func:`public_names` (what it
   re-exports, found statically) and :func:`shim_text`;
-* what the incubator records: :func:`record_in_maintainers` (``S: Graduated (lib)``)
-  and :func:`record_in_obsolete_list` (``<path> <lib>`` lines);
-* what a consumer's migration edits: :func:`add_requirement` (``requirements.txt``,
-  keeping its format) and :func:`remove_conf_modules` (``openstack-common.conf``,
-  keeping comments and the ``modules=a,b`` list form).
+* the messages of the commits a graduation makes;
+* what a new requirement does to a ``requirements.txt``: :func:`add_requirement`
+  (keeping its format).
+
+What the incubator records (MAINTAINERS, ``obsolete.txt``) is written where it is
+read, in :mod:`oslo_incubator.analysis.records`; ``openstack-common.conf`` in
+:mod:`oslo_incubator.workspace.config`.
 """
 
 from __future__ import annotations
 
 import ast
 import configparser
-import fnmatch
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from oslo_incubator.analysis.syntax import parse_python
+from oslo_incubator.model.graduate import GraduationResult
+from oslo_incubator.model.packageroot import PackageRoot
 
-#: The header oslo-incubator's own ``obsolete.txt`` starts with.
-OBSOLETE_HEADER = (
-    "# List of obsolete modules and files as glob patterns (since some\n"
-    "# files in a module may still belong in the incubator).\n"
-)
 #: Classifier families taken over from the incubator's ``setup.cfg`` (the Python
 #: versions are not: the library is built and tested with today's Python 3; licence
 #: classifiers become a ``license`` expression, as setuptools now wants).
@@ -49,9 +48,6 @@ DEFAULT_CLASSIFIERS = (
     "Programming Language :: Python :: 3",
 )
 _REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
-_ENTRY_HEADER = re.compile(r"^==\s*([^=\n]+?)\s*==\s*$")
-_CONF_MODULE = re.compile(r"^(\s*module\s*=\s*)(\S+)(\s*)$")
-_CONF_MODULES = re.compile(r"^(\s*modules\s*[=:]\s*)(.*?)(\s*)$")
 
 
 @dataclass(frozen=True)
@@ -399,73 +395,54 @@ def leading_comments(text: str) -> str:
     return "".join(kept)
 
 
-def record_in_maintainers(
-    text: str | None,
-    graduated: Mapping[str, Sequence[str]],
-    all_files: Collection[str],
-    library: str,
-) -> str:
-    """Mark modules graduated in a MAINTAINERS file.
-
-    An entry (``== name ==`` with ``F:`` patterns relative to the package root) whose
-    patterns cover only graduated files gets ``S: Graduated (<library>)``. A module no
-    such entry covers gets a new entry listing its files, placed in alphabetical order
-    among the entries (or appended), so MAINTAINERS says what it graduated to even when
-    its old entry also covers modules that stay.
-
-    Args:
-        text: the file's text, ``None`` when there is none.
-        graduated: module → its files, relative to the package root.
-        all_files: every file under the package root, relative to it.
-        library: the library's name.
-    """
-    status = f"S: Graduated ({library})"
-    lines = (text or "").splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
-    entries = _maintainer_entries(lines)
-    moved = {f for files in graduated.values() for f in files}
-    covered: set[str] = set()
-    for start, end, _ in reversed(entries):  # backwards: a new status line shifts lines
-        patterns = [
-            line.partition(":")[2].strip()
-            for line in lines[start:end]
-            if line.partition(":")[0].strip() == "F" and line.partition(":")[2].strip()
-        ]
-        matched = {f for f in all_files if any(_matches(f, p) for p in patterns)}
-        if patterns and matched and matched <= moved:
-            covered |= matched
-            _set_status(lines, start, end, status)
-    additions = []
-    for module, files in sorted(graduated.items()):
-        missing = [f for f in files if f not in covered]
-        if missing:
-            body = "".join(f"F: {f}\n" for f in missing)
-            additions.append((module, f"== {module} ==\n\nM:\n{status}\n{body}\n"))
-    for module, block in additions:
-        entries = _maintainer_entries(lines)
-        after = [e for e in entries if e[2].lower() > module.lower()]
-        # Before the first entry that sorts after it, else right after the last entry.
-        at = after[0][0] if after else (entries[-1][1] if entries else len(lines))
-        if at > 0 and lines[at - 1].strip():
-            block = "\n" + block
-        lines[at:at] = block.splitlines(keepends=True)
-    result = "".join(lines)
-    return result.rstrip("\n") + "\n"
+def missing_inits(texts: Mapping[str, str], package: str) -> list[str]:
+    """The ``__init__.py`` files (``<package>/tests`` included) that the folders of
+    ``texts`` (path → text, the library's files) lack."""
+    folders = {package}
+    for path in texts:
+        parent = PurePosixPath(path).parent
+        while str(parent) not in (".", "") and str(parent) != package:
+            folders.add(str(parent))
+            parent = parent.parent
+    folders.add(f"{package}/tests")
+    return sorted(f"{f}/__init__.py" for f in folders if f"{f}/__init__.py" not in texts)
 
 
-def record_in_obsolete_list(text: str | None, paths: Sequence[str], library: str) -> str:
-    """``obsolete.txt`` with a ``<path> <library>`` line for each of ``paths`` it lacks.
+def code_commit_message(result: GraduationResult, package_root: PackageRoot) -> str:
+    """The message of the library's commit that moves the imports."""
+    modules = ", ".join(result.modules)
+    root_module = package_root.module
+    return (
+        f"Move {modules} into the {result.package} package\n\n"
+        f"Imports of {root_module}.<module> now name {result.package}.<module>, in the\n"
+        f"library's code and in its tests (moved to {result.package}/tests).\n\n"
+        f"Graduated from the incubator at {result.head[:12]} by oslo-incubator graduate run.\n"
+    )
 
-    A missing file is created with the incubator's comment header.
-    """
-    current = text if text is not None else OBSOLETE_HEADER
-    if current and not current.endswith("\n"):
-        current += "\n"
-    listed = {line.split()[0] for line in current.splitlines() if line.strip()
-              and not line.lstrip().startswith("#")}  # fmt: skip
-    added = "".join(f"{p} {library}\n" for p in paths if p not in listed)
-    return current + added
+
+def packaging_commit_message(result: GraduationResult) -> str:
+    """The message of the library's packaging commit."""
+    return (
+        f"Add pbr packaging for {result.library}\n\n"
+        "setup.cfg, setup.py, requirements.txt (what the modules import, with the\n"
+        "incubator's specifiers), test-requirements.txt, README.rst, tox.ini, the\n"
+        "doc/source skeleton and .gitignore.\n"
+    )
+
+
+def shim_commit_message(result: GraduationResult, library_head: str | None) -> str:
+    """The message of the incubator's shim commit."""
+    modules = ", ".join(result.modules)
+    at = f" (library commit {library_head[:12]})" if library_head else ""
+    return (
+        f"Graduate {modules} to {result.library}\n\n"
+        f"The code now lives in the {result.library} library, package {result.package}{at}.\n"
+        "Each graduated file is left as a shim that re-exports the library's names and\n"
+        "warns on import; the incubator's own modules and tests that imported them now\n"
+        "import the library, and the tests that moved to the library are removed.\n"
+        "MAINTAINERS and obsolete.txt record the graduation, so drift and sync report\n"
+        f"these modules' life cycle as obsolete, replaced by {result.library}.\n"
+    )
 
 
 def add_requirement(text: str | None, requirement: str) -> tuple[str, bool]:
@@ -508,65 +485,6 @@ def add_requirement(text: str | None, requirement: str) -> tuple[str, bool]:
     else:
         lines.append(line)
     return "".join(lines), True
-
-
-def remove_conf_modules(text: str, modules: Collection[str]) -> tuple[str, tuple[str, ...]]:
-    """``openstack-common.conf`` without ``modules``.
-
-    ``module=x`` lines naming one are dropped; from ``modules=a,b,c`` lists (values
-    continued on indented lines too) the names are taken out, keeping the separators'
-    style; a list left empty loses its lines. Comments and every other line are kept.
-
-    Returns:
-        The new text and the modules that were found and removed.
-    """
-    wanted = set(modules)
-    removed: dict[str, None] = {}
-    out: list[str] = []
-    lines = text.splitlines(keepends=True)
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        body = line.rstrip("\r\n")
-        index += 1
-        if body.lstrip().startswith(("#", ";")):
-            out.append(line)
-            continue
-        single = _CONF_MODULE.match(body)
-        if single:
-            value = single.group(2).replace("/", ".")
-            if value in wanted:
-                removed[value] = None
-            else:
-                out.append(line)
-            continue
-        listed = _CONF_MODULES.match(body)
-        if not listed:
-            out.append(line)
-            continue
-        group = [line]
-        while index < len(lines) and lines[index][:1] in (" ", "\t") and lines[index].strip():
-            group.append(lines[index])
-            index += 1
-        rewritten = []
-        left = 0  # names left in the whole list
-        for number, member in enumerate(group):
-            member_body = member.rstrip("\r\n")
-            ending = member[len(member_body) :]
-            if number == 0:
-                prefix, value = listed.group(1), listed.group(2)
-            else:
-                prefix = member_body[: len(member_body) - len(member_body.lstrip())]
-                value = member_body.strip()
-            kept, dropped = _drop_from_list(value, wanted)
-            removed.update(dict.fromkeys(dropped))
-            left += len([n for n in kept.split(",") if n.strip()])
-            if number == 0 or kept or not dropped:
-                rewritten.append(prefix + kept + ending if kept or number else
-                                 prefix.rstrip() + ending)  # fmt: skip
-        if left:
-            out += rewritten
-    return "".join(out), tuple(removed)
 
 
 # Private
@@ -645,65 +563,3 @@ def _public_names_text(text: str) -> tuple[str, ...]:
         if not name.startswith("_"):
             names[name] = None
     return tuple(names)
-
-
-def _maintainer_entries(lines: Sequence[str]) -> list[tuple[int, int, str]]:
-    """(first line, end line, name) of every ``== name ==`` entry."""
-    starts: list[tuple[int, str]] = []
-    for number, line in enumerate(lines):
-        match = _ENTRY_HEADER.match(line.rstrip("\r\n"))
-        if match:
-            starts.append((number, match.group(1)))
-    entries = []
-    for i, (start, name) in enumerate(starts):
-        end = starts[i + 1][0] if i + 1 < len(starts) else len(lines)
-        # A top-level "= Section =" heading also ends an entry.
-        for number in range(start + 1, end):
-            text = lines[number]
-            if text.startswith("=") and not text.startswith("=="):
-                end = number
-                break
-        entries.append((start, end, name))
-    return entries
-
-
-def _matches(path: str, pattern: str) -> bool:
-    full = pattern + "*" if pattern.endswith("/") else pattern
-    return fnmatch.fnmatch(path, full)
-
-
-def _set_status(lines: list[str], start: int, end: int, status: str) -> None:
-    for number in range(start + 1, end):
-        if lines[number].partition(":")[0].strip() == "S":
-            lines[number] = status + "\n"
-            return
-    # No status line: put one before the first file pattern.
-    for number in range(start + 1, end):
-        if lines[number].partition(":")[0].strip() == "F":
-            lines.insert(number, status + "\n")
-            return
-    lines.insert(start + 1, status + "\n")
-
-
-def _drop_from_list(value: str, wanted: set[str]) -> tuple[str, list[str]]:
-    trailing_comma = value.rstrip().endswith(",")
-    items = [item for item in value.split(",")]
-    if trailing_comma:
-        items = items[:-1]
-    separator = ", " if ", " in value else ","
-    kept = []
-    dropped = []
-    for item in items:
-        name = item.strip().replace("/", ".")
-        if not name:
-            continue
-        if name in wanted:
-            dropped.append(name)
-        else:
-            kept.append(name)
-    if not dropped:
-        return value, []
-    text = separator.join(kept)
-    if trailing_comma and kept:
-        text += ","
-    return text, dropped

@@ -1,5 +1,5 @@
 """Read what the incubator records of its modules: MAINTAINERS, obsolete.txt, and the
-messages and texts that say a module left.
+messages and texts that say a module left; and write a graduation into the two files.
 
 Pure functions over texts. Which record wins, and which commit made it, is decided in
 :mod:`oslo_incubator.history.incubator`, the one place that says what a module's life
@@ -12,7 +12,7 @@ import ast
 import fnmatch
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from oslo_incubator.analysis.syntax import parse_python
@@ -29,6 +29,13 @@ STATUS_WORDS = {
     "obsolete": LifecycleState.OBSOLETE,
     "graduated": LifecycleState.OBSOLETE,
 }
+
+#: The header oslo-incubator's own ``obsolete.txt`` starts with.
+OBSOLETE_HEADER = (
+    "# List of obsolete modules and files as glob patterns (since some\n"
+    "# files in a module may still belong in the incubator).\n"
+)
+_ENTRY_HEADER = re.compile(r"^==\s*([^=\n]+?)\s*==\s*$")
 
 
 @dataclass(frozen=True)
@@ -282,6 +289,75 @@ def shim_library(text: str, package_root: PackageRoot) -> str | None:
     return max(modules, key=lambda m: (weight(m), modules.index(m)))
 
 
+def record_in_maintainers(
+    text: str | None,
+    graduated: Mapping[str, Sequence[str]],
+    all_files: Collection[str],
+    library: str,
+) -> str:
+    """Mark modules graduated in a MAINTAINERS file.
+
+    An entry (``== name ==`` with ``F:`` patterns relative to the package root) whose
+    patterns cover only graduated files gets ``S: Graduated (<library>)``. A module no
+    such entry covers gets a new entry listing its files, placed in alphabetical order
+    among the entries (or appended), so MAINTAINERS says what it graduated to even when
+    its old entry also covers modules that stay.
+
+    Args:
+        text: the file's text, ``None`` when there is none.
+        graduated: module → its files, relative to the package root.
+        all_files: every file under the package root, relative to it.
+        library: the library's name.
+    """
+    status = f"S: Graduated ({library})"
+    lines = (text or "").splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    entries = _maintainer_entries(lines)
+    moved = {f for files in graduated.values() for f in files}
+    covered: set[str] = set()
+    for start, end, _ in reversed(entries):  # backwards: a new status line shifts lines
+        patterns = [
+            line.partition(":")[2].strip()
+            for line in lines[start:end]
+            if line.partition(":")[0].strip() == "F" and line.partition(":")[2].strip()
+        ]
+        matched = {f for f in all_files if any(_matches(f, p) for p in patterns)}
+        if patterns and matched and matched <= moved:
+            covered |= matched
+            _set_status(lines, start, end, status)
+    additions = []
+    for module, files in sorted(graduated.items()):
+        missing = [f for f in files if f not in covered]
+        if missing:
+            body = "".join(f"F: {f}\n" for f in missing)
+            additions.append((module, f"== {module} ==\n\nM:\n{status}\n{body}\n"))
+    for module, block in additions:
+        entries = _maintainer_entries(lines)
+        after = [e for e in entries if e[2].lower() > module.lower()]
+        # Before the first entry that sorts after it, else right after the last entry.
+        at = after[0][0] if after else (entries[-1][1] if entries else len(lines))
+        if at > 0 and lines[at - 1].strip():
+            block = "\n" + block
+        lines[at:at] = block.splitlines(keepends=True)
+    result = "".join(lines)
+    return result.rstrip("\n") + "\n"
+
+
+def record_in_obsolete_list(text: str | None, paths: Sequence[str], library: str) -> str:
+    """``obsolete.txt`` with a ``<path> <library>`` line for each of ``paths`` it lacks.
+
+    A missing file is created with the incubator's comment header.
+    """
+    current = text if text is not None else OBSOLETE_HEADER
+    if current and not current.endswith("\n"):
+        current += "\n"
+    listed = {line.split()[0] for line in current.splitlines() if line.strip()
+              and not line.lstrip().startswith("#")}  # fmt: skip
+    added = "".join(f"{p} {library}\n" for p in paths if p not in listed)
+    return current + added
+
+
 # Private
 
 
@@ -344,3 +420,41 @@ def _empty_subclass(stmt: ast.ClassDef, bound: set[str]) -> bool:
 
 def _star_import(stmt: ast.stmt) -> bool:
     return isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names)
+
+
+def _maintainer_entries(lines: Sequence[str]) -> list[tuple[int, int, str]]:
+    """(first line, end line, name) of every ``== name ==`` entry."""
+    starts: list[tuple[int, str]] = []
+    for number, line in enumerate(lines):
+        match = _ENTRY_HEADER.match(line.rstrip("\r\n"))
+        if match:
+            starts.append((number, match.group(1)))
+    entries = []
+    for i, (start, name) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(lines)
+        # A top-level "= Section =" heading also ends an entry.
+        for number in range(start + 1, end):
+            text = lines[number]
+            if text.startswith("=") and not text.startswith("=="):
+                end = number
+                break
+        entries.append((start, end, name))
+    return entries
+
+
+def _matches(path: str, pattern: str) -> bool:
+    full = pattern + "*" if pattern.endswith("/") else pattern
+    return fnmatch.fnmatch(path, full)
+
+
+def _set_status(lines: list[str], start: int, end: int, status: str) -> None:
+    for number in range(start + 1, end):
+        if lines[number].partition(":")[0].strip() == "S":
+            lines[number] = status + "\n"
+            return
+    # No status line: put one before the first file pattern.
+    for number in range(start + 1, end):
+        if lines[number].partition(":")[0].strip() == "F":
+            lines.insert(number, status + "\n")
+            return
+    lines.insert(start + 1, status + "\n")

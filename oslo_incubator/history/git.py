@@ -6,10 +6,10 @@ import contextlib
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from oslo_incubator.model.errors import GitError
+from oslo_incubator.model.errors import DirtyTreeError, GitError
 
 # Keep git's output stable whatever the user's configuration says.
 _GIT_ENV = {
@@ -162,17 +162,47 @@ def list_tree(repo: Path, rev: str, paths: Sequence[str] = ()) -> dict[str, str]
     return tree
 
 
-def dirty_paths(repo: Path, paths: Sequence[str]) -> list[str]:
-    """Those of ``paths`` (relative to ``repo``) with uncommitted changes, untracked files
-    included, sorted; none when ``repo`` is not a git work tree (nothing to compare)."""
+def check_clean(
+    repo: Path,
+    paths: Sequence[str],
+    message: str,
+    *,
+    untracked: bool = True,
+    work_tree: bool = False,
+) -> None:
+    """Refuse to write over uncommitted changes: those of ``paths`` (relative to
+    ``repo``; ``:/`` for all) that have some, untracked files included unless
+    ``untracked`` is false. A ``repo`` that is not a git work tree has nothing to
+    compare, unless ``work_tree`` asks for one.
+
+    Args:
+        message: the error's text, with ``{count}`` and ``{paths}`` (the first three
+            dirty paths, sorted) to fill in.
+
+    Raises:
+        DirtyTreeError: ``message``, at the first dirty path.
+        GitError: ``work_tree`` and ``repo`` is not a git work tree.
+    """
     if not paths:
-        return []
+        return
+    args = ["status", "--porcelain", "-z", f"--untracked-files={'all' if untracked else 'no'}"]
     try:
-        out = run_git(repo, "status", "--porcelain", "-z", "--untracked-files=all", "--", *paths)
+        out = run_git(repo, *args, "--", *paths)
     except GitError:
-        return []
-    entries = out.decode("utf-8", "surrogateescape").split("\0")
-    return sorted({entry[3:] for entry in entries if len(entry) > 3})
+        if work_tree:
+            raise
+        return
+    dirty: set[str] = set()
+    entries = iter(out.decode("utf-8", "surrogateescape").split("\0"))
+    for entry in entries:
+        if len(entry) > 3:
+            dirty.add(entry[3:])
+            if "R" in entry[:2] or "C" in entry[:2]:
+                next(entries, None)  # a rename's or copy's source follows
+    if dirty:
+        first = sorted(dirty)
+        listed = f"{', '.join(first[:3])}{', ...' if len(first) > 3 else ''}"
+        raise DirtyTreeError(message.format(count=len(first), paths=listed), repo / first[0])
 
 
 def check_can_commit(repo: Path) -> None:
@@ -229,3 +259,102 @@ def remove_worktree(repo: Path, dest: Path) -> None:
         run_git(repo, "worktree", "remove", "--force", "--force", str(dest))
     with contextlib.suppress(GitError):
         run_git(repo, "worktree", "prune")
+
+
+def commit_texts(
+    repo: Path, texts: Mapping[str, str], message: str, env: Mapping[str, str]
+) -> str | None:
+    """Write ``texts`` (path → text) into ``repo``'s work tree and commit them with
+    ``env`` (an identity) and no hooks; the new commit, ``None`` when nothing changed."""
+    for rel, text in texts.items():
+        target = repo / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8", errors="surrogateescape")
+    run_git(repo, "add", "--", *texts)
+    if not run_git(repo, "diff", "--cached", "--name-only").strip():
+        return None
+    run_git(repo, "commit", "-q", "--no-verify", "-F", "-", input=message.encode(), env=dict(env))
+    return git_text(repo, "rev-parse", "HEAD").strip()
+
+
+def commit_tree(
+    repo: Path,
+    parent: str,
+    files: Mapping[str, str | None],
+    message: str,
+    env: Mapping[str, str],
+) -> str:
+    """A commit on ``parent`` that changes ``files`` (path → text, ``None`` removes
+    it; modes kept), made with plumbing and a private index file, so no checkout and
+    no index of ``repo`` is touched; no branch points at it yet."""
+    modes = _modes(repo, parent, files)
+    with tempfile.TemporaryDirectory(prefix="oslo-incubator-shim-") as scratch:
+        index = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
+        run_git(repo, "read-tree", parent, env=index)
+        entries = []
+        for path, text in files.items():
+            if text is None:
+                entries.append(f"0 {'0' * 40}\t{path}\n")  # mode 0: drop the entry
+                continue
+            data = text.encode("utf-8", "surrogateescape")
+            blob = run_git(repo, "hash-object", "-w", "--stdin", input=data).decode().strip()
+            entries.append(f"{modes.get(path, '100644')} {blob}\t{path}\n")
+        run_git(repo, "update-index", "--index-info", input="".join(entries).encode(), env=index)
+        tree = run_git(repo, "write-tree", env=index).decode().strip()
+    out = run_git(repo, "commit-tree", tree, "-p", parent, input=message.encode(), env=dict(env))
+    return out.decode().strip()
+
+
+def create_branch(repo: Path, branch: str, commit: str) -> None:
+    """Point the new ``branch`` at ``commit``; git refuses a branch that exists."""
+    run_git(repo, "update-ref", f"refs/heads/{branch}", commit, "0" * 40)
+
+
+def fast_forward(repo: Path, commit: str) -> None:
+    """Fast-forward the current branch and work tree of ``repo`` to ``commit``."""
+    run_git(repo, "merge", "--ff-only", "-q", commit)
+
+
+def valid_branch_name(repo: Path, branch: str) -> bool:
+    """Whether git accepts ``branch`` as a branch name."""
+    try:
+        run_git(repo, "check-ref-format", "--branch", branch)
+    except GitError:
+        return False
+    return True
+
+
+def branch_exists(repo: Path, branch: str) -> bool:
+    """Whether ``repo`` has a branch named ``branch``."""
+    try:
+        run_git(repo, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}")
+    except GitError:
+        return False
+    return True
+
+
+def tag_head(repo: Path, tag: str, message: str, env: Mapping[str, str]) -> None:
+    """Tag ``repo``'s HEAD with the annotated tag ``tag``, made with ``env``."""
+    run_git(repo, "tag", "-a", tag, "-F", "-", input=message.encode(), env=dict(env))
+
+
+def renames(repo: Path, rev: str) -> list[tuple[str, str]]:
+    """Every rename git detects in the history of ``rev``, anywhere in the tree, as
+    (old path, new path); one ``git log``."""
+    out = git_text(repo, "log", "-M", "--diff-filter=R", "--name-status", "-z", "--format=", rev)
+    fields = [f for f in out.split("\0") if f.strip()]
+    found = []
+    for index, status in enumerate(fields[:-2]):
+        if status.startswith("R") and status[1:].isdigit():
+            found.append((fields[index + 1], fields[index + 2]))
+    return found
+
+
+def _modes(repo: Path, rev: str, files: Iterable[str]) -> dict[str, str]:
+    out = git_text(repo, "ls-tree", "-z", "--full-tree", rev, "--", *files)
+    modes = {}
+    for entry in out.split("\0"):
+        if entry:
+            meta, path = entry.split("\t", 1)
+            modes[path] = meta.split()[0]
+    return modes

@@ -33,59 +33,86 @@ import contextlib
 import os
 import re
 import shutil
-import tempfile
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-import libcst as cst
 import networkx as nx
-from packaging.utils import canonicalize_name
 
 from oslo_incubator.analysis.imports import (
     dotted_module_of,
-    expand_from_import,
-    find_imports,
-    innermost_module,
 )
-from oslo_incubator.analysis.moves import MoveOutcome, move_modules, move_modules_text
+from oslo_incubator.analysis.moves import move_modules_or_text
 from oslo_incubator.analysis.normalise import decode
 from oslo_incubator.analysis.packaging import (
     LibraryMetadata,
     add_requirement,
+    code_commit_message,
     incubator_metadata,
     leading_comments,
     library_files,
+    missing_inits,
     package_name,
+    packaging_commit_message,
     public_names,
-    record_in_maintainers,
-    record_in_obsolete_list,
+    shim_commit_message,
     shim_text,
 )
-from oslo_incubator.analysis.records import shim_library
+from oslo_incubator.analysis.records import (
+    record_in_maintainers,
+    record_in_obsolete_list,
+    shim_library,
+)
+from oslo_incubator.graph.graduation import (
+    TESTS_ROOT,
+    choose_tests,
+    earlier_packages,
+    elsewhere_moves,
+    graduated_uses,
+    library_moves,
+    moved_importers,
+    names_a_module,
+    private_modules,
+    references,
+    requirement_lines,
+    test_helpers,
+    test_imports,
+    test_needs,
+    test_relative,
+)
 from oslo_incubator.graph.incubator import incubator_graph, known_modules
 from oslo_incubator.graph.modules import (
-    ExternalImport,
     TestFile,
     requirements_of,
     strong_closure,
     third_party,
 )
 from oslo_incubator.history.extract import extract_history
-from oslo_incubator.history.git import git_text, list_tree, read_blobs, run_git
+from oslo_incubator.history.git import (
+    branch_exists,
+    check_clean,
+    commit_texts,
+    commit_tree,
+    create_branch,
+    fast_forward,
+    list_tree,
+    read_blobs,
+    renames,
+    resolve_commit,
+    tag_head,
+    valid_branch_name,
+)
 from oslo_incubator.history.incubator import SHIM_MAX_BYTES, open_incubator
 from oslo_incubator.history.index import HistoryIndex, build_index
 from oslo_incubator.history.master import MasterTree, read_master
 from oslo_incubator.model.errors import (
     ConfigError,
-    DirtyTreeError,
     GitError,
     IncubatorDependencyError,
 )
 from oslo_incubator.model.graduate import (
     DEFAULT_PYTHON_REQUIRES,
-    EarlierLibrary,
     FileRole,
     GraduatedDependency,
     GraduateOptions,
@@ -97,12 +124,8 @@ from oslo_incubator.model.graduate import (
     ShimOutcome,
 )
 from oslo_incubator.model.packageroot import PackageRoot
-from oslo_incubator.model.plan import DependencyKind, ThirdParty
 from oslo_incubator.workspace.cache import Cache
 
-TESTS_ROOT = "tests"
-#: Incubator test folders whose files land directly in ``<package>/tests``.
-TEST_PREFIXES = ("tests/unit/", "tests/")
 MAINTAINERS = "MAINTAINERS"
 OBSOLETE_LIST = "obsolete.txt"
 REQUIREMENTS = "requirements.txt"
@@ -143,6 +166,11 @@ def prepare_graduation(
 ) -> PreparedGraduation:
     """Decide what graduating ``options.modules`` writes; write nothing.
 
+    One step each: :func:`_choose` (the modules, tests, helpers, private copies and
+    graduated libraries), :func:`_library_files` (the files and their history paths),
+    :func:`_rewrite` (the moved code and the incubator dependencies left),
+    :func:`_requirements`, :func:`_packaging` and :func:`_shim_files`.
+
     Args:
         incubator: the incubator's git repository (work tree or bare); HEAD is read.
         options: the library, modules and flags.
@@ -160,169 +188,47 @@ def prepare_graduation(
             land on one library path.
     """
     _check_package(options.package, incubator)
-    package_root = options.package_root
-    root, root_module = package_root.path, package_root.module
-    master = read_master(incubator, package_root)
-    graph, tests = incubator_graph(master, package_root, cache)
-    requested = known_modules(graph, options.modules, package_root, incubator)
-    if not requested:
-        raise ConfigError("name at least one module to graduate", incubator)
-    closure = strong_closure(graph, requested)
-    modules = tuple(sorted(closure)) if options.with_closure else requested
-    graduated = _graduated_elsewhere(
-        incubator, master, graph, package_root, modules, options, cache
-    )
-    resolvable = set(modules) | set(graduated)
-    named_in_strings = {
-        t.path: _references(master.tests.get(t.path, ""), t.path, graph, root_module)
-        for t in tests
-        if set(t.modules) & set(modules)
-    }
-    chosen_tests, left_out = _choose_tests(
-        tests,
-        resolvable,
-        modules,
-        options.allow_incubator_deps or options.private_copies,
-        named_in_strings,
-    )
-    helpers = _test_helpers(chosen_tests, master.tests)
-    test_needs = _test_needs(chosen_tests, helpers, master.tests, graph, root_module)
-    private: tuple[str, ...] = ()
-    if options.private_copies:
-        private = _private_modules(graph, modules, test_needs, graduated)
-    # A graduated module a private copy needs is copied too (see _private_modules);
-    # then the library's own references go to that copy, and its library is no need.
-    uses = {
-        m: use
-        for m, use in _graduated_uses(graph, modules, test_needs, graduated).items()
-        if m not in private
-    }
-    needed = tuple(sorted(closure - set(modules)))
-    module_index = build_index(incubator, package_root, master.head)
-    test_index = build_index(incubator, PackageRoot(TESTS_ROOT), master.head)
-
-    files: list[LibraryFile] = []
-    for module in modules:
-        for path in graph.nodes[module]["files"]:
-            target = f"{options.package}/{path[len(root) + 1 :]}"
-            files.append(
-                LibraryFile(target, path, FileRole.MODULE, module, _history(module_index, path))
-            )
-    for role, paths in (
-        (FileRole.TEST, [t.path for t in chosen_tests]),
-        (FileRole.HELPER, helpers),
-    ):
-        for path in paths:
-            target = f"{options.package}/tests/{_test_relative(path)}"
-            files.append(LibraryFile(target, path, role, None, _history(test_index, path)))
-    data = _test_data(incubator, master, files, options.package)
-    files += [
-        LibraryFile(target, path, FileRole.DATA, None, _history(test_index, path))
-        for path, target in sorted(data.items())
-    ]
-    data_texts = read_blobs(incubator, [f"{master.head}:{path}" for path in data])
-    files = _with_earlier_paths(incubator, master.head, files)
-    _check_collisions(files, incubator)
-
-    elsewhere = _elsewhere_moves(uses, private, options.package, root_module)
-    module_moves = {**_moves(graph, modules, (), options.package, root_module), **elsewhere}
-    test_moves = {**_moves(graph, modules, files, options.package, root_module), **elsewhere}
-    texts: dict[str, str] = {}
-    dependencies: list[IncubatorDependency] = []
-    warnings: list[str] = []
-    rewritten: list[LibraryFile] = []
-    for item in files:
-        if item.role is FileRole.DATA:
-            texts[item.path] = decode(data_texts.get(f"{master.head}:{item.source}", b""))
-            rewritten.append(item)
-            continue
-        source = master.modules.get(item.source) or master.tests.get(item.source, "")
-        dotted, is_package = dotted_module_of(item.source)
-        moves = module_moves if item.role is FileRole.MODULE else test_moves
-        outcome, warning = _move(source, moves, dotted, is_package, [root_module], item.source)
-        if warning:
-            warnings.append(warning)
-        texts[item.path] = outcome.text
-        rewritten.append(replace(item, moved=outcome.moved))
-        for ref in outcome.leftovers:
-            if options.private_copies and not _names_a_module(ref.module, graph, root_module):
-                # Broken in the incubator already (a stale import, an entry-point
-                # namespace in a string): nothing a graduation can resolve.
-                warnings.append(
-                    f"{item.path}:{ref.line}: {ref.module} names no incubator module; left as is"
-                )
-                continue
-            dependencies.append(IncubatorDependency(item.path, ref.line, ref.module))
-    for init in _missing_inits(texts, options.package):
-        texts[init] = ""
-
-    code = set(modules) | set(private)
-    runtime = requirements_of(graph, code)
-    test_imports = _test_imports(chosen_tests, helpers, master.tests)
-    test_reqs, test_unmapped = third_party(test_imports, master.requirements)
-    unmapped = sorted({n for m in code for n in graph.nodes[m]["unmapped"]} | set(test_unmapped))
-    requirements, test_requirements = _requirement_lines(
-        runtime, test_reqs, uses, options.earlier, graph, code, test_imports
-    )
-    unmapped = [n for n in unmapped if n.split(".")[0] not in _packages(options.earlier)]
+    choice = _choose(incubator, options, cache)
+    files, data = _library_files(incubator, choice, options.package)
+    code = _rewrite(choice, files, data, options)
+    requirements, test_requirements, unmapped = _requirements(choice, options)
+    warnings = list(code.warnings)
     if unmapped:
         warnings.append(
             f"imported names no requirements file explains (left out): {', '.join(unmapped)}"
         )
-    for test in left_out:
+    for test in choice.left_out:
         warnings.append(
             f"{test.path} is left out: it imports {', '.join(test.needs)}, which stay(s) "
             "in the incubator"
         )
-
-    setup_cfg = read_blobs(incubator, [f"{master.head}:setup.cfg"]).get(f"{master.head}:setup.cfg")
-    inherited = incubator_metadata(decode(setup_cfg) if setup_cfg else None)
-    meta = LibraryMetadata(
-        name=options.library,
-        package=options.package,
-        summary=options.summary
-        or f"The {', '.join(modules)} module{'s' if len(modules) > 1 else ''} of the "
-        "incubator, as a library",
-        author=str(inherited.get("author", options.identity.name)),
-        author_email=str(inherited.get("author_email", options.identity.email)),
-        home_page=str(inherited.get("home_page", f"https://pypi.org/project/{options.library}")),
-        classifiers=tuple(inherited.get("classifiers", ())),
-        license=str(inherited.get("license", "")),
-        modules=modules,
-        requirements=requirements,
-        test_requirements=test_requirements,
-        source=f"the incubator at commit {master.head[:12]}",
-        python_requires=options.python_requires
-        or str(inherited.get("python_requires", DEFAULT_PYTHON_REQUIRES)),
-    )
-    packaging = library_files(meta)
-
+    packaging = _packaging(incubator, choice, requirements, test_requirements, options)
     shims: dict[str, str | None] = {}
     if options.shims:
         moved_tests = [f.source for f in files if f.role is FileRole.TEST]
-        shims = _shim_files(incubator, master, graph, modules, options, moved_tests, warnings)
+        shims = _shim_files(incubator, choice, options, moved_tests, warnings)
     result = GraduationResult(
         library=options.library,
         package=options.package,
         incubator=str(incubator),
-        head=master.head,
+        head=choice.master.head,
         dest=str(options.dest),
-        requested=requested,
-        modules=modules,
-        needed=needed,
-        files=tuple(rewritten),
+        requested=choice.requested,
+        modules=choice.modules,
+        needed=choice.needed,
+        files=code.files,
         packaging=tuple(sorted(packaging)),
         requirements=requirements,
         test_requirements=test_requirements,
-        unmapped=tuple(unmapped),
-        dependencies=tuple(sorted(dependencies, key=lambda d: (d.path, d.line, d.module))),
+        unmapped=unmapped,
+        dependencies=code.dependencies,
         allowed=options.allow_incubator_deps,
-        left_out_tests=left_out,
+        left_out_tests=choice.left_out,
         warnings=tuple(warnings),
-        private=private,
-        graduated=tuple(uses[m] for m in sorted(uses)),
+        private=choice.private,
+        graduated=tuple(choice.uses[m] for m in sorted(choice.uses)),
     )
-    return PreparedGraduation(result, texts, packaging, shims)
+    return PreparedGraduation(result, code.texts, packaging, shims)
 
 
 def graduate(
@@ -398,8 +304,10 @@ def write_library(
     extracted = extract_history(incubator, dest, paths, target.get, result.head)
     seconds = time.perf_counter() - started
     env = options.identity.git_env()
-    code = _commit_files(dest, prepared.texts, _code_message(result, options.package_root), env)
-    packaging = _commit_files(dest, prepared.packaging, _packaging_message(result), env)
+    code = commit_texts(
+        dest, prepared.texts, code_commit_message(result, options.package_root), env
+    )
+    packaging = commit_texts(dest, prepared.packaging, packaging_commit_message(result), env)
     history = HistorySummary(extracted.commits, extracted.dropped, extracted.head, len(paths),
                              seconds)  # fmt: skip
     return replace(result, history=history, code_commit=code, packaging_commit=packaging)
@@ -410,15 +318,13 @@ def commit_library_files(
 ) -> str | None:
     """Write ``texts`` (path → text) into the library and commit them as
     ``options.identity``; ``None`` when nothing changed."""
-    return _commit_files(dest, texts, message, options.identity.git_env())
+    return commit_texts(dest, texts, message, options.identity.git_env())
 
 
 def tag_library(dest: Path, version: str, options: GraduateOptions) -> str:
     """Tag the library's HEAD with ``version`` (an annotated tag, as pbr reads
     versions from tags), and return the tag."""
-    message = f"{options.library} {version}\n"
-    run_git(dest, "tag", "-a", version, "-F", "-", input=message.encode(),
-            env=options.identity.git_env())  # fmt: skip
+    tag_head(dest, version, f"{options.library} {version}\n", options.identity.git_env())
     return version
 
 
@@ -437,7 +343,7 @@ def leave_shims(
     if not options.shims:
         return result
     branch = options.branch or default_branch(options.library)
-    head = git_text(options.dest, "rev-parse", "HEAD").strip() if result.packaging_commit else None
+    head = resolve_commit(options.dest) if result.packaging_commit else None
     shim = _commit_shims(incubator, result, prepared.shims, branch, options, head)
     return replace(result, shim=shim)
 
@@ -467,6 +373,226 @@ def default_branch(library: str) -> str:
 
 
 # Private
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """What goes into the library (the first step of :func:`prepare_graduation`)."""
+
+    package_root: PackageRoot
+    master: MasterTree
+    graph: nx.DiGraph
+    requested: tuple[str, ...]
+    modules: tuple[str, ...]  # requested, or their closure with ``with_closure``
+    needed: tuple[str, ...]  # the closure's modules that do not graduate
+    tests: tuple[TestFile, ...]
+    helpers: tuple[str, ...]
+    left_out: tuple[LeftOutTest, ...]
+    private: tuple[str, ...]
+    uses: Mapping[str, GraduatedDependency]  # graduated modules imported from libraries
+
+
+@dataclass(frozen=True)
+class _Code:
+    """The library's rewritten code (the third step of :func:`prepare_graduation`)."""
+
+    texts: Mapping[str, str]  # library path → text, the added ``__init__.py`` included
+    files: tuple[LibraryFile, ...]  # with what moved in each
+    dependencies: tuple[IncubatorDependency, ...]
+    warnings: tuple[str, ...]
+
+
+def _choose(incubator: Path, options: GraduateOptions, cache: Cache | None) -> _Choice:
+    """The modules that graduate, the tests and helpers that go with them, the private
+    copies and the graduated modules the library imports from their libraries."""
+    package_root = options.package_root
+    master = read_master(incubator, package_root)
+    graph, tests = incubator_graph(master, package_root, cache)
+    requested = known_modules(graph, options.modules, package_root, incubator)
+    if not requested:
+        raise ConfigError("name at least one module to graduate", incubator)
+    closure = strong_closure(graph, requested)
+    modules = tuple(sorted(closure)) if options.with_closure else requested
+    graduated = _graduated_elsewhere(
+        incubator, master, graph, package_root, modules, options, cache
+    )
+    resolvable = set(modules) | set(graduated)
+    named_in_strings = {
+        t.path: references(master.tests.get(t.path, ""), t.path, graph, package_root)
+        for t in tests
+        if set(t.modules) & set(modules)
+    }
+    chosen_tests, left_out = choose_tests(
+        tests,
+        resolvable,
+        modules,
+        options.allow_incubator_deps or options.private_copies,
+        named_in_strings,
+    )
+    helpers = test_helpers(chosen_tests, master.tests)
+    needs = test_needs(chosen_tests, helpers, master.tests, graph, package_root)
+    private: tuple[str, ...] = ()
+    if options.private_copies:
+        private = private_modules(graph, modules, needs, graduated)
+    # A graduated module a private copy needs is copied too (see private_modules);
+    # then the library's own references go to that copy, and its library is no need.
+    uses = {
+        m: use
+        for m, use in graduated_uses(graph, modules, needs, graduated).items()
+        if m not in private
+    }
+    needed = tuple(sorted(closure - set(modules)))
+    return _Choice(
+        package_root,
+        master,
+        graph,
+        requested,
+        modules,
+        needed,
+        tuple(chosen_tests),
+        tuple(helpers),
+        left_out,
+        private,
+        uses,
+    )
+
+
+def _library_files(
+    incubator: Path, choice: _Choice, package: str
+) -> tuple[list[LibraryFile], dict[str, bytes]]:
+    """The library's files, each with every path its history had, and the texts of
+    the test data files among them (``<head>:<path>`` → bytes).
+
+    Raises:
+        ConfigError: two files would land on one library path, or share history.
+    """
+    master, graph = choice.master, choice.graph
+    module_index = build_index(incubator, choice.package_root, master.head)
+    test_index = build_index(incubator, PackageRoot(TESTS_ROOT), master.head)
+    files: list[LibraryFile] = []
+    for module in choice.modules:
+        for path in graph.nodes[module]["files"]:
+            target = f"{package}/{path[len(choice.package_root.path) + 1 :]}"
+            files.append(
+                LibraryFile(target, path, FileRole.MODULE, module, _history(module_index, path))
+            )
+    for role, paths in (
+        (FileRole.TEST, [t.path for t in choice.tests]),
+        (FileRole.HELPER, choice.helpers),
+    ):
+        for path in paths:
+            target = f"{package}/tests/{test_relative(path)}"
+            files.append(LibraryFile(target, path, role, None, _history(test_index, path)))
+    data = _test_data(incubator, master, files, package)
+    files += [
+        LibraryFile(target, path, FileRole.DATA, None, _history(test_index, path))
+        for path, target in sorted(data.items())
+    ]
+    data_texts = read_blobs(incubator, [f"{master.head}:{path}" for path in data])
+    files = _with_earlier_paths(incubator, master.head, files)
+    _check_collisions(files, incubator)
+    return files, data_texts
+
+
+def _rewrite(
+    choice: _Choice,
+    files: Sequence[LibraryFile],
+    data_texts: Mapping[str, bytes],
+    options: GraduateOptions,
+) -> _Code:
+    """The library's texts: imports moved (graduating modules to the package, tests
+    to ``<package>.tests``, graduated ones to their library, private copies to
+    ``<package>.openstack.common``), the missing ``__init__.py`` added; and the
+    references to incubator modules that nothing resolves."""
+    master, graph, package_root = choice.master, choice.graph, choice.package_root
+    elsewhere = elsewhere_moves(choice.uses, choice.private, options.package, package_root)
+    own = library_moves(graph, choice.modules, (), options.package, package_root)
+    module_moves = {**own, **elsewhere}
+    tests = library_moves(graph, choice.modules, files, options.package, package_root)
+    test_moves = {**tests, **elsewhere}
+    texts: dict[str, str] = {}
+    dependencies: list[IncubatorDependency] = []
+    warnings: list[str] = []
+    rewritten: list[LibraryFile] = []
+    for item in files:
+        if item.role is FileRole.DATA:
+            texts[item.path] = decode(data_texts.get(f"{master.head}:{item.source}", b""))
+            rewritten.append(item)
+            continue
+        source = master.modules.get(item.source) or master.tests.get(item.source, "")
+        dotted, is_package = dotted_module_of(item.source)
+        moves = module_moves if item.role is FileRole.MODULE else test_moves
+        outcome, warning = move_modules_or_text(
+            source, moves, dotted, is_package, [package_root.module], item.source
+        )
+        if warning:
+            warnings.append(warning)
+        texts[item.path] = outcome.text
+        rewritten.append(replace(item, moved=outcome.moved))
+        for ref in outcome.leftovers:
+            if options.private_copies and not names_a_module(ref.module, graph, package_root):
+                # Broken in the incubator already (a stale import, an entry-point
+                # namespace in a string): nothing a graduation can resolve.
+                warnings.append(
+                    f"{item.path}:{ref.line}: {ref.module} names no incubator module; left as is"
+                )
+                continue
+            dependencies.append(IncubatorDependency(item.path, ref.line, ref.module))
+    for init in missing_inits(texts, options.package):
+        texts[init] = ""
+    dependencies.sort(key=lambda d: (d.path, d.line, d.module))
+    return _Code(texts, tuple(rewritten), tuple(dependencies), tuple(warnings))
+
+
+def _requirements(
+    choice: _Choice, options: GraduateOptions
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The library's requirement lines, its test requirement lines, and the imported
+    names no requirements file explains."""
+    graph, master = choice.graph, choice.master
+    code = set(choice.modules) | set(choice.private)
+    runtime = requirements_of(graph, code)
+    imported = test_imports(choice.tests, choice.helpers, master.tests, choice.package_root)
+    test_reqs, test_unmapped = third_party(imported, master.requirements)
+    unmapped = sorted({n for m in code for n in graph.nodes[m]["unmapped"]} | set(test_unmapped))
+    requirements, test_requirements = requirement_lines(
+        runtime, test_reqs, choice.uses, options.earlier, graph, code, imported
+    )
+    unmapped = [n for n in unmapped if n.split(".")[0] not in earlier_packages(options.earlier)]
+    return requirements, test_requirements, tuple(unmapped)
+
+
+def _packaging(
+    incubator: Path,
+    choice: _Choice,
+    requirements: tuple[str, ...],
+    test_requirements: tuple[str, ...],
+    options: GraduateOptions,
+) -> dict[str, str]:
+    """The library's pbr files, with what the incubator's ``setup.cfg`` says of its
+    authors, licence, classifiers and Python versions."""
+    head, modules = choice.master.head, choice.modules
+    setup_cfg = read_blobs(incubator, [f"{head}:setup.cfg"]).get(f"{head}:setup.cfg")
+    inherited = incubator_metadata(decode(setup_cfg) if setup_cfg else None)
+    meta = LibraryMetadata(
+        name=options.library,
+        package=options.package,
+        summary=options.summary
+        or f"The {', '.join(modules)} module{'s' if len(modules) > 1 else ''} of the "
+        "incubator, as a library",
+        author=str(inherited.get("author", options.identity.name)),
+        author_email=str(inherited.get("author_email", options.identity.email)),
+        home_page=str(inherited.get("home_page", f"https://pypi.org/project/{options.library}")),
+        classifiers=tuple(inherited.get("classifiers", ())),
+        license=str(inherited.get("license", "")),
+        modules=modules,
+        requirements=requirements,
+        test_requirements=test_requirements,
+        source=f"the incubator at commit {head[:12]}",
+        python_requires=options.python_requires
+        or str(inherited.get("python_requires", DEFAULT_PYTHON_REQUIRES)),
+    )
+    return library_files(meta)
 
 
 def _graduated_elsewhere(
@@ -516,7 +642,8 @@ def _shim_target(
     if module not in graph:
         return None
     rel = module.replace(".", "/")
-    for path in (f"{package_root.path}/{rel}.py", f"{package_root.path}/{rel}/__init__.py"):
+    root = package_root.path
+    for path in (f"{root}/{rel}.py", f"{root}/{rel}/__init__.py"):
         text = master.modules.get(path)
         if text is not None and len(text) <= SHIM_MAX_BYTES:
             return shim_library(text, package_root)
@@ -563,249 +690,9 @@ def _test_data(
     return found
 
 
-def _test_needs(
-    tests: Sequence[TestFile],
-    helpers: Sequence[str],
-    texts: Mapping[str, str],
-    graph: nx.DiGraph,
-    root_module: str,
-) -> frozenset[str]:
-    """The incubator modules the moved tests and their helpers import or name in a
-    string."""
-    needs = {m for t in tests for m in t.modules}
-    for path in [*(t.path for t in tests), *helpers]:
-        needs |= _references(texts.get(path, ""), path, graph, root_module)
-    return frozenset(needs)
-
-
-def _references(text: str, path: str, graph: nx.DiGraph, root_module: str) -> frozenset[str]:
-    """The incubator modules a file imports or names in a string, any kind."""
-    found = set()
-    known = set(graph)
-    dotted, is_package = dotted_module_of(path)
-    for site in find_imports(text, dotted, is_package, [root_module]):
-        names = expand_from_import(site) if site.names else [site.module]
-        for name in names:
-            if name and name.startswith(root_module + "."):
-                inner = innermost_module(name[len(root_module) + 1 :], known)
-                if inner is not None:
-                    found.add(inner)
-    return frozenset(found)
-
-
-def _private_modules(
-    graph: nx.DiGraph,
-    modules: Sequence[str],
-    test_needs: Iterable[str],
-    graduated: Mapping[str, GraduatedDependency],
-) -> tuple[str, ...]:
-    """The modules the library must carry as private copies.
-
-    First, every incubator module that neither graduates with it nor has graduated
-    already, and that its modules import (at module level, in a function, or by a
-    module path in a string: their imports are rewritten, so each must resolve) or
-    its moved tests import. Then, transitively, whatever those copies import at module
-    level or in a function, whatever it is: sync writes a copy's imports as
-    ``<package>.openstack.common.<module>``, so each must be there too (even one of
-    the library's own modules, or a graduated one, when a copy imports it). A module
-    path in a private copy's string (a configurable handler) does not pull the module
-    in: it is needed only if configured so.
-    """
-    own = set(modules)
-    private: set[str] = set()
-    todo = [m for m in test_needs if m not in own and m not in graduated]
-    for module in modules:
-        todo += [t for t in graph.successors(module) if t not in own and t not in graduated]
-    while todo:
-        module = todo.pop()
-        if module in private:
-            continue
-        private.add(module)
-        todo += [
-            t
-            for t in graph.successors(module)
-            if t not in private and graph[module][t]["kind"] is not DependencyKind.WEAK
-        ]
-    return tuple(sorted(private))
-
-
-def _graduated_uses(
-    graph: nx.DiGraph,
-    modules: Sequence[str],
-    test_needs: Iterable[str],
-    graduated: Mapping[str, GraduatedDependency],
-) -> dict[str, GraduatedDependency]:
-    """The graduated modules the library's own modules or moved tests import."""
-    by_code = {t for m in modules for t in graph.successors(m) if t in graduated}
-    by_tests = {m for m in test_needs if m in graduated} - by_code
-    found = {m: graduated[m] for m in by_code}
-    found.update({m: replace(graduated[m], tests_only=True) for m in by_tests})
-    return found
-
-
-def _elsewhere_moves(
-    uses: Mapping[str, GraduatedDependency],
-    private: Sequence[str],
-    package: str,
-    root_module: str,
-) -> dict[str, str]:
-    """Moves of the modules that do not graduate with the library: graduated ones to
-    their library, private ones to ``<package>.openstack.common``."""
-    moves = {f"{root_module}.{m}": use.target for m, use in uses.items()}
-    moves.update({f"{root_module}.{m}": f"{package}.{root_module}.{m}" for m in private})
-    return moves
-
-
-def _names_a_module(name: str, graph: nx.DiGraph, root_module: str) -> bool:
-    """Whether a dotted name under the package root names a module at HEAD (or a name
-    inside one)."""
-    if not name.startswith(root_module + "."):
-        return False
-    return innermost_module(name[len(root_module) + 1 :], set(graph)) is not None
-
-
-def _packages(earlier: Iterable[EarlierLibrary]) -> set[str]:
-    return {e.package.split(".")[0] for e in earlier}
-
-
-def _requirement_lines(
-    runtime: Sequence[ThirdParty],
-    tests: Sequence[ThirdParty],
-    uses: Mapping[str, GraduatedDependency],
-    earlier: Sequence[EarlierLibrary],
-    graph: nx.DiGraph,
-    code: Iterable[str],
-    test_imports: Sequence[ExternalImport],
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """``requirements.txt`` and ``test-requirements.txt`` lines: the third-party
-    distributions, and the libraries the code and tests import (graduated modules, and
-    packages of earlier libraries that master's code already imports), those with their
-    specifiers."""
-    by_package = {e.package.split(".")[0]: e for e in earlier}
-    libraries = {canonicalize_name(e.name) for e in earlier}
-    libraries |= {canonicalize_name(u.library) for u in uses.values()}
-    runtime_lines: dict[str, str] = {
-        canonicalize_name(r.distribution): r.requirement
-        for r in runtime
-        if canonicalize_name(r.distribution) not in libraries
-    }
-    test_lines: dict[str, str] = {
-        canonicalize_name(r.distribution): r.requirement
-        for r in tests
-        if canonicalize_name(r.distribution) not in libraries
-    }
-    code_packages = {imp.name.split(".")[0] for m in code for imp in graph.nodes[m]["external"]}
-    for top, library in by_package.items():
-        if top in code_packages:
-            runtime_lines[canonicalize_name(library.name)] = library.requirement
-        elif any(imp.name.split(".")[0] == top for imp in test_imports):
-            test_lines[canonicalize_name(library.name)] = library.requirement
-    for use in uses.values():
-        target = test_lines if use.tests_only else runtime_lines
-        target.setdefault(canonicalize_name(use.library), use.requirement)
-    for key in runtime_lines:
-        test_lines.pop(key, None)
-    return tuple(runtime_lines.values()), tuple(test_lines.values())
-
-
 def _check_package(package: str, where: Path) -> None:
     if not package or not all(part.isidentifier() for part in package.split(".")):
         raise ConfigError(f"{package!r} is not a Python package name", where)
-
-
-def _choose_tests(
-    tests: Sequence[TestFile],
-    resolvable: set[str],
-    modules: Sequence[str],
-    take_named: bool,
-    references: Mapping[str, frozenset[str]] | None = None,
-) -> tuple[list[TestFile], tuple[LeftOutTest, ...]]:
-    """The master tests that go with the library: test files (``test_*.py``) whose
-    incubator imports, and the modules their strings name (``references``:
-    ``import_opt('connection', 'openstack.common.db.options')`` is a test of ``db``),
-    are all ``resolvable`` (graduating, or graduated already); with ``take_named``
-    also those named for a graduating module (what else they import becomes a private
-    copy, or stays a dependency). The others named for one are left out, and said so."""
-    chosen_set = set(modules)
-    chosen: list[TestFile] = []
-    left_out: list[LeftOutTest] = []
-    for test in tests:
-        if not PurePosixPath(test.path).name.startswith("test_") or not test.modules:
-            continue
-        imported = set(test.modules)
-        named = _named_for(test, chosen_set)
-        if not imported & chosen_set:
-            continue
-        imported |= (references or {}).get(test.path, frozenset())
-        if not named and _named_for(test, resolvable - chosen_set):
-            continue  # a test of a module that graduated elsewhere (tests/unit/rpc/)
-        if imported <= resolvable or (named and take_named):
-            chosen.append(test)
-        elif named:
-            left_out.append(LeftOutTest(test.path, tuple(sorted(imported - resolvable))))
-    return chosen, tuple(left_out)
-
-
-def _named_for(test: TestFile, modules: set[str]) -> bool:
-    """Whether a test file is named for one of ``modules`` it imports (``test_log.py``
-    for ``log``, ``test_gettext.py`` for ``gettextutils``, ``db/sqlalchemy/test_x.py``
-    for ``db.sqlalchemy``)."""
-    parts = test.path[:-3].split("/")
-    stem = parts[-1].removeprefix("test_")
-    imported = set(test.modules) & modules
-    if stem in imported or any(stem and m.startswith(stem) for m in imported):
-        return True
-    folders = [p for p in parts[:-1] if p not in ("tests", "unit")]
-    return any(".".join(folders[i:]) in imported for i in range(len(folders)))
-
-
-def _test_helpers(tests: Sequence[TestFile], texts: Mapping[str, str]) -> list[str]:
-    """Other files under ``tests/`` that the chosen tests need, transitively: those they
-    import, and those a string names (``import_object('tests.unit.fake.FakeDriver')``),
-    helper packages' ``__init__.py`` included. The ``__init__.py`` of ``tests`` and
-    ``tests/unit`` are left out: the library's ``tests`` package gets its own."""
-    by_dotted = {dotted_module_of(p)[0]: p for p in texts}
-    roots = {f"{TESTS_ROOT}/__init__.py", *(f"{p}__init__.py" for p in TEST_PREFIXES)}
-    seen: set[str] = {t.path for t in tests}
-    todo = [t.path for t in tests]
-    helpers: list[str] = []
-    while todo:
-        path = todo.pop()
-        dotted, is_package = dotted_module_of(path)
-        for site in find_imports(texts.get(path, ""), dotted, is_package, [TESTS_ROOT]):
-            names = expand_from_import(site) if site.names else [site.module]
-            for name in names:
-                # A module, or a name inside one (a string naming a class).
-                inner = innermost_module(name, by_dotted) if name.startswith(TESTS_ROOT) else None
-                found = by_dotted.get(inner) if inner else None
-                if found is None or found in seen or found in roots:
-                    continue
-                seen.add(found)
-                helpers.append(found)
-                todo.append(found)
-    return sorted(helpers)
-
-
-def _test_imports(
-    tests: Sequence[TestFile], helpers: Sequence[str], texts: Mapping[str, str]
-) -> list[ExternalImport]:
-    imports = [imp for t in tests for imp in t.external]
-    for path in helpers:
-        dotted, is_package = dotted_module_of(path)
-        local = {TESTS_ROOT, "openstack"}
-        for site in find_imports(texts.get(path, ""), dotted, is_package):
-            if site.module and site.module.split(".")[0] not in local:
-                imports.append(
-                    ExternalImport(site.module, DependencyKind(site.kind.value), path, site.line)
-                )
-    return imports
-
-
-def _test_relative(path: str) -> str:
-    for prefix in TEST_PREFIXES:
-        if path.startswith(prefix):
-            return path[len(prefix) :]
-    return path
 
 
 def _history(index: HistoryIndex, path: str) -> tuple[str, ...]:
@@ -821,19 +708,11 @@ def _with_earlier_paths(
     """Add the paths a file had before it entered the folders the history index follows
     (``common/utils.py`` → ``openstack/common/utils.py`` in 2011): renames git detects
     anywhere in the tree, followed back from any path the file had. One ``git log``."""
-    out = git_text(incubator, "log", "-M", "--diff-filter=R", "--name-status", "-z",
-                   "--format=", head)  # fmt: skip
-    fields = [f for f in out.split("\0") if f.strip()]
     earlier: dict[str, set[str]] = {}
-    for index, status in enumerate(fields[:-2]):
-        old, new = fields[index + 1], fields[index + 2]
+    for old, new in renames(incubator, head):
         # Empty files "rename" into any other empty file: a package's __init__.py is
         # not followed this way, and a move must keep the file's name.
-        if (
-            status.startswith("R")
-            and status[1:].isdigit()
-            and PurePosixPath(old).name == PurePosixPath(new).name != "__init__.py"
-        ):
+        if PurePosixPath(old).name == PurePosixPath(new).name != "__init__.py":
             earlier.setdefault(new, set()).add(old)
     result = []
     for item in files:
@@ -867,63 +746,6 @@ def _check_collisions(files: Sequence[LibraryFile], incubator: Path) -> None:
             claimed[old] = item.path
 
 
-def _moves(
-    graph: nx.DiGraph,
-    modules: Sequence[str],
-    files: Iterable[LibraryFile],
-    package: str,
-    root_module: str,
-) -> dict[str, str]:
-    moves = {f"{root_module}.{m}": f"{package}.{m}" for m in modules}
-    # A package module graduating without its subpackages must not take them along.
-    for other in graph:
-        if other not in modules and any(other.startswith(m + ".") for m in modules):
-            moves[f"{root_module}.{other}"] = f"{root_module}.{other}"
-    # The tests' own namespaces move as a whole, strings naming them included
-    # (``import_object_ns('tests.unit', ...)``), as the files do: tests/unit/x →
-    # <package>/tests/x, tests/x → <package>/tests/x. Not "tests" itself: a bare
-    # 'tests' string is more often a folder name than a module.
-    for item in files:
-        if item.role in (FileRole.TEST, FileRole.HELPER):
-            parts = item.source.split("/")
-            if parts[1] == "unit" and len(parts) > 2:
-                moves[f"{TESTS_ROOT}.unit"] = f"{package}.tests"
-            else:
-                top = parts[1].removesuffix(".py")
-                moves[f"{TESTS_ROOT}.{top}"] = f"{package}.tests.{top}"
-    return moves
-
-
-def _move(
-    text: str,
-    moves: Mapping[str, str],
-    dotted: str,
-    is_package: bool,
-    watch: Sequence[str],
-    path: str,
-) -> tuple[MoveOutcome, str | None]:
-    try:
-        return move_modules(text, moves, dotted, is_package, watch), None
-    except (cst.ParserSyntaxError, RecursionError, ValueError) as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        outcome = move_modules_text(text, moves, dotted, is_package, watch)
-        warning = (
-            f"{path}: libcst cannot parse it ({reason}); imports moved with regular expressions"
-        )
-        return outcome, warning
-
-
-def _missing_inits(texts: Mapping[str, str], package: str) -> list[str]:
-    folders = {package}
-    for path in texts:
-        parent = PurePosixPath(path).parent
-        while str(parent) not in (".", "") and str(parent) != package:
-            folders.add(str(parent))
-            parent = parent.parent
-    folders.add(f"{package}/tests")
-    return sorted(f"{f}/__init__.py" for f in folders if f"{f}/__init__.py" not in texts)
-
-
 def _dependency_error(result: GraduationResult, dest: Path) -> IncubatorDependencyError:
     first, *rest = result.dependencies
     needed = sorted({d.module for d in result.dependencies})
@@ -936,60 +758,23 @@ def _dependency_error(result: GraduationResult, dest: Path) -> IncubatorDependen
     return IncubatorDependencyError("\n".join(lines), dest / first.path, first.line)
 
 
-def _commit_files(
-    repo: Path, texts: Mapping[str, str], message: str, env: Mapping[str, str]
-) -> str | None:
-    for rel, text in texts.items():
-        target = repo / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8", errors="surrogateescape")
-    run_git(repo, "add", "--", *texts)
-    if not run_git(repo, "diff", "--cached", "--name-only").strip():
-        return None
-    run_git(repo, "commit", "-q", "--no-verify", "-F", "-", input=message.encode(), env=dict(env))
-    return git_text(repo, "rev-parse", "HEAD").strip()
-
-
-def _code_message(result: GraduationResult, package_root: PackageRoot) -> str:
-    modules = ", ".join(result.modules)
-    root_module = package_root.module
-    return (
-        f"Move {modules} into the {result.package} package\n\n"
-        f"Imports of {root_module}.<module> now name {result.package}.<module>, in the\n"
-        f"library's code and in its tests (moved to {result.package}/tests).\n\n"
-        f"Graduated from the incubator at {result.head[:12]} by oslo-incubator graduate run.\n"
-    )
-
-
-def _packaging_message(result: GraduationResult) -> str:
-    return (
-        f"Add pbr packaging for {result.library}\n\n"
-        "setup.cfg, setup.py, requirements.txt (what the modules import, with the\n"
-        "incubator's specifiers), test-requirements.txt, README.rst, tox.ini, the\n"
-        "doc/source skeleton and .gitignore.\n"
-    )
-
-
 def _check_shim_target(incubator: Path, branch: str, in_place: bool) -> None:
     if in_place:
         try:
-            status = git_text(incubator, "status", "--porcelain", "--untracked-files=no")
+            check_clean(
+                incubator,
+                [":/"],
+                "--in-place needs a clean work tree; {count} file(s) have uncommitted changes "
+                "({paths})",
+                untracked=False,
+                work_tree=True,
+            )
         except GitError:
             raise ConfigError("--in-place needs a work tree of the incubator", incubator) from None
-        dirty = [line[3:] for line in status.splitlines() if len(line) > 3]
-        if dirty:
-            raise DirtyTreeError(
-                f"--in-place needs a clean work tree; {len(dirty)} file(s) have uncommitted "
-                f"changes ({', '.join(dirty[:3])}{', ...' if len(dirty) > 3 else ''})",
-                incubator / dirty[0],
-            )
         return
-    try:
-        run_git(incubator, "check-ref-format", "--branch", branch)
-    except GitError:
-        raise ConfigError(f"{branch!r} is not a valid branch name", incubator) from None
-    with contextlib.suppress(GitError):
-        run_git(incubator, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}")
+    if not valid_branch_name(incubator, branch):
+        raise ConfigError(f"{branch!r} is not a valid branch name", incubator)
+    if branch_exists(incubator, branch):
         raise ConfigError(
             f"branch {branch!r} exists already; name another with --branch", incubator
         )
@@ -997,9 +782,7 @@ def _check_shim_target(incubator: Path, branch: str, in_place: bool) -> None:
 
 def _shim_files(
     incubator: Path,
-    master: MasterTree,
-    graph: nx.DiGraph,
-    modules: Sequence[str],
+    choice: _Choice,
     options: GraduateOptions,
     moved_tests: Sequence[str],
     warnings: list[str],
@@ -1013,13 +796,13 @@ def _shim_files(
     joins ``requirements.txt`` then. The tests that moved to the library are removed.
     MAINTAINERS and ``obsolete.txt`` record the graduation.
     """
-    root, root_module = options.package_root.path, options.package_root.module
+    master, graph, modules = choice.master, choice.graph, choice.modules
     paths = [p for m in modules for p in graph.nodes[m]["files"]]
     files: dict[str, str | None] = {}
     for path in paths:
         text = master.modules.get(path, "")
         dotted, _ = dotted_module_of(path)
-        new = options.package + dotted[len(root_module) :]
+        new = options.package + dotted[len(choice.package_root.module) :]
         files[path] = shim_text(
             new,
             options.library,
@@ -1028,31 +811,38 @@ def _shim_files(
             version=options.deprecated_in,
             removal_version=options.removal_version,
         )
-    moves = _moves(graph, modules, (), options.package, root_module)
     staying = {**master.modules, **master.tests}
-    # Any reference to a module spells its first name as a whole word ("log" in
-    # "common.log", not in "logging"): files without one are not worth parsing.
-    named = re.compile(r"\b(?:" + "|".join(re.escape(m.split(".")[0]) for m in modules) + r")\b")
-    for path in sorted(set(staying) - set(paths) - set(moved_tests)):
-        if not named.search(staying[path]):
-            continue
-        dotted, is_package = dotted_module_of(path)
-        outcome, warning = _move(staying[path], moves, dotted, is_package, (), path)
-        if outcome.text != staying[path]:
-            files[path] = outcome.text
-            if warning:
-                warnings.append(warning)
-    rewritten = [p for p in files if p not in paths]
-    for path in moved_tests:
-        files[path] = None
-    head = master.head
+    for path in [*paths, *moved_tests]:
+        staying.pop(path, None)
+    importers, notes = moved_importers(
+        staying, graph, modules, options.package, choice.package_root
+    )
+    files.update(importers)
+    warnings.extend(notes)
+    files.update(dict.fromkeys(moved_tests))
+    files.update(_records(incubator, choice, options, paths, bool(importers)))
+    return files
+
+
+def _records(
+    incubator: Path,
+    choice: _Choice,
+    options: GraduateOptions,
+    paths: Sequence[str],
+    required: bool,
+) -> dict[str, str]:
+    """The incubator's records of the graduation of ``paths``: MAINTAINERS,
+    ``obsolete.txt`` and, when ``required`` (its own files import the library now),
+    ``requirements.txt``."""
+    head, root = choice.master.head, choice.package_root.path
     records = read_blobs(
         incubator, [f"{head}:{MAINTAINERS}", f"{head}:{OBSOLETE_LIST}", f"{head}:{REQUIREMENTS}"]
     )
     maintainers = records.get(f"{head}:{MAINTAINERS}")
     obsolete = records.get(f"{head}:{OBSOLETE_LIST}")
     requirements = records.get(f"{head}:{REQUIREMENTS}")
-    if rewritten:
+    files: dict[str, str] = {}
+    if required:
         line = f"{options.library}>={options.version}" if options.version else options.library
         text, changed = add_requirement(
             decode(requirements) if requirements is not None else None, line
@@ -1060,7 +850,8 @@ def _shim_files(
         if changed:
             files[REQUIREMENTS] = text
     all_files = [p[len(root) + 1 :] for p in list_tree(incubator, head, [root])]
-    graduated = {m: [p[len(root) + 1 :] for p in graph.nodes[m]["files"]] for m in modules}
+    graph = choice.graph
+    graduated = {m: [p[len(root) + 1 :] for p in graph.nodes[m]["files"]] for m in choice.modules}
     files[MAINTAINERS] = record_in_maintainers(
         decode(maintainers) if maintainers is not None else None,
         graduated,
@@ -1073,20 +864,6 @@ def _shim_files(
     return files
 
 
-def _shim_message(result: GraduationResult, library_head: str | None) -> str:
-    modules = ", ".join(result.modules)
-    at = f" (library commit {library_head[:12]})" if library_head else ""
-    return (
-        f"Graduate {modules} to {result.library}\n\n"
-        f"The code now lives in the {result.library} library, package {result.package}{at}.\n"
-        "Each graduated file is left as a shim that re-exports the library's names and\n"
-        "warns on import; the incubator's own modules and tests that imported them now\n"
-        "import the library, and the tests that moved to the library are removed.\n"
-        "MAINTAINERS and obsolete.txt record the graduation, so drift and sync report\n"
-        f"these modules' life cycle as obsolete, replaced by {result.library}.\n"
-    )
-
-
 def _commit_shims(
     incubator: Path,
     result: GraduationResult,
@@ -1095,39 +872,10 @@ def _commit_shims(
     options: GraduateOptions,
     library_head: str | None,
 ) -> ShimOutcome:
-    """Build the shim commit with plumbing (a private index file), so no checkout and no
-    index of the incubator is touched; then point the branch at it, or fast-forward the
-    current branch for ``in_place``."""
-    modes = _modes(incubator, result.head, files)
-    message = _shim_message(result, library_head)
-    with tempfile.TemporaryDirectory(prefix="oslo-incubator-shim-") as scratch:
-        env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
-        run_git(incubator, "read-tree", result.head, env=env)
-        entries = []
-        for path, text in files.items():
-            if text is None:
-                entries.append(f"0 {'0' * 40}\t{path}\n")  # mode 0: drop the entry
-                continue
-            data = text.encode("utf-8", "surrogateescape")
-            blob = run_git(incubator, "hash-object", "-w", "--stdin", input=data).decode().strip()
-            entries.append(f"{modes.get(path, '100644')} {blob}\t{path}\n")
-        run_git(
-            incubator, "update-index", "--index-info", input="".join(entries).encode(), env=env
-        )
-        tree = run_git(incubator, "write-tree", env=env).decode().strip()
-    commit = (
-        run_git(
-            incubator,
-            "commit-tree",
-            tree,
-            "-p",
-            result.head,
-            input=message.encode(),
-            env=options.identity.git_env(),
-        )
-        .decode()
-        .strip()
-    )
+    """Make the shim commit without touching a checkout; then point the new branch at
+    it, or fast-forward the current branch for ``in_place``."""
+    message = shim_commit_message(result, library_head)
+    commit = commit_tree(incubator, result.head, files, message, options.identity.git_env())
     graduated = {f.source for f in result.files if f.role is FileRole.MODULE}
     records = (MAINTAINERS, OBSOLETE_LIST, REQUIREMENTS)
     rewritten = tuple(
@@ -1135,9 +883,9 @@ def _commit_shims(
     )
     removed = tuple(p for p, t in files.items() if t is None)
     if options.in_place:
-        run_git(incubator, "merge", "--ff-only", "-q", commit)
+        fast_forward(incubator, commit)
     else:
-        run_git(incubator, "update-ref", f"refs/heads/{branch}", commit, "0" * 40)
+        create_branch(incubator, branch, commit)
     return ShimOutcome(
         None if options.in_place else branch,
         commit,
@@ -1147,13 +895,3 @@ def _commit_shims(
         rewritten,
         removed,
     )
-
-
-def _modes(incubator: Path, head: str, files: Iterable[str]) -> dict[str, str]:
-    out = git_text(incubator, "ls-tree", "-z", "--full-tree", head, "--", *files)
-    modes = {}
-    for entry in out.split("\0"):
-        if entry:
-            meta, path = entry.split("\t", 1)
-            modes[path] = meta.split()[0]
-    return modes

@@ -41,12 +41,12 @@ from oslo_incubator.analysis.moves import (
     regroup_imports,
 )
 from oslo_incubator.analysis.normalise import decode
-from oslo_incubator.analysis.packaging import add_requirement, remove_conf_modules
+from oslo_incubator.analysis.packaging import add_requirement
 from oslo_incubator.analysis.requirements import parse_requirements
-from oslo_incubator.history.git import dirty_paths, read_blobs
+from oslo_incubator.history.git import check_clean, read_blobs
 from oslo_incubator.history.incubator import open_incubator
 from oslo_incubator.model.config import ProjectConfig
-from oslo_incubator.model.errors import ConfigError, DirtyTreeError
+from oslo_incubator.model.errors import ConfigError
 from oslo_incubator.model.graduate import (
     EditAction,
     FileEdit,
@@ -56,7 +56,7 @@ from oslo_incubator.model.graduate import (
     MigrationTarget,
 )
 from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
-from oslo_incubator.workspace.config import CONF_NAME, load_project_config
+from oslo_incubator.workspace.config import CONF_NAME, load_project_config, remove_conf_modules
 from oslo_incubator.workspace.copies import locate_copies
 from oslo_incubator.workspace.files import project_python_files
 from oslo_incubator.workspace.writer import FileWrite, Transaction, safe_destination
@@ -179,14 +179,12 @@ def _migrate(
         paths = [e.path for e in result.edits]
         targets = {path: safe_destination(project, path) for path in paths}
         if not force:
-            dirty = dirty_paths(project, paths)
-            if dirty:
-                raise DirtyTreeError(
-                    f"{len(dirty)} file(s) to be migrated have uncommitted changes "
-                    f"({', '.join(dirty[:3])}{', ...' if len(dirty) > 3 else ''}); "
-                    "commit or stash them, or pass --force",
-                    project / dirty[0],
-                )
+            check_clean(
+                project,
+                paths,
+                "{count} file(s) to be migrated have uncommitted changes ({paths}); "
+                "commit or stash them, or pass --force",
+            )
         writes = {
             e.path: FileWrite(
                 None if e.new_text is None else e.new_text.encode("utf-8", "surrogateescape"),

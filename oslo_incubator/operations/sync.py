@@ -40,8 +40,8 @@ from oslo_incubator.analysis.updatepy import (
 )
 from oslo_incubator.history.git import (
     check_can_commit,
+    check_clean,
     commit_paths,
-    dirty_paths,
     git_text,
     read_blobs,
     run_git,
@@ -50,7 +50,7 @@ from oslo_incubator.history.incubator import Incubator
 from oslo_incubator.history.provenance import CopyAnalyser, analyse_project
 from oslo_incubator.model.config import ProjectConfig, RewriteMode
 from oslo_incubator.model.drift import CopyDrift, DriftStatus
-from oslo_incubator.model.errors import ConfigError, DirtyTreeError
+from oslo_incubator.model.errors import ConfigError
 from oslo_incubator.model.history import Commit, Version
 from oslo_incubator.model.lifecycle import Lifecycle, LifecycleState
 from oslo_incubator.model.sync import (
@@ -161,14 +161,12 @@ def sync_project(
         if not writes:
             return replace(result, refused="retired") if refused(result, options) else result
         if not options.force:
-            dirty = dirty_paths(project, [p for p in writes if p != LOCK_NAME])
-            if dirty:
-                raise DirtyTreeError(
-                    f"{len(dirty)} file(s) to be synced have uncommitted changes "
-                    f"({', '.join(dirty[:3])}{', ...' if len(dirty) > 3 else ''}); "
-                    "commit or stash them, or pass --force",
-                    project / dirty[0],
-                )
+            check_clean(
+                project,
+                [p for p in writes if p != LOCK_NAME],
+                "{count} file(s) to be synced have uncommitted changes ({paths}); "
+                "commit or stash them, or pass --force",
+            )
         if refused(result, options):
             reason = "conflicts" if result.conflicts else "retired"
             return replace(result, refused=reason)

@@ -34,7 +34,7 @@ from oslo_incubator.operations.graduate import (
 )
 from oslo_incubator.operations.sync import sync_project
 from oslo_incubator.workspace.cache import Cache
-from oslo_incubator.workspace.config import CONF_NAME, load_project_config
+from oslo_incubator.workspace.config import CONF_NAME, load_project_config, private_copies_conf
 
 DEFAULT_COMMAND = "oslo-incubator graduate run"
 
@@ -72,21 +72,6 @@ def graduate_library(
         if options.version:
             result = replace(result, tag=tag_library(options.dest, options.version, options))
     return leave_shims(incubator, prepared, result, options)
-
-
-def private_copies_conf(package: str, modules: tuple[str, ...]) -> str:
-    """The library's ``openstack-common.conf``: its private copies and its base."""
-    lines = [
-        "[DEFAULT]",
-        "",
-        "# Private copies of incubator modules this library needs until they graduate.",
-        "# They are not part of its API; `oslo-incubator sync` keeps them up to date.",
-        *(f"module={m}" for m in modules),
-        "",
-        "# The base module to hold the copy of openstack.common",
-        f"base={package}",
-    ]
-    return "\n".join(lines) + "\n"
 
 
 # Private

@@ -1,4 +1,5 @@
-"""Read a project's settings from ``openstack-common.conf`` or ``pyproject.toml``.
+"""Read a project's settings from ``openstack-common.conf`` or ``pyproject.toml``; write
+and edit ``openstack-common.conf``.
 
 ``openstack-common.conf`` is read as it exists in the wild: an ini file with a
 ``[DEFAULT]`` section (sometimes missing), repeated ``module=`` lines, the older
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,8 @@ _MODULE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _MODULE_ENTRY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z0-9_][A-Za-z0-9_\-]*)*$")
 _SCRIPT_RE = re.compile(r"^[A-Za-z0-9_.\-/]+$")
 _LINE_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_\-]*)\s*[=:]\s*(.*)$")
+_CONF_MODULE = re.compile(r"^(\s*module\s*=\s*)(\S+)(\s*)$")
+_CONF_MODULES = re.compile(r"^(\s*modules\s*[=:]\s*)(.*?)(\s*)$")
 
 
 def find_config(project: Path) -> Path | None:
@@ -293,6 +296,80 @@ def guess_base(project: Path, package_root: PackageRoot = DEFAULT_PACKAGE_ROOT) 
     return found.pop().replace("/", ".") or None
 
 
+def private_copies_conf(package: str, modules: tuple[str, ...]) -> str:
+    """The library's ``openstack-common.conf``: its private copies and its base."""
+    lines = [
+        "[DEFAULT]",
+        "",
+        "# Private copies of incubator modules this library needs until they graduate.",
+        "# They are not part of its API; `oslo-incubator sync` keeps them up to date.",
+        *(f"module={m}" for m in modules),
+        "",
+        "# The base module to hold the copy of openstack.common",
+        f"base={package}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def remove_conf_modules(text: str, modules: Collection[str]) -> tuple[str, tuple[str, ...]]:
+    """``openstack-common.conf`` without ``modules``.
+
+    ``module=x`` lines naming one are dropped; from ``modules=a,b,c`` lists (values
+    continued on indented lines too) the names are taken out, keeping the separators'
+    style; a list left empty loses its lines. Comments and every other line are kept.
+
+    Returns:
+        The new text and the modules that were found and removed.
+    """
+    wanted = set(modules)
+    removed: dict[str, None] = {}
+    out: list[str] = []
+    lines = text.splitlines(keepends=True)
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        body = line.rstrip("\r\n")
+        index += 1
+        if body.lstrip().startswith(("#", ";")):
+            out.append(line)
+            continue
+        single = _CONF_MODULE.match(body)
+        if single:
+            value = single.group(2).replace("/", ".")
+            if value in wanted:
+                removed[value] = None
+            else:
+                out.append(line)
+            continue
+        listed = _CONF_MODULES.match(body)
+        if not listed:
+            out.append(line)
+            continue
+        group = [line]
+        while index < len(lines) and lines[index][:1] in (" ", "\t") and lines[index].strip():
+            group.append(lines[index])
+            index += 1
+        rewritten = []
+        left = 0  # names left in the whole list
+        for number, member in enumerate(group):
+            member_body = member.rstrip("\r\n")
+            ending = member[len(member_body) :]
+            if number == 0:
+                prefix, value = listed.group(1), listed.group(2)
+            else:
+                prefix = member_body[: len(member_body) - len(member_body.lstrip())]
+                value = member_body.strip()
+            kept, dropped = _drop_from_list(value, wanted)
+            removed.update(dict.fromkeys(dropped))
+            left += len([n for n in kept.split(",") if n.strip()])
+            if number == 0 or kept or not dropped:
+                rewritten.append(prefix + kept + ending if kept or number else
+                                 prefix.rstrip() + ending)  # fmt: skip
+        if left:
+            out += rewritten
+    return "".join(out), tuple(removed)
+
+
 # Private
 
 
@@ -437,3 +514,27 @@ def _toml_list(table: dict[str, Any], key: str, path: Path, line: int | None) ->
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"'{key}' must be a list of strings", path, line)
     return list(value)
+
+
+def _drop_from_list(value: str, wanted: set[str]) -> tuple[str, list[str]]:
+    trailing_comma = value.rstrip().endswith(",")
+    items = [item for item in value.split(",")]
+    if trailing_comma:
+        items = items[:-1]
+    separator = ", " if ", " in value else ","
+    kept = []
+    dropped = []
+    for item in items:
+        name = item.strip().replace("/", ".")
+        if not name:
+            continue
+        if name in wanted:
+            dropped.append(name)
+        else:
+            kept.append(name)
+    if not dropped:
+        return value, []
+    text = separator.join(kept)
+    if trailing_comma and kept:
+        text += ","
+    return text, dropped

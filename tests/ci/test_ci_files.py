@@ -49,6 +49,7 @@ def test_the_hook_manifest_is_valid() -> None:
 
 
 @pytest.mark.skipif(not (ROOT / ".git").exists(), reason="needs this repository's git checkout")
+@pytest.mark.slow
 def test_pre_commit_try_repo_runs_the_check_offline(tmp_path: Path) -> None:
     workspace = build_keystone(tmp_path)
     command = [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "check-system",
@@ -137,6 +138,7 @@ def render(text: str, variables: dict[str, str]) -> str:
 # GitHub Actions
 
 
+@pytest.mark.slow
 def test_the_github_workflow_checks_a_pull_request_into_sarif(tmp_path: Path) -> None:
     workflow = yaml.safe_load((CI / "github-actions.yaml").read_text())
     assert set(workflow[True]) == {"pull_request", "push"}  # YAML 1.1 reads "on" as true

@@ -56,16 +56,16 @@ def test_a_private_copy_is_tracked_and_drift_reports_it_current(
 
 
 def test_without_private_copies_the_refusal_names_file_and_line_and_writes_nothing(
-    incubator: Path, tmp_path: Path
+    pristine_incubator: Path, tmp_path: Path
 ) -> None:
     code, out, err = invoke(
-        "graduate", "run", "--incubator", str(incubator), "--library", "oslo.log", "log",
+        "graduate", "run", "--incubator", str(pristine_incubator), "--library", "oslo.log", "log",
         "--dest", str(tmp_path / "lib"), "--no-private-copies",
     )  # fmt: skip
     assert (code, out) == (2, "")
     assert err.startswith(f"oslo-incubator: error: {tmp_path / 'lib/oslo_log/log.py'}:5: ")
     assert not (tmp_path / "lib").exists()
-    assert "graduate-oslo.log" not in git_text(incubator, "branch")
+    assert "graduate-oslo.log" not in git_text(pristine_incubator, "branch")
 
 
 def test_a_module_the_incubator_records_as_graduated_is_required_not_copied(

@@ -62,10 +62,10 @@ def test_run_json_has_the_schema_and_every_step(incubator: Path, tmp_path: Path)
 
 
 def test_run_exits_2_naming_the_file_and_line_of_an_incubator_dependency(
-    incubator: Path, tmp_path: Path
+    pristine_incubator: Path, tmp_path: Path
 ) -> None:
     code, out, err = invoke(
-        "graduate", "run", "--incubator", str(incubator), "--library", "oslo.foo",
+        "graduate", "run", "--incubator", str(pristine_incubator), "--library", "oslo.foo",
         "jsonutils", "--dest", str(tmp_path / "lib"), "--no-private-copies",
     )  # fmt: skip
     assert (code, out) == (2, "")
@@ -76,9 +76,11 @@ def test_run_exits_2_naming_the_file_and_line_of_an_incubator_dependency(
     assert not (tmp_path / "lib").exists()
 
 
-def test_run_with_allowed_dependencies_lists_them(incubator: Path, tmp_path: Path) -> None:
+def test_run_with_allowed_dependencies_lists_them(
+    pristine_incubator: Path, tmp_path: Path
+) -> None:
     code, out, _ = invoke(
-        "graduate", "run", "--incubator", str(incubator), "--library", "oslo.foo",
+        "graduate", "run", "--incubator", str(pristine_incubator), "--library", "oslo.foo",
         "jsonutils", "--dest", str(tmp_path / "lib"), "--allow-incubator-deps", "--no-shims",
         "--no-private-copies",
     )  # fmt: skip
@@ -91,15 +93,15 @@ def test_run_with_allowed_dependencies_lists_them(incubator: Path, tmp_path: Pat
 
 
 def test_run_rejects_in_place_with_a_branch_and_a_bad_author(
-    incubator: Path, tmp_path: Path
+    pristine_incubator: Path, tmp_path: Path
 ) -> None:
     code, _, err = invoke(
-        "graduate", "run", "--incubator", str(incubator), "--library", "oslo.foo",
+        "graduate", "run", "--incubator", str(pristine_incubator), "--library", "oslo.foo",
         "jsonutils", "--dest", str(tmp_path / "lib"), "--in-place", "--branch", "x",
     )  # fmt: skip
     assert code == 2 and "--in-place and --branch exclude each other" in err
     code, _, err = invoke(
-        "graduate", "run", "--incubator", str(incubator), "--library", "oslo.foo",
+        "graduate", "run", "--incubator", str(pristine_incubator), "--library", "oslo.foo",
         "jsonutils", "--dest", str(tmp_path / "lib"), "--author", "nobody",
     )  # fmt: skip
     assert code == 2 and "not 'Name <email>'" in err

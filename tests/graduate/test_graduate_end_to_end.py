@@ -16,11 +16,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from graduate_fixtures import build_consumer
 
 from oslo_incubator.cli import main
 from oslo_incubator.history.git import git_text, run_git
+
+pytestmark = pytest.mark.slow
 
 
 def cli(*args: str) -> str:

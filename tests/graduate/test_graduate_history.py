@@ -21,10 +21,11 @@ def to_library(path: str) -> str | None:
     return None
 
 
-@pytest.fixture
-def incubator(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def incubator(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Shared by the module's tests: extracting history only reads the incubator."""
     repo = make_incubator(
-        tmp_path / "inc",
+        tmp_path_factory.mktemp("history") / "inc",
         [
             (
                 "Add json helpers",

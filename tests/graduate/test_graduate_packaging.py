@@ -10,7 +10,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oslo_incubator.analysis.packaging import (
-    OBSOLETE_HEADER,
     LibraryMetadata,
     add_requirement,
     incubator_metadata,
@@ -18,14 +17,19 @@ from oslo_incubator.analysis.packaging import (
     library_files,
     package_name,
     public_names,
-    record_in_maintainers,
-    record_in_obsolete_list,
-    remove_conf_modules,
     requirements_text,
     shim_text,
 )
-from oslo_incubator.analysis.records import parse_maintainers, parse_obsolete_list, record_of
+from oslo_incubator.analysis.records import (
+    OBSOLETE_HEADER,
+    parse_maintainers,
+    parse_obsolete_list,
+    record_in_maintainers,
+    record_in_obsolete_list,
+    record_of,
+)
 from oslo_incubator.model.lifecycle import LifecycleState
+from oslo_incubator.workspace.config import remove_conf_modules
 
 META = LibraryMetadata(
     name="oslo.serialization",

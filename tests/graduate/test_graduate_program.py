@@ -51,6 +51,7 @@ def program(plan: Path, incubator: Path, dest: Path, *extra: str | Path) -> dict
     return json.loads(out)
 
 
+@pytest.mark.slow
 def test_a_program_of_three_libraries_builds_installs_and_passes_its_tests(
     plan: Path, incubator: Path, tmp_path: Path, links: Path
 ) -> None:

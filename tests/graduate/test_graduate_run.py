@@ -127,25 +127,26 @@ def test_the_two_new_commits_are_by_the_configured_identity(
 
 
 def test_other_incubator_modules_the_library_still_imports_are_errors_and_nothing_is_written(
-    incubator: Path, tmp_path: Path
+    pristine_incubator: Path, tmp_path: Path
 ) -> None:
-    before = snapshot(incubator)
+    before = snapshot(pristine_incubator)
     with pytest.raises(IncubatorDependencyError) as caught:
-        graduate(incubator, options(tmp_path / "lib", "jsonutils"))
+        graduate(pristine_incubator, options(tmp_path / "lib", "jsonutils"))
     assert str(caught.value).startswith(
         f"{tmp_path / 'lib' / 'oslo_foo/jsonutils.py'}:9: still imports "
         "openstack.common.timeutils, which stays in the incubator"
     )
     assert caught.value.line == 9
     assert not (tmp_path / "lib").exists()
-    assert snapshot(incubator) == before
+    assert snapshot(pristine_incubator) == before
 
 
 def test_allowed_incubator_dependencies_are_listed_and_the_library_is_written(
-    incubator: Path, tmp_path: Path
+    pristine_incubator: Path, tmp_path: Path
 ) -> None:
     result = graduate(
-        incubator, options(tmp_path / "lib", "jsonutils", allow_incubator_deps=True, shims=False)
+        pristine_incubator,
+        options(tmp_path / "lib", "jsonutils", allow_incubator_deps=True, shims=False),
     )
     assert [(d.path, d.line, d.module) for d in result.dependencies] == [
         ("oslo_foo/jsonutils.py", 9, "openstack.common.timeutils"),
@@ -167,9 +168,9 @@ def test_with_closure_takes_what_the_modules_import(incubator: Path, tmp_path: P
 
 
 def test_a_test_named_for_a_module_that_needs_one_staying_behind_is_left_out(
-    incubator: Path, tmp_path: Path
+    pristine_incubator: Path, tmp_path: Path
 ) -> None:
-    prepared = prepare_graduation(incubator, options(tmp_path / "lib", "gettextutils"))
+    prepared = prepare_graduation(pristine_incubator, options(tmp_path / "lib", "gettextutils"))
     assert [(t.path, t.needs) for t in prepared.result.left_out_tests] == [
         ("tests/unit/test_gettextutils.py", ("log",))
     ]

@@ -42,6 +42,10 @@ class Built:
     log: str
 
 
+# Both distributions built, installed into fresh virtualenvs: seconds each.
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     if not (CHECKOUT / "runtime" / "pyproject.toml").exists():

@@ -38,10 +38,13 @@ FLAGS = [
     "--no-first-run",
 ]
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="no chromium found (apt-get install chromium chromium-driver; .ci/run does)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="no chromium found (apt-get install chromium chromium-driver; .ci/run does)",
+    ),
+    pytest.mark.slow,
+]
 
 
 class Visit:

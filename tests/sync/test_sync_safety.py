@@ -10,6 +10,7 @@ from builders import make_project
 from conftest import GETTEXT, JSON, LOG_V1, TIME, Workspace
 
 from oslo_incubator.history.builder import RepoBuilder
+from oslo_incubator.history.git import check_clean
 from oslo_incubator.model.errors import ConfigError, DirtyTreeError, GitError, UnsafePathError
 
 Read = Callable[[Path], dict[str, str]]
@@ -121,3 +122,17 @@ def test_commit_outside_a_git_work_tree_fails_before_writing(
     assert sorted(p.name for p in proj.iterdir()) == ["openstack-common.conf"]
     # Without --commit a project outside git is synced (there is nothing to check).
     assert "nova/openstack/common/timeutils.py" in workspace.sync(proj).written
+
+
+def test_a_staged_rename_is_named_once_by_its_new_path(tmp_path: Path) -> None:
+    repo = RepoBuilder(tmp_path / "repo")
+    repo.commit("Start", {"nova/old_name.py": "X = 1\n", "nova/other.py": "Y = 2\n"})
+    repo.move("nova/old_name.py", "nova/new_name.py")
+    with pytest.raises(DirtyTreeError) as error:
+        check_clean(repo.path, [":/"], "{count} file(s): {paths}", untracked=False)
+    assert error.value.message == "1 file(s): nova/new_name.py"
+    assert error.value.path == repo.path / "nova/new_name.py"
+    check_clean(repo.path, ["nova/other.py"], "{count} file(s): {paths}")
+    check_clean(tmp_path, ["x.py"], "{count} file(s): {paths}")  # no repository: nothing
+    with pytest.raises(GitError):
+        check_clean(tmp_path, ["x.py"], "{count}: {paths}", work_tree=True)
