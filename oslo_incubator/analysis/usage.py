@@ -77,12 +77,12 @@ class FileUsage:
 NO_USAGE = FileUsage(True, (), ())
 
 
-def root_markers(root_module: str) -> tuple[bytes, ...]:
-    """Byte strings one of which any file that imports under ``root_module`` contains
+def root_markers(package: str) -> tuple[bytes, ...]:
+    """Byte strings one of which any file that imports under ``package`` contains
     (``openstack.common``, or ``openstack import common``): a file without them is not
     parsed at all."""
-    parent, _, last = root_module.rpartition(".")
-    return (root_module.encode(), *([f"{parent} import {last}".encode()] if parent else []))
+    parent, _, last = package.rpartition(".")
+    return (package.encode(), *([f"{parent} import {last}".encode()] if parent else []))
 
 
 def scan_usage(source: str, module: str, is_package: bool, prefix: str) -> FileUsage:

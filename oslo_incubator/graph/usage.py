@@ -181,7 +181,7 @@ def scan_incubator_usage(
 def scan_package_usage(
     project: Path,
     prefix: str,
-    root_module: str,
+    package: str,
     modules: Mapping[str, Sequence[str]],
     exclude: str | None = None,
     cache: Cache | None = None,
@@ -190,9 +190,9 @@ def scan_package_usage(
 ) -> ProjectScan:
     """Every use in ``project`` of the modules under the dotted ``prefix``.
 
-    ``modules`` maps module names (relative to ``root_module``: ``log``,
+    ``modules`` maps module names (relative to ``package``: ``log``,
     ``db.sqlalchemy``) to their files (whose names tell a package module's submodules);
-    ``prefix`` is how the project spells ``root_module`` (``nova.openstack.common`` for
+    ``prefix`` is how the project spells ``package`` (``nova.openstack.common`` for
     ``openstack.common``; a library's own package for a library); ``exclude`` is a
     folder of the project not read (its copies). With ``only`` (module → names in it,
     or ``None`` for any), a file is read only when it spells one of those modules
@@ -205,11 +205,11 @@ def scan_package_usage(
     words = None
     if only is not None:
         words = [
-            (_module_markers(module, root_module), _word_pattern(names))
+            (_module_markers(module, package), _word_pattern(names))
             for module, names in only.items()
         ]
-    scans = _scan_files(project, files, prefix, root_module, cache, progress, words)
-    locator = Locator(modules, prefix, root_module)
+    scans = _scan_files(project, files, prefix, package, cache, progress, words)
+    locator = Locator(modules, prefix, package)
     imports: dict[str, list[ImportLine]] = {}
     uses = []
     text_scanned = []
@@ -298,11 +298,11 @@ def _inside(dotted: str, top: str) -> str:
 class Locator:
     """Maps a project's dotted names under ``prefix`` to modules and names in them."""
 
-    def __init__(self, modules: Mapping[str, Sequence[str]], prefix: str, root_module: str):
+    def __init__(self, modules: Mapping[str, Sequence[str]], prefix: str, package: str):
         self.prefix = prefix
-        self.root_module = root_module
+        self.package = package
         # A library's own package is the module "" (its __init__'s names).
-        self.known = {(f"{root_module}.{m}" if m else root_module): m for m in modules}
+        self.known = {(f"{package}.{m}" if m else package): m for m in modules}
         self.submodules = {
             m: {p.rsplit("/", 1)[-1][:-3] for p in files} - {"__init__"}
             for m, files in modules.items()
@@ -313,7 +313,7 @@ class Locator:
         """(module, the parts of the name after it) for ``dotted``, if under a module."""
         if not under(dotted, self.prefix):
             return None
-        inner = self.root_module + dotted[len(self.prefix) :]
+        inner = self.package + dotted[len(self.prefix) :]
         full = innermost_module(inner, self.known)
         if full is None:
             return None
@@ -354,12 +354,12 @@ def _scan_files(
     project: Path,
     files: Sequence[str],
     prefix: str,
-    root_module: str,
+    package: str,
     cache: Cache | None,
     progress: Progress | None,
     words: Sequence[tuple[tuple[bytes, ...], re.Pattern[bytes] | None]] | None = None,
 ) -> list[FileUsage]:
-    markers = root_markers(root_module)
+    markers = root_markers(package)
 
     def mentions_root(data: bytes) -> bool:
         if not any(marker in data for marker in markers):
@@ -435,14 +435,14 @@ def _scan_chunk(
     return found
 
 
-def _module_markers(module: str, root_module: str) -> tuple[bytes, ...]:
-    """What any import of ``module`` under ``root_module`` (or a string path into it)
+def _module_markers(module: str, package: str) -> tuple[bytes, ...]:
+    """What any import of ``module`` under ``package`` (or a string path into it)
     spells: ``common.db.sqlalchemy``, ``common.db import sqlalchemy`` or ``common import
     db`` for ``db.sqlalchemy`` under ``openstack.common``; the root's own markers for
     the root itself (module ``""``)."""
     if not module:
-        return root_markers(root_module)
-    last = root_module.rpartition(".")[2]
+        return root_markers(package)
+    last = package.rpartition(".")[2]
     parts = module.split(".")
     markers = [f"{last}.{module}"]
     for end in range(len(parts)):
