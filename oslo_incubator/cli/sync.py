@@ -26,6 +26,7 @@ from oslo_incubator.cli._common import (
 )
 from oslo_incubator.history.incubator import open_incubator
 from oslo_incubator.model.config import ProjectConfig, RewriteMode
+from oslo_incubator.model.packageroot import PackageRoot
 from oslo_incubator.model.sync import LocalChanges, SyncOptions, SyncResult
 from oslo_incubator.operations.sync import command_line, refused, sync_project
 from oslo_incubator.report.sync import render_sync_diff, render_sync_json, render_sync_text
@@ -209,7 +210,7 @@ def update(
     if (
         kwargs["incubator"] is None
         and config.incubator is None
-        and _looks_like_incubator(Path.cwd())
+        and _looks_like_incubator(Path.cwd(), config.package_root)
     ):
         kwargs["incubator"] = Path.cwd()
     _run(dest_dir, config, tuple(names), kwargs)
@@ -295,5 +296,5 @@ def _with_base(config: ProjectConfig, base: str) -> ProjectConfig:
     return replace(config, base=base.replace("/", "."))
 
 
-def _looks_like_incubator(path: Path) -> bool:
-    return (path / "openstack" / "common").is_dir() and (path / ".git").exists()
+def _looks_like_incubator(path: Path, package_root: PackageRoot) -> bool:
+    return (path / package_root.path).is_dir() and (path / ".git").exists()
