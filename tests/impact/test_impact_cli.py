@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import History
+from impact_fixtures import History
 
 from oslo_incubator.cli import main
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from builders import make_project
 from click.testing import CliRunner
-from conftest import JSONUTILS, History
+from impact_fixtures import JSONUTILS, History
 
 from oslo_incubator.analysis import crosstests
 from oslo_incubator.cli import main

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import History
+from impact_fixtures import History
 
 from oslo_incubator.model.api import ChangeKind
 from oslo_incubator.model.drift import DriftStatus

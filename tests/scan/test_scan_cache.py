@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Fleet
+from scan_fixtures import Fleet
 
 from oslo_incubator.history import workers as workers_module
 from oslo_incubator.model.errors import FileChangedError

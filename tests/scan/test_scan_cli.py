@@ -10,7 +10,7 @@ from typing import Any
 import networkx as nx
 import pytest
 from click.testing import CliRunner
-from conftest import Fleet
+from scan_fixtures import Fleet
 
 from oslo_incubator.cli import main
 from oslo_incubator.operations import scan as scan_module

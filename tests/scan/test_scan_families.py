@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import Fleet, helpers, manager, near_helpers
+from scan_fixtures import Fleet, helpers, manager, near_helpers
 
 from oslo_incubator.analysis.fingerprint import similarity, unit_tokens
 from oslo_incubator.model.drift import DriftStatus

@@ -8,7 +8,7 @@ from collections import Counter
 
 import networkx as nx
 import pytest
-from conftest import Fleet
+from scan_fixtures import Fleet
 
 from oslo_incubator.graph.copies import GRAPH_SCHEMA, build_copy_graph
 from oslo_incubator.model.scan import ScanOptions, ScanReport

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from builders import make_incubator, make_project
 from click.testing import CliRunner
-from conftest import GETTEXT, JSON, LOG_V1, TIME, Workspace
+from sync_fixtures import GETTEXT, JSON, LOG_V1, TIME, Workspace
 
 from oslo_incubator.cli import main
 from oslo_incubator.history.builder import RepoBuilder

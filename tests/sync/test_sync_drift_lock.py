@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from builders import make_project
-from conftest import GETTEXT, JSON, LOG_V1, LOG_V2, TIME, Workspace
+from sync_fixtures import GETTEXT, JSON, LOG_V1, LOG_V2, TIME, Workspace
 
 from oslo_incubator.history.git import git_text
 from oslo_incubator.history.incubator import open_incubator

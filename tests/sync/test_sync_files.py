@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from builders import make_project
-from conftest import LOG_V3, Workspace
+from sync_fixtures import LOG_V3, Workspace
 
 from oslo_incubator.history.builder import RepoBuilder
 from oslo_incubator.model.config import RewriteMode

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from builders import make_project, synced
-from conftest import GETTEXT, JSON, LOG_V1, LOG_V2, LOG_V3, TIME, Workspace
+from sync_fixtures import GETTEXT, JSON, LOG_V1, LOG_V2, LOG_V3, TIME, Workspace
 
 from oslo_incubator.history.git import git_text
 from oslo_incubator.model.sync import ConflictHunk, FileAction, LocalChange

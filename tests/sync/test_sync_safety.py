@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from builders import make_project
-from conftest import GETTEXT, JSON, LOG_V1, TIME, Workspace
+from sync_fixtures import GETTEXT, JSON, LOG_V1, TIME, Workspace
 
 from oslo_incubator.history.builder import RepoBuilder
 from oslo_incubator.history.git import check_clean
