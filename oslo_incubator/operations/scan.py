@@ -33,8 +33,10 @@ from oslo_incubator.analysis.fingerprint import jaccard
 from oslo_incubator.analysis.imports import imported_files
 from oslo_incubator.history.added import AddedDates, project_heads
 from oslo_incubator.history.git import resolve_commit
+from oslo_incubator.history.resident import worker_cache, worker_incubator
 from oslo_incubator.history.workers import (
     Content,
+    Engine,
     InRepo,
     Job,
     OnDisk,
@@ -44,6 +46,7 @@ from oslo_incubator.history.workers import (
     Workers,
     check_unchanged,
     file_key,
+    fingerprint_records,
 )
 from oslo_incubator.model.config import ProjectConfig
 from oslo_incubator.model.drift import CopyDrift
@@ -87,6 +90,7 @@ def scan_projects(
     package_root: PackageRoot = DEFAULT_PACKAGE_ROOT,
     cache: Cache | None = None,
     progress: Progress | None = None,
+    engine: Engine | None = None,
 ) -> ScanReport:
     """Find the families of copied modules and top-level symbols across ``projects``.
 
@@ -98,6 +102,10 @@ def scan_projects(
         package_root: where master modules live in the incubator.
         cache: where fingerprints, pair similarities and reports are kept.
         progress: called with (stage, done, total) while files are fingerprinted.
+        engine: a cluster to run on (see ``workflows/cluster.py``): each project is read
+            and fingerprinted by one task on a worker, drift's analysis of its copies
+            by another, and the master versions and pairs compared go to its workers
+            instead of this machine's processes. The report is the same.
 
     Returns:
         The families (masters first, then the others by size), the incubation
@@ -110,7 +118,9 @@ def scan_projects(
         UnreadableFileError: a project file cannot be read.
     """
     with _few_collections():
-        return _scan(projects, options or ScanOptions(), incubator, package_root, cache, progress)
+        return _scan(
+            projects, options or ScanOptions(), incubator, package_root, cache, progress, engine
+        )
 
 
 @contextmanager
@@ -136,9 +146,12 @@ def _scan(
     package_root: PackageRoot,
     cache: Cache | None,
     progress: Progress | None,
+    engine: Engine | None,
 ) -> ScanReport:
     """The report from the cache, else scanned anew."""
     paths = _unique(projects)
+    if engine is not None:
+        return _scan_on(engine, paths, options, repo, package_root, cache, progress)
     heads = project_heads(paths)
     # git log runs while the files are read: on a core that would otherwise idle.
     with AddedDates(paths, heads, cache) as dates:
@@ -146,17 +159,86 @@ def _scan(
             _read_project(path, head, options.fingerprint, package_root)
             for path, head in zip(paths, heads, strict=True)
         ]
-        _name_uniquely(sources)
-        repo_head = resolve_commit(repo) if repo is not None else None
-        report_key = _report_key(sources, options, repo, repo_head, package_root)
-        if cache is not None:
-            cached = cache.get("scan-report", report_key)
-            if cached is not None:
-                try:
-                    return report_from_json(cached, options)
-                except _UNREADABLE_RECORD:
-                    pass  # an unreadable entry is recomputed, never trusted
-        report = _scan_anew(sources, options, repo, package_root, cache, dates, progress)
+        report = _cached_or_anew(sources, options, repo, package_root, cache, dates.result,
+                                 progress, None)  # fmt: skip
+    return report
+
+
+def _scan_on(
+    engine: Engine,
+    paths: list[Path],
+    options: ScanOptions,
+    repo: Path | None,
+    package_root: PackageRoot,
+    cache: Cache | None,
+    progress: Progress | None,
+) -> ScanReport:
+    """The same scan with every project read, fingerprinted and dated by a task of its
+    own on ``engine`` (:func:`_project_on_worker`)."""
+    cache_dir = _cache_dir(cache)
+    pending = [
+        engine.submit(_project_on_worker, path, options.fingerprint, package_root, cache_dir)
+        for path in paths
+    ]
+    order = {id(future): i for i, future in enumerate(pending)}
+    found: list[_ProjectSource | None] = [None] * len(paths)
+    for done, future in enumerate(engine.as_completed(pending), start=1):
+        found[order[id(future)]] = future.result()
+        if progress is not None:
+            progress("projects", done, len(paths))
+    del pending  # the cluster lets go of the results
+    sources = [s for s in found if s is not None]
+    added = {i: s.added for i, s in enumerate(sources) if s.added is not None}
+    return _cached_or_anew(sources, options, repo, package_root, cache, lambda _: added,
+                           progress, engine)  # fmt: skip
+
+
+def _project_on_worker(
+    path: Path, settings: FingerprintSettings, package_root: PackageRoot, cache_dir: str | None
+) -> _ProjectSource:
+    """One project read, hashed and fingerprinted, with its git head and the dates git
+    added its files: a cluster's task, with the worker's own cache (the same steps as
+    :func:`_scan` and :func:`_scan_anew` take for the whole fleet on one machine)."""
+    cache = worker_cache(cache_dir)
+    head = project_heads([path])[0]
+    with _few_collections(), AddedDates([path], [head], cache) as dates:
+        source = _read_project(path, head, settings, package_root)
+        jobs, slots = _project_jobs([source], cache)
+        if jobs:
+            _store_prints(0, fingerprint_records(jobs, package_root, settings), slots, [], cache)
+        source.added = dates.result([source.paths]).get(0)
+    return source
+
+
+def _cache_dir(cache: Cache | None) -> str | None:
+    """The cache's directory, which a cluster's workers open as their own cache (on
+    one machine the same file, which many processes may share; on a cluster each
+    machine's)."""
+    return str(cache.path.parent) if cache is not None else None
+
+
+def _cached_or_anew(
+    sources: list[_ProjectSource],
+    options: ScanOptions,
+    repo: Path | None,
+    package_root: PackageRoot,
+    cache: Cache | None,
+    dates: Callable[[Sequence[Iterable[str]]], Added],
+    progress: Progress | None,
+    engine: Engine | None,
+) -> ScanReport:
+    """The report of the projects read, from the cache or scanned anew."""
+    _name_uniquely(sources)
+    repo_head = resolve_commit(repo) if repo is not None else None
+    report_key = _report_key(sources, options, repo, repo_head, package_root)
+    if cache is not None:
+        cached = cache.get("scan-report", report_key)
+        if cached is not None:
+            try:
+                return report_from_json(cached, options)
+            except _UNREADABLE_RECORD:
+                pass  # an unreadable entry is recomputed, never trusted
+    report = _scan_anew(sources, options, repo, package_root, cache, dates, progress, engine)
     if cache is not None:
         cache.put("scan-report", report_key, report_to_json(report))
     return report
@@ -168,13 +250,18 @@ def _scan_anew(
     repo: Path | None,
     package_root: PackageRoot,
     cache: Cache | None,
-    dates: AddedDates,
+    dates: Callable[[Sequence[Iterable[str]]], Added],
     progress: Progress | None,
+    engine: Engine | None,
 ) -> ScanReport:
     """Fingerprints (from the cache or the workers), then families: the incubator's
-    repository (``repo``) is opened once the workers have the projects' files."""
-    project_jobs, project_slots = _project_jobs(sources, cache)
-    with Workers(package_root, options.fingerprint, options.jobs) as workers:
+    repository (``repo``) is opened once the workers have the projects' files (on a
+    cluster, the projects' tasks fingerprinted them already)."""
+    project_jobs: list[Job] = []
+    project_slots: list[list[tuple[_ProjectSource, int]]] = []
+    if engine is None:
+        project_jobs, project_slots = _project_jobs(sources, cache)
+    with Workers(package_root, options.fingerprint, options.jobs, engine) as workers:
         workers.add(project_jobs)
         incubator = None
         if repo is not None:
@@ -186,13 +273,18 @@ def _scan_anew(
         masters = _master_files(incubator)
         master_slots = _master_jobs(masters, options.fingerprint, package_root, cache)
         workers.add([(_content(m, incubator), (), m.newest) for m, _ in master_slots])
-        drift = _drift(sources, incubator, cache)  # while the workers fingerprint
+        if engine is None:
+            drift = _drift(sources, incubator, cache)  # while the workers fingerprint
+        else:
+            wait_drift = _drift_on(engine, sources, incubator, cache)
         # Each chunk is taken in as it comes, while the workers go on with the rest.
         for first, records in workers.completed(progress):
             _store_prints(first, records, project_slots, master_slots, cache)
+        if engine is not None:
+            drift = wait_drift()
         fleet, reads = _fleet(sources, drift, masters, incubator)
         similarity = _Similarity(fleet, reads, workers, options.fingerprint.shingle, cache)
-        added = partial(dates.result, [s.paths for s in sources])
+        added = partial(dates, [s.paths for s in sources])
         meanwhile = partial(_imported_files, sources)
         found, imported = _families(fleet, similarity, options, incubator, added, meanwhile)
     similarity.save()
@@ -291,6 +383,7 @@ class _ProjectSource:
     keys: list[str]  # content keys, by path
     sizes: list[int]  # bytes, by path
     prints: list[FilePrint | None] = field(default_factory=list)
+    added: dict[str, int] | None = None  # on a cluster: when git added each file
 
     def on_disk(self, i: int) -> OnDisk:
         """Where file ``i`` is, to be read again."""
@@ -495,6 +588,39 @@ def _drift(
             drift = analyse_project(incubator, source.path, source.config, cache)
             found[i] = [c for c in drift.copies if c.copy_path.endswith(".py")]
     return found
+
+
+def _drift_on(
+    engine: Engine, sources: list[_ProjectSource], incubator: Incubator | None, cache: Cache | None
+) -> Callable[[], dict[int, list[CopyDrift]]]:
+    """:func:`_drift` as one task per project on ``engine``; the returned function
+    waits for them."""
+    pending = {}
+    if incubator is not None:
+        index = incubator.index
+        for i, source in enumerate(sources):
+            if source.config.base:
+                pending[i] = engine.submit(
+                    _copies_on_worker, str(incubator.path), index.package_root, index.head,
+                    _cache_dir(cache), source.path, source.config,
+                )  # fmt: skip
+    return lambda: {i: future.result() for i, future in pending.items()}
+
+
+def _copies_on_worker(
+    repo: str,
+    package_root: PackageRoot,
+    commit: str,
+    cache_dir: str | None,
+    path: Path,
+    config: ProjectConfig,
+) -> list[CopyDrift]:
+    """The copies drift locates in one project: a cluster's task (see :func:`_drift`)."""
+    from oslo_incubator.history.provenance import analyse_project
+
+    incubator = worker_incubator(repo, package_root, commit, cache_dir)
+    drift = analyse_project(incubator, path, config, worker_cache(cache_dir))
+    return [c for c in drift.copies if c.copy_path.endswith(".py")]
 
 
 def _content(f: Source, incubator: Incubator | None) -> InRepo:

@@ -1,0 +1,108 @@
+"""Scan and drift on a Dask distributed cluster: the one module that knows Dask.
+
+``scan --scheduler`` and ``drift --scheduler`` connect here (:func:`connect`) and hand
+the operations an engine (:class:`~oslo_incubator.history.workers.Engine`) whose tasks
+run on the cluster's workers; the operations run the same functions on it as on this
+machine's process pool, so their reports are the same. ``dask`` and ``distributed``
+are an optional extra (``pip install 'oslo-incubator[cluster]'``), imported only
+here and only when a scheduler is given.
+
+A fleet file's repositories (:func:`fleet_paths`) are made readable by the workers
+too: a path is read where it is (a shared filesystem on a cluster), a git URL or a
+path at a revision is cloned by a worker into a directory of clones.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from oslo_incubator.history.clone import materialise
+from oslo_incubator.history.workers import Engine, Pending
+from oslo_incubator.model.errors import ClusterError
+from oslo_incubator.model.fleet import FleetEntry
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+T = TypeVar("T")
+
+SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
+CONNECT_TIMEOUT = "20s"
+CLONES_IN_FLIGHT = 256  # fleet entries being made ready at once: a fleet file streams
+
+
+class DaskEngine:
+    """An :class:`~oslo_incubator.history.workers.Engine` over a Dask client.
+
+    Tasks are submitted impure (each runs, none is deduplicated by its arguments);
+    a worker lost mid-task has its tasks run again elsewhere by the scheduler, which
+    changes nothing: every task is a function of its arguments and of content-keyed
+    caches.
+    """
+
+    def __init__(self, client: Client):
+        self.client = client
+        threads = client.nthreads()
+        self.workers = max(1, sum(threads.values()))
+
+    def submit(self, fn: Callable[..., T], /, *args: Any) -> Pending[T]:
+        """Start ``fn(*args)`` on a worker."""
+        future: Pending[T] = self.client.submit(fn, *args, pure=False)
+        return future
+
+    def as_completed(self, pending: Sequence[Pending[Any]]) -> Iterator[Pending[Any]]:
+        """``pending`` as their tasks finish."""
+        from distributed import as_completed
+
+        found: Iterator[Pending[Any]] = iter(as_completed(pending, loop=self.client.loop))
+        return found
+
+
+@contextmanager
+def connect(address: str) -> Iterator[Engine]:
+    """An engine on the cluster whose scheduler listens at ``address``; the client is
+    closed on leaving (the cluster goes on).
+
+    Raises:
+        ClusterError: Dask is not installed, or the scheduler does not answer.
+    """
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ClusterError(
+            "--scheduler needs Dask: pip install 'oslo-incubator[cluster]'"
+        ) from None
+    try:
+        client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as error:
+        raise ClusterError(f"cannot reach the Dask scheduler at {address}: {error}") from None
+    try:
+        yield DaskEngine(client)
+    finally:
+        client.close()
+
+
+def fleet_paths(
+    entries: Iterable[FleetEntry], clones: Path, engine: Engine | None = None
+) -> list[Path]:
+    """Where each repository of a fleet can be read, in the fleet's order: paths as
+    they are, clones made under ``clones`` by ``engine``'s workers (by this process
+    without one). The entries are consumed as they come, a bounded number at once.
+
+    Raises:
+        FleetFileError: an entry cannot be read or cloned (its file and line).
+    """
+    found: list[Path] = []
+    if engine is None:
+        return [materialise(entry, str(clones)) for entry in entries]
+    window: deque[Pending[Path]] = deque()
+    for entry in entries:
+        window.append(engine.submit(materialise, entry, str(clones)))
+        if len(window) >= CLONES_IN_FLIGHT:
+            found.append(window.popleft().result())
+    found += [pending.result() for pending in window]
+    return found
