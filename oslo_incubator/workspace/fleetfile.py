@@ -28,12 +28,20 @@ _REVISION_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@/^~{}+-]*$")
 
 
 def read_fleet(path: Path) -> Iterator[FleetEntry]:
-    """The entries of the fleet file at ``path``, in order.
+    """The entries of the fleet file at ``path``, in order. The whole file is checked
+    before the first entry comes (a pass that keeps nothing), so that a bad line is
+    found before any repository is read or cloned.
 
     Raises:
         FleetFileError: the file cannot be read, or a line is not ``LOCATION
             [REVISION]`` (with the file and line), or the fleet is empty.
     """
+    for _ in _entries(path):
+        pass
+    yield from _entries(path)
+
+
+def _entries(path: Path) -> Iterator[FleetEntry]:
     base = path.resolve().parent
     found = 0
     try:
