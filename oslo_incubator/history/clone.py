@@ -14,6 +14,11 @@ from oslo_incubator.model.errors import FleetFileError, GitError
 from oslo_incubator.model.fleet import FleetEntry
 
 
+def materialise_all(entries: list[FleetEntry], clones: str) -> list[Path]:
+    """:func:`materialise` for each entry, in order (one task of a cluster)."""
+    return [materialise(entry, clones) for entry in entries]
+
+
 def materialise(entry: FleetEntry, clones: str) -> Path:
     """The directory holding ``entry``'s work tree: its path when it is a path without
     a revision, else a clone at the revision under ``clones``, made by the first task

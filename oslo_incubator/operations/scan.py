@@ -79,6 +79,10 @@ if TYPE_CHECKING:
 NOT_BASES = frozenset({"tests", "test", "doc", "docs", "tools", "bin", "etc", "examples"})
 MIN_BASE_LENGTH = 4  # folding every "one" or "api" substring would blur unrelated text
 GC_THRESHOLD = 100_000  # new containers between two collections while scanning
+# On a cluster, projects are read a few a task (a task's round trip costs about as much
+# as reading a small project), in at least this many tasks per worker to share out.
+MAX_PROJECTS_PER_TASK = 16
+TASKS_PER_WORKER = 16
 _UNREADABLE_RECORD = (ValueError, TypeError, KeyError, IndexError, AttributeError)
 T = TypeVar("T")
 
@@ -173,41 +177,53 @@ def _scan_on(
     cache: Cache | None,
     progress: Progress | None,
 ) -> ScanReport:
-    """The same scan with every project read, fingerprinted and dated by a task of its
-    own on ``engine`` (:func:`_project_on_worker`)."""
+    """The same scan with the projects read, fingerprinted and dated by tasks on
+    ``engine`` (:func:`_projects_on_worker`), a few projects a task."""
     cache_dir = _cache_dir(cache)
+    size = max(1, min(MAX_PROJECTS_PER_TASK, len(paths) // (TASKS_PER_WORKER * engine.workers)))
+    batches = [paths[i : i + size] for i in range(0, len(paths), size)]
     pending = [
-        engine.submit(_project_on_worker, path, options.fingerprint, package_root, cache_dir)
-        for path in paths
+        engine.submit(_projects_on_worker, batch, options.fingerprint, package_root, cache_dir)
+        for batch in batches
     ]
     order = {id(future): i for i, future in enumerate(pending)}
-    found: list[_ProjectSource | None] = [None] * len(paths)
-    for done, future in enumerate(engine.as_completed(pending), start=1):
+    found: list[list[_ProjectSource]] = [[] for _ in batches]
+    done = 0
+    for future in engine.as_completed(pending):
         found[order[id(future)]] = future.result()
+        done += len(found[order[id(future)]])
         if progress is not None:
             progress("projects", done, len(paths))
     del pending  # the cluster lets go of the results
-    sources = [s for s in found if s is not None]
+    sources = [source for batch in found for source in batch]
     added = {i: s.added for i, s in enumerate(sources) if s.added is not None}
     return _cached_or_anew(sources, options, repo, package_root, cache, lambda _: added,
                            progress, engine)  # fmt: skip
 
 
-def _project_on_worker(
-    path: Path, settings: FingerprintSettings, package_root: PackageRoot, cache_dir: str | None
-) -> _ProjectSource:
-    """One project read, hashed and fingerprinted, with its git head and the dates git
-    added its files: a cluster's task, with the worker's own cache (the same steps as
+def _projects_on_worker(
+    paths: list[Path],
+    settings: FingerprintSettings,
+    package_root: PackageRoot,
+    cache_dir: str | None,
+) -> list[_ProjectSource]:
+    """Projects read, hashed and fingerprinted, with their git heads and the dates git
+    added their files: a cluster's task, with the worker's own cache (the steps
     :func:`_scan` and :func:`_scan_anew` take for the whole fleet on one machine)."""
     cache = worker_cache(cache_dir)
-    head = project_heads([path])[0]
-    with _few_collections(), AddedDates([path], [head], cache) as dates:
-        source = _read_project(path, head, settings, package_root)
-        jobs, slots = _project_jobs([source], cache)
+    heads = project_heads(paths)
+    with _few_collections(), AddedDates(paths, heads, cache) as dates:
+        sources = [
+            _read_project(path, head, settings, package_root)
+            for path, head in zip(paths, heads, strict=True)
+        ]
+        jobs, slots = _project_jobs(sources, cache)
         if jobs:
             _store_prints(0, fingerprint_records(jobs, package_root, settings), slots, [], cache)
-        source.added = dates.result([source.paths]).get(0)
-    return source
+        added = dates.result([source.paths for source in sources])
+    for i, source in enumerate(sources):
+        source.added = added.get(i)
+    return sources
 
 
 def _cache_dir(cache: Cache | None) -> str | None:

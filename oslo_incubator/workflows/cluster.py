@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from oslo_incubator.history.clone import materialise
+from oslo_incubator.history.clone import materialise_all
 from oslo_incubator.history.workers import Engine, Pending
 from oslo_incubator.model.errors import ClusterError
 from oslo_incubator.model.fleet import FleetEntry
@@ -32,7 +32,10 @@ T = TypeVar("T")
 
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 CONNECT_TIMEOUT = "20s"
-CLONES_IN_FLIGHT = 256  # fleet entries being made ready at once: a fleet file streams
+# A fleet file streams: its entries are made ready a batch per task (a path is one
+# stat, a task's round trip costs more), a bounded number of batches at once.
+ENTRIES_PER_TASK = 64
+BATCHES_IN_FLIGHT = 16
 
 
 class DaskEngine:
@@ -91,18 +94,31 @@ def fleet_paths(
 ) -> list[Path]:
     """Where each repository of a fleet can be read, in the fleet's order: paths as
     they are, clones made under ``clones`` by ``engine``'s workers (by this process
-    without one). The entries are consumed as they come, a bounded number at once.
+    without one). The entries are consumed as they come, in batches of
+    ``ENTRIES_PER_TASK``, a bounded number of batches at once.
 
     Raises:
         FleetFileError: an entry cannot be read or cloned (its file and line).
     """
-    found: list[Path] = []
     if engine is None:
-        return [materialise(entry, str(clones)) for entry in entries]
-    window: deque[Pending[Path]] = deque()
-    for entry in entries:
-        window.append(engine.submit(materialise, entry, str(clones)))
-        if len(window) >= CLONES_IN_FLIGHT:
-            found.append(window.popleft().result())
-    found += [pending.result() for pending in window]
+        return materialise_all(list(entries), str(clones))
+    found: list[Path] = []
+    window: deque[Pending[list[Path]]] = deque()
+    for batch in _batches(entries, ENTRIES_PER_TASK):
+        window.append(engine.submit(materialise_all, batch, str(clones)))
+        if len(window) >= BATCHES_IN_FLIGHT:
+            found += window.popleft().result()
+    for pending in window:
+        found += pending.result()
     return found
+
+
+def _batches(entries: Iterable[FleetEntry], size: int) -> Iterator[list[FleetEntry]]:
+    batch: list[FleetEntry] = []
+    for entry in entries:
+        batch.append(entry)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
