@@ -21,6 +21,7 @@ from oslo_incubator.analysis.fingerprint import (
 )
 from oslo_incubator.model.drift import DriftStatus
 from oslo_incubator.model.history import Version
+from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT
 from oslo_incubator.model.scan import (
     Family,
     Grain,
@@ -52,7 +53,7 @@ def exact(texts: list[str]) -> algorithm.Similarity:
     def similarity(a: Unit, b: Unit) -> float:
         sets = []
         for unit in (a, b):
-            folded = folded_bytes(texts[unit.source].encode(), (), "openstack.common")
+            folded = folded_bytes(texts[unit.source].encode(), (), DEFAULT_PACKAGE_ROOT)
             lines = None if unit.grain is Grain.MODULE else (unit.print.start, unit.print.end)
             sets.append(shingle_set(lines_tokens(folded, line_offsets(folded), lines), 5))
         return 1.0 if a.print.key == b.print.key else round(jaccard(*sets), 4)
