@@ -36,7 +36,7 @@ import sys
 import zlib
 from bisect import bisect_right
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from oslo_incubator.analysis.normalise import decode, fold, is_trivial
 from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
@@ -328,12 +328,7 @@ def candidate_pairs(
     is_open = list(open_units)
     proposed: set[tuple[int, int]] = set()
     for band in range(bands):
-        # A band's values mixed into one 64-bit key; two bands that collide only
-        # propose a pair the estimate then rejects.
-        key = np.zeros(len(matrix), dtype=np.uint64)
-        with np.errstate(over="ignore"):
-            for column in range(band * width, (band + 1) * width):
-                key = key * np.uint64(_POSITION_MULTIPLIERS[0]) + matrix[:, column]
+        key = _band_key(matrix, band, width)
         order = np.argsort(key, kind="stable")
         ordered = key[order]
         starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
@@ -354,6 +349,67 @@ def candidate_pairs(
             pairs[kept, 0].tolist(), pairs[kept, 1].tolist(), estimates[kept].tolist(), strict=True
         )
     )
+
+
+def _band_key(matrix: Any, band: int, width: int) -> Any:
+    """One band of every row's signature mixed into one 64-bit key; two bands that
+    collide only propose a pair the estimate then rejects."""
+    import numpy as np
+
+    key = np.zeros(len(matrix), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for column in range(band * width, (band + 1) * width):
+            key = key * np.uint64(_POSITION_MULTIPLIERS[0]) + matrix[:, column]
+    return key
+
+
+def band_keys(signed: Sequence[bytes], bands: int) -> list[list[int]]:
+    """The bucket of each signature in each band, as :func:`candidate_pairs` buckets
+    them: for a cluster, where the signatures are bucketed where they were made and
+    the buckets brought together by :func:`bucket_pairs`."""
+    import numpy as np
+
+    if not signed:
+        return []
+    matrix = np.frombuffer(b"".join(signed), dtype="<u4").reshape(len(signed), -1)
+    width = matrix.shape[1] // bands
+    columns = [_band_key(matrix, band, width).tolist() for band in range(bands)]
+    return [list(row) for row in zip(*columns, strict=True)]
+
+
+def bucket_pairs(
+    entries: Sequence[tuple[Any, str, bytes]], min_estimate: float
+) -> list[tuple[str, str, float]]:
+    """The pairs :func:`candidate_pairs` would propose from buckets, but for the open
+    test (the caller's, on what it returns): units sharing a bucket, as ``(bucket,
+    unit, signature)`` from :func:`band_keys` (a unit may come more than once), whose
+    estimate is at least ``min_estimate``; ``(a, b, estimate)`` with ``a < b``, sorted.
+    """
+    import numpy as np
+
+    buckets: dict[Any, set[str]] = {}
+    signatures: dict[str, bytes] = {}
+    for bucket, unit, signature in entries:
+        buckets.setdefault(bucket, set()).add(unit)
+        signatures[unit] = signature
+    proposed: set[tuple[str, str]] = set()
+    for members in buckets.values():
+        if len(members) > 1:
+            ordered = sorted(members)
+            proposed.update((a, b) for n, a in enumerate(ordered) for b in ordered[n + 1 :])
+    if not proposed:
+        return []
+    pairs = sorted(proposed)
+    index = {unit: n for n, unit in enumerate(signatures)}
+    matrix = np.frombuffer(b"".join(signatures.values()), dtype="<u4").reshape(len(signatures), -1)
+    left = np.array([index[a] for a, _ in pairs], dtype=np.int64)
+    right = np.array([index[b] for _, b in pairs], dtype=np.int64)
+    estimates = (matrix[left] == matrix[right]).mean(axis=1)
+    return [
+        (a, b, estimate)
+        for (a, b), estimate in zip(pairs, estimates.tolist(), strict=True)
+        if estimate >= min_estimate
+    ]
 
 
 def fingerprint(

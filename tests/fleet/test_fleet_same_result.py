@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from fleetgen import ProjectPlan, build_project
 from hypothesis import HealthCheck, given, settings
@@ -96,3 +97,41 @@ def test_drift_on_a_cluster_is_byte_identical_to_the_local_drift(
         local = render_drift_json(analyse_drift(inc, projects))
         remote = render_drift_json(analyse_drift(inc, projects, engine=engine))
         assert remote == local
+
+
+def test_the_client_holds_only_the_files_whose_units_can_make_a_family(
+    tmp_path: Path, incubator: Path, engine: object, monkeypatch: Any
+) -> None:
+    import oslo_incubator.operations.scan as scan
+
+    projects = build_fleet(
+        tmp_path,
+        [
+            ProjectPlan("", 0, False, "exact", ("compute", "volume")),
+            ProjectPlan("", None, False, "near", ("image",)),
+            ProjectPlan("", None, False, None, ("network",)),
+        ],
+    )
+    local = scan_json(projects, incubator, None, None)
+    seen: list[list[str]] = []
+    fleet = scan._fleet
+
+    def watched(sources: Any, *args: Any) -> Any:
+        seen.append([f"{s.name}/{p}" for s in sources for p in s.paths])
+        return fleet(sources, *args)
+
+    monkeypatch.setattr(scan, "_fleet", watched)
+    assert scan_json(projects, incubator, None, engine) == local
+    # What drift places (strutils.py, the package root's __init__.py), both retry.py
+    # (a near copy, from the buckets) and nothing of the managers, each a module of
+    # one project alike to no other.
+    assert seen == [
+        [
+            "nova/nova/common/retry.py",
+            "nova/nova/openstack/common/__init__.py",
+            "nova/nova/openstack/common/strutils.py",
+            "glance/glance/common/retry.py",
+            "glance/glance/openstack/common/__init__.py",
+            "cinder/cinder/openstack/common/__init__.py",
+        ]
+    ]
