@@ -77,7 +77,9 @@ class Pending(Protocol[T_co]):
 class Engine(Protocol):
     """Where scan's and drift's tasks run when not on this machine's process pool: a
     cluster (``workflows/cluster.py`` adapts Dask to this). Tasks are plain functions
-    of this package with picklable arguments; the engine may run one twice (a worker
+    of this package with picklable arguments, or the :class:`Pending` results of
+    earlier tasks of the same engine, which the task receives as their values (their
+    data need not pass through this process); the engine may run one twice (a worker
     lost), so each must give the same result however often it runs."""
 
     workers: int  # how many tasks run at once, for chunking

@@ -11,6 +11,12 @@ Work is cached in two layers: the fingerprint of every file by its content (and 
 exact similarity of every pair compared), and the whole report by the content keys of
 every file, the projects' git heads and the incubator's head, so a second scan of
 unchanged trees only reads and hashes files.
+
+On a cluster (an ``engine``, see ``workflows/cluster.py``) the same functions run as
+its tasks: the projects are read and fingerprinted where they are, and their
+fingerprints stay there; two reductions on the workers (unit keys counted, LSH
+buckets) decide which files the client needs for the family algorithm ("Private: on a
+cluster" below). The report is the same.
 """
 
 from __future__ import annotations
