@@ -65,6 +65,7 @@ class Run:
     """One measured command."""
 
     wall: float  # seconds
+    cpu: float  # seconds of CPU of the oslo-incubator process (and what it waited for)
     client: float  # MB, peak RSS of the oslo-incubator process
     workers: tuple[float, ...]  # MB, peak RSS of each worker process
     scheduler: float | None  # MB, the LocalCluster's own process (scheduler, nannies)
@@ -280,13 +281,15 @@ def measure(command: list[str], cluster: psutil.Process | None) -> Run:
     if status != 0:
         sys.exit(f"failed: {' '.join(command)}\n{err.decode()}")
     scheduler = peaks.pop(cluster.pid, None) if cluster is not None else None
-    return Run(wall, usage.ru_maxrss / 1024, tuple(sorted(peaks.values(), reverse=True)),
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(wall, cpu, usage.ru_maxrss / 1024, tuple(sorted(peaks.values(), reverse=True)),
                scheduler, hashlib.md5(out).hexdigest())  # fmt: skip
 
 
 def print_table(rows: list[tuple[str, str, Run, Run]]) -> None:
     """One line per fleet and command: time, client and worker memory, each way."""
-    head = (f"{'fleet':<15} {'cmd':<5} | {'local s':>7} {'cluster s':>9} {'ratio':>5} | "
+    head = (f"{'fleet':<15} {'cmd':<5} | {'local s':>7} {'cluster s':>9} {'ratio':>5} "
+            f"{'client cpu s':>12} | "
             f"{'client MB local':>15} {'cluster':>7} | {'worker MB local':>15} "
             f"{'cluster':>7} | {'sched MB':>8} | same")  # fmt: skip
     print(head)
@@ -295,12 +298,14 @@ def print_table(rows: list[tuple[str, str, Run, Run]]) -> None:
         lw = max(local.workers, default=0.0)
         rw = max(remote.workers, default=0.0)
         print(f"{label:<15} {command:<5} | {local.wall:7.1f} {remote.wall:9.1f} "
-              f"{remote.wall / local.wall:5.2f} | {local.client:15.0f} {remote.client:7.0f} | "
+              f"{remote.wall / local.wall:5.2f} {remote.cpu:12.1f} | "
+              f"{local.client:15.0f} {remote.client:7.0f} | "
               f"{lw:15.0f} {rw:7.0f} | {remote.scheduler or 0:8.0f} | "
               f"{'yes' if local.digest == remote.digest else 'NO'}")  # fmt: skip
     print(
-        "\nworker MB: the largest worker process's peak resident set (local pool: "
-        "0 when the scan ran in one process)"
+        "\nclient cpu s: CPU time of the oslo-incubator process in the cluster run (what "
+        "does not spread over workers);\nworker MB: the largest worker process's peak "
+        "resident set (local pool: 0 when the scan ran in one process)"
     )
 
 

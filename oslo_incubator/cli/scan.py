@@ -108,9 +108,11 @@ def scan(
     per file content, so a second scan of unchanged trees only reads and hashes
     files. Exit 0 (a scan reports, it does not judge), 2 on bad input.
 
-    With --scheduler, the scan runs on a Dask cluster: each project is read and
-    fingerprinted by a task on a worker (with the worker's cache), drift's
-    analysis and the exact comparisons too; the report is the same.
+    With --scheduler, the scan runs on a Dask cluster: projects are read and
+    fingerprinted by tasks on its workers (with each worker's cache), where their
+    fingerprints stay; the LSH buckets and the count of exact copies are
+    reductions there, and only files that can make a family come back. Drift's
+    analysis and the exact comparisons run there too. The report is the same.
     """
     if not projects and fleet_file is None:
         raise click.UsageError("give PROJECTS, or a --fleet file")
