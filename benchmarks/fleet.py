@@ -5,8 +5,9 @@ Usage::
     python benchmarks/fleet.py                                  # generated fleets only
     python benchmarks/fleet.py --real /tmp/fleet-real --incubator INC
 
-Both run ``oslo-incubator`` as a user does, in a subprocess, with ``--no-cache`` (a
-cold scan) and the same number of processes: ``-j N`` for the local pool, a
+Both run ``oslo-incubator`` as a user does, in a subprocess, cold (a new, empty cache
+directory) and then warm (the same cache again: a re-scan of an unchanged fleet), with
+the same number of processes: ``-j N`` for the local pool, a
 LocalCluster of N worker processes of one thread each for ``--scheduler`` (started
 before the timed run and stopped after it, as an operator's cluster would already be
 running). Every figure is the best wall time of ``--rounds`` rounds, each round
@@ -84,19 +85,19 @@ def main() -> None:
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"{os.cpu_count()} CPUs; {args.workers} processes each way; best of {args.rounds} "
-          f"rounds; cold (--no-cache)\n")  # fmt: skip
+          f"rounds; cold (an empty cache), then warm (the same cache)\n")  # fmt: skip
     rows: list[tuple[str, str, Run, Run]] = []
+    args.caches = args.work / "caches"
     for size in [int(s) for s in args.sizes.split(",") if s]:
         fleet = generated_fleet(args.work / f"generated-{size}", size)
-        rows.append(compare(f"generated {size}", "scan", fleet, args))
+        rows += compare(f"generated {size}", "scan", fleet, args)
     if args.real is not None:
         real = sorted(p for p in args.real.iterdir() if (p / ".git").exists())
         inc = ["--incubator", str(args.incubator)] if args.incubator else []
-        rows.append(compare(f"real {len(real)}", "scan", fleet_file(args.work, real), args, inc))
+        rows += compare(f"real {len(real)}", "scan", fleet_file(args.work, real), args, inc)
         if args.incubator:
             conf = [p for p in real if (p / "openstack-common.conf").exists()]
-            rows.append(compare(f"real {len(conf)}", "drift", fleet_file(args.work, conf), args,
-                                inc))  # fmt: skip
+            rows += compare(f"real {len(conf)}", "drift", fleet_file(args.work, conf), args, inc)
     print_table(rows)
 
 
@@ -177,22 +178,34 @@ def _module(rng: random.Random, prefix: str) -> str:
 
 def compare(
     label: str, command: str, fleet: Path, args: argparse.Namespace, extra: list[str] = ()
-) -> tuple[str, str, Run, Run]:
-    """The local pool's best run and the cluster's, of ``command`` on ``fleet``."""
-    base = [OI, command, "--format", "json", "--no-cache", *extra, "--fleet", str(fleet)]
-    local_runs, cluster_runs = [], []
+) -> list[tuple[str, str, Run, Run]]:
+    """The local pool's best runs and the cluster's, cold and warm, of ``command`` on
+    ``fleet``."""
+    base = [OI, command, "--format", "json", *extra, "--fleet", str(fleet)]
+    jobs = ["-j", str(args.workers)] if command == "scan" else []
+    runs: dict[str, list[Run]] = {}
     for _ in range(args.rounds):
-        jobs = ["-j", str(args.workers)] if command == "scan" else []
-        local_runs.append(measure([*base[:2], *jobs, *base[2:]], None))
-        with local_cluster(args.workers) as (address, cluster):
-            cluster_runs.append(measure([*base, "--scheduler", address], cluster))
-        print(f"  {label} {command}: local {local_runs[-1].wall:.1f} s, "
-              f"cluster {cluster_runs[-1].wall:.1f} s", file=sys.stderr)  # fmt: skip
-    local = min(local_runs, key=lambda r: r.wall)
-    remote = min(cluster_runs, key=lambda r: r.wall)
-    if local.digest != remote.digest:
-        print(f"{label} {command}: the cluster's report differs!", file=sys.stderr)
-    return label, command, local, remote
+        for way in ("local", "cluster"):
+            shutil.rmtree(args.caches, ignore_errors=True)
+            cache = ["--cache-dir", str(args.caches)]
+            for temperature in ("cold", "warm"):
+                if way == "local":
+                    run = measure([*base[:2], *jobs, *base[2:], *cache], None)
+                else:
+                    with local_cluster(args.workers) as (address, cluster):
+                        run = measure([*base, *cache, "--scheduler", address], cluster)
+                runs.setdefault(f"{way} {temperature}", []).append(run)
+                print(f"  {label} {command} {way} {temperature}: {run.wall:.1f} s",
+                      file=sys.stderr)  # fmt: skip
+    shutil.rmtree(args.caches, ignore_errors=True)
+    best = {name: min(found, key=lambda r: r.wall) for name, found in runs.items()}
+    rows = []
+    for temperature in ("cold", "warm"):
+        local, remote = best[f"local {temperature}"], best[f"cluster {temperature}"]
+        if local.digest != remote.digest:
+            print(f"{label} {command}: the cluster's report differs!", file=sys.stderr)
+        rows.append((label, f"{command} {temperature}", local, remote))
+    return rows
 
 
 class local_cluster:  # noqa: N801 - a context manager, used as a function
@@ -288,7 +301,7 @@ def measure(command: list[str], cluster: psutil.Process | None) -> Run:
 
 def print_table(rows: list[tuple[str, str, Run, Run]]) -> None:
     """One line per fleet and command: time, client and worker memory, each way."""
-    head = (f"{'fleet':<15} {'cmd':<5} | {'local s':>7} {'cluster s':>9} {'ratio':>5} "
+    head = (f"{'fleet':<15} {'cmd':<10} | {'local s':>7} {'cluster s':>9} {'ratio':>5} "
             f"{'client cpu s':>12} | "
             f"{'client MB local':>15} {'cluster':>7} | {'worker MB local':>15} "
             f"{'cluster':>7} | {'sched MB':>8} | same")  # fmt: skip
@@ -297,7 +310,7 @@ def print_table(rows: list[tuple[str, str, Run, Run]]) -> None:
     for label, command, local, remote in rows:
         lw = max(local.workers, default=0.0)
         rw = max(remote.workers, default=0.0)
-        print(f"{label:<15} {command:<5} | {local.wall:7.1f} {remote.wall:9.1f} "
+        print(f"{label:<15} {command:<10} | {local.wall:7.1f} {remote.wall:9.1f} "
               f"{remote.wall / local.wall:5.2f} {remote.cpu:12.1f} | "
               f"{local.client:15.0f} {remote.client:7.0f} | "
               f"{lw:15.0f} {rw:7.0f} | {remote.scheduler or 0:8.0f} | "

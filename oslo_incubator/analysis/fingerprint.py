@@ -363,53 +363,59 @@ def _band_key(matrix: Any, band: int, width: int) -> Any:
     return key
 
 
-def band_keys(signed: Sequence[bytes], bands: int) -> list[list[int]]:
+def band_keys(signed: Sequence[bytes], bands: int) -> Any:
     """The bucket of each signature in each band, as :func:`candidate_pairs` buckets
-    them: for a cluster, where the signatures are bucketed where they were made and
-    the buckets brought together by :func:`bucket_pairs`."""
+    them: an ``(n, bands)`` array of 64-bit keys. For a cluster, where signatures are
+    bucketed where they were made and the buckets brought together by
+    :func:`bucket_pairs`."""
     import numpy as np
 
     if not signed:
-        return []
+        return np.zeros((0, bands), dtype=np.uint64)
     matrix = np.frombuffer(b"".join(signed), dtype="<u4").reshape(len(signed), -1)
     width = matrix.shape[1] // bands
-    columns = [_band_key(matrix, band, width).tolist() for band in range(bands)]
-    return [list(row) for row in zip(*columns, strict=True)]
+    return np.stack([_band_key(matrix, band, width) for band in range(bands)], axis=1)
 
 
 def bucket_pairs(
-    entries: Sequence[tuple[Any, str, bytes]], min_estimate: float
-) -> list[tuple[str, str, float]]:
-    """The pairs :func:`candidate_pairs` would propose from buckets, but for the open
-    test (the caller's, on what it returns): units sharing a bucket, as ``(bucket,
-    unit, signature)`` from :func:`band_keys` (a unit may come more than once), whose
-    estimate is at least ``min_estimate``; ``(a, b, estimate)`` with ``a < b``, sorted.
+    bands: Any, buckets: Any, units: Any, matrix: Any, min_estimate: float
+) -> list[tuple[int, int, float]]:
+    """The pairs :func:`candidate_pairs` would propose, but for its open test (the
+    caller's): units sharing a bucket whose estimate is at least ``min_estimate``.
+
+    Args:
+        bands, buckets, units: equally long arrays, one entry per (band, bucket,
+            unit) from :func:`band_keys`; a unit may come more than once.
+        matrix: the signatures, one row per unit index.
+        min_estimate: the least estimate worth an exact comparison.
+
+    Returns:
+        ``(i, j, estimate)`` with ``i < j`` unit indexes, sorted.
     """
     import numpy as np
 
-    buckets: dict[Any, set[str]] = {}
-    signatures: dict[str, bytes] = {}
-    for bucket, unit, signature in entries:
-        buckets.setdefault(bucket, set()).add(unit)
-        signatures[unit] = signature
-    proposed: set[tuple[str, str]] = set()
-    for members in buckets.values():
-        if len(members) > 1:
-            ordered = sorted(members)
-            proposed.update((a, b) for n, a in enumerate(ordered) for b in ordered[n + 1 :])
+    if len(units) < 2:
+        return []
+    order = np.lexsort((units, buckets, bands))
+    bands, buckets, units = bands[order], buckets[order], units[order]
+    same_bucket = (bands[1:] == bands[:-1]) & (buckets[1:] == buckets[:-1])
+    starts = np.flatnonzero(np.concatenate(([True], ~same_bucket)))
+    ends = np.append(starts[1:], len(units))
+    shared = ends - starts > 1  # most buckets hold one unit
+    proposed: set[tuple[int, int]] = set()
+    for start, end in zip(starts[shared].tolist(), ends[shared].tolist(), strict=True):
+        members = sorted(set(units[start:end].tolist()))
+        proposed.update((a, b) for n, a in enumerate(members) for b in members[n + 1 :])
     if not proposed:
         return []
-    pairs = sorted(proposed)
-    index = {unit: n for n, unit in enumerate(signatures)}
-    matrix = np.frombuffer(b"".join(signatures.values()), dtype="<u4").reshape(len(signatures), -1)
-    left = np.array([index[a] for a, _ in pairs], dtype=np.int64)
-    right = np.array([index[b] for _, b in pairs], dtype=np.int64)
-    estimates = (matrix[left] == matrix[right]).mean(axis=1)
-    return [
-        (a, b, estimate)
-        for (a, b), estimate in zip(pairs, estimates.tolist(), strict=True)
-        if estimate >= min_estimate
-    ]
+    pairs = np.array(sorted(proposed), dtype=np.int64)
+    estimates = (matrix[pairs[:, 0]] == matrix[pairs[:, 1]]).mean(axis=1)
+    kept = estimates >= min_estimate
+    return list(
+        zip(
+            pairs[kept, 0].tolist(), pairs[kept, 1].tolist(), estimates[kept].tolist(), strict=True
+        )
+    )
 
 
 def fingerprint(

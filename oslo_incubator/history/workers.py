@@ -92,6 +92,10 @@ class Engine(Protocol):
         """``pending`` in the order their tasks finish."""
         ...
 
+    def gather(self, pending: Sequence[Pending[T]]) -> list[T]:
+        """The results of ``pending``, in order, fetched at once."""
+        ...
+
 
 def file_key(salt: bytes, content: bytes) -> str:
     """A project file's content key: what it was read with (``salt``) and its bytes."""

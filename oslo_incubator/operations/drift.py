@@ -117,7 +117,7 @@ def _analyse_on(
     if progress is not None:
         for done, _ in enumerate(engine.as_completed(pending), start=1):
             progress("projects", done, len(pending))
-    return [future.result() for future in pending]
+    return engine.gather(pending)
 
 
 def _project_on_worker(

@@ -723,9 +723,12 @@ class _Summary:
 # A file the client needs: its index in the walk, path, content key, size, its
 # fingerprint with only the units that can matter, and when git added it.
 _Kept = tuple[int, str, str, int, FilePrint, int | None]
-# Unit counts by (grain, content key), and bucket entries ((grain, band, bucket), key,
-# signature): one reduction's share of a batch.
-_Part = tuple[dict[tuple[str, str], int], list[tuple[tuple[str, int, int], str, bytes]]]
+# One grain's bucket entries for a reduction: the units' keys and signatures, and
+# three equally long arrays: band, bucket and index of the unit in those keys.
+_Buckets = tuple[list[str], bytes, Any, Any, Any]
+# Unit counts by (grain, content key), and bucket entries by grain: one reduction's
+# share of a batch.
+_Part = tuple[dict[tuple[str, str], int], dict[str, _Buckets]]
 # What a reduction finds: the keys seen twice or more, and the candidate pairs.
 _Reduced = tuple[set[tuple[str, str]], list[tuple[str, str, str, float]]]
 
@@ -741,57 +744,21 @@ def _scan_on(
 ) -> ScanReport:
     """The scan with the projects read, fingerprinted and dated by tasks on
     ``engine`` (:func:`_projects_on_worker`), a few projects a task; the report from
-    the client's cache when it holds it."""
+    the client's cache when it holds it. The master versions are fingerprinted and the
+    batches' units counted and bucketed while the projects are read (a cold scan is
+    what a cluster is for: a warm one opens the incubator for nothing)."""
     cache_dir = _cache_dir(cache)
     size = max(1, min(MAX_PROJECTS_PER_TASK, len(paths) // (TASKS_PER_WORKER * engine.workers)))
     batches = [paths[i : i + size] for i in range(0, len(paths), size)]
-    held = [
-        engine.submit(_projects_on_worker, batch, options.fingerprint, package_root, cache_dir)
-        for batch in batches
-    ]
-    summarised = [engine.submit(_summaries, batch) for batch in held]
-    order = {id(future): i for i, future in enumerate(summarised)}
-    found: list[list[_Summary]] = [[] for _ in batches]
-    done = 0
-    for future in engine.as_completed(summarised):
-        found[order[id(future)]] = future.result()
-        done += len(found[order[id(future)]])
-        if progress is not None:
-            progress("projects", done, len(paths))
-    summaries = [summary for batch in found for summary in batch]
-    _name_uniquely(summaries)
-    repo_head = resolve_commit(repo) if repo is not None else None
-    report_key = _summaries_key(summaries, options, repo, repo_head, package_root)
-    if cache is not None:
-        cached = cache.get("scan-report", report_key)
-        if cached is not None:
-            try:
-                return report_from_json(cached, options)
-            except _UNREADABLE_RECORD:
-                pass  # an unreadable entry is recomputed, never trusted
-    sizes = [len(batch) for batch in found]
-    report = _scan_anew_on(engine, held, sizes, summaries, options, repo, package_root, cache,
-                           progress)  # fmt: skip
-    if cache is not None:
-        cache.put("scan-report", report_key, report_to_json(report))
-    return report
-
-
-def _scan_anew_on(
-    engine: Engine,
-    held: list[Pending[list[_ProjectSource]]],
-    sizes: list[int],
-    summaries: list[_Summary],
-    options: ScanOptions,
-    repo: Path | None,
-    package_root: PackageRoot,
-    cache: Cache | None,
-    progress: Progress | None,
-) -> ScanReport:
-    """:func:`_scan_anew` over projects the workers hold: masters and drift as there,
-    then the reductions, the files that matter, the same family algorithm, and the
-    import links computed where the files' imports are."""
     with Workers(package_root, options.fingerprint, options.jobs, engine) as workers:
+        held = [
+            engine.submit(_projects_on_worker, batch, options.fingerprint, package_root,
+                          cache_dir)
+            for batch in batches
+        ]  # fmt: skip
+        summarised = [engine.submit(_summaries, batch) for batch in held]
+        parts = max(1, engine.workers)
+        emitted = [engine.submit(_emit_batch, batch, parts, options) for batch in held]
         incubator = None
         if repo is not None:
             from oslo_incubator.history.incubator import open_incubator
@@ -800,44 +767,100 @@ def _scan_anew_on(
         masters = _master_files(incubator)
         master_slots = _master_jobs(masters, options.fingerprint, package_root, cache)
         workers.add([(_content(m, incubator), (), m.newest) for m, _ in master_slots])
-        wait_drift = _drift_on(engine, summaries, incubator, cache)
-        for first, records in workers.completed(progress):
-            _store_prints(first, records, [], master_slots, cache)
-        drift = wait_drift()
-        placed = _placed(summaries, drift, incubator)
-        reduced = _reductions(engine, held, masters, options)
-        pairs = _gathered_pairs(engine, reduced)
-        starts = [sum(sizes[:n]) for n in range(len(sizes))]
-        kept_pending = [
-            engine.submit(_keep, batch, placed[start : start + count], *reduced)
-            for batch, start, count in zip(held, starts, sizes, strict=True)
-        ]
-        kept = [records for future in kept_pending for records in future.result()]
-        sources = [_kept_source(s, records) for s, records in zip(summaries, kept, strict=True)]
-        added = {i: s.added for i, s in enumerate(sources) if s.added}
-        fleet, reads = _fleet(sources, drift, masters, incubator)
-        similarity = _Similarity(fleet, reads, workers, options.fingerprint.shingle, cache)
-        found, _ = _families(fleet, similarity, options, incubator, lambda: added,
-                             lambda: None, _bucketed(pairs))  # fmt: skip
-        copied: dict[str, set[str]] = {}
-        for family in found:
-            if family.grain is Grain.MODULE:
-                for member in family.members:
-                    copied.setdefault(member.project, set()).add(member.path)
-        names = [s.name for s in summaries]
-        linked = [
-            engine.submit(_links_on_worker, batch,
-                          [copied.get(name, set()) for name in names[start : start + count]])
-            for batch, start, count in zip(held, starts, sizes, strict=True)
-        ]  # fmt: skip
-        imports = [
-            ImportLink(name, rel, path, line)
-            for future, start in zip(linked, starts, strict=True)
-            for n, links in enumerate(future.result())
-            for name in [names[start + n]]
-            for rel, path, line in links
-        ]
+        order = {id(future): i for i, future in enumerate(summarised)}
+        found: list[list[_Summary]] = [[] for _ in batches]
+        done = 0
+        for future in engine.as_completed(summarised):
+            found[order[id(future)]] = future.result()
+            done += len(found[order[id(future)]])
+            if progress is not None:
+                progress("projects", done, len(paths))
+        summaries = [summary for batch in found for summary in batch]
+        _name_uniquely(summaries)
+        repo_head = resolve_commit(repo) if repo is not None else None
+        report_key = _summaries_key(summaries, options, repo, repo_head, package_root)
+        if cache is not None:
+            cached = cache.get("scan-report", report_key)
+            if cached is not None:
+                try:
+                    return report_from_json(cached, options)
+                except _UNREADABLE_RECORD:
+                    pass  # an unreadable entry is recomputed, never trusted
+        fleet = _Held(held, emitted, [len(batch) for batch in found], summaries)
+        report = _scan_anew_on(engine, workers, fleet, incubator, masters, master_slots,
+                               options, cache, progress)  # fmt: skip
+    if cache is not None:
+        cache.put("scan-report", report_key, report_to_json(report))
+    return report
+
+
+@dataclass
+class _Held:
+    """The projects as a cluster holds them: each batch's sources and its units
+    counted and bucketed (on the workers), how many projects each batch holds, and
+    their summaries (here)."""
+
+    sources: list[Pending[list[_ProjectSource]]]
+    emitted: list[Pending[list[_Part]]]
+    sizes: list[int]
+    summaries: list[_Summary]
+
+    def shares(
+        self, per_project: Sequence[T]
+    ) -> Iterator[tuple[Pending[list[_ProjectSource]], list[T]]]:
+        """Each batch's sources, with its projects' items of ``per_project``."""
+        start = 0
+        for batch, count in zip(self.sources, self.sizes, strict=True):
+            yield batch, list(per_project[start : start + count])
+            start += count
+
+
+def _scan_anew_on(
+    engine: Engine,
+    workers: Workers,
+    held: _Held,
+    incubator: Incubator | None,
+    masters: list[Source],
+    master_slots: list[tuple[Source, str]],
+    options: ScanOptions,
+    cache: Cache | None,
+    progress: Progress | None,
+) -> ScanReport:
+    """:func:`_scan_anew` over projects the workers hold: masters and drift as there,
+    then the reductions, the files that matter, the same family algorithm, and the
+    import links computed where the files' imports are."""
+    summaries = held.summaries
+    wait_drift = _drift_on(engine, summaries, incubator, cache)
+    for first, records in workers.completed(progress):
+        _store_prints(first, records, [], master_slots, cache)
+    reduced = _reductions(engine, held.emitted, masters, options)
+    pairs = _gathered_pairs(engine, reduced)
+    drift = wait_drift()
+    placed = _placed(summaries, drift, incubator)
+    kept_pending = [engine.submit(_keep, batch, files, *reduced)
+                    for batch, files in held.shares(placed)]  # fmt: skip
+    kept = [records for batch in engine.gather(kept_pending) for records in batch]
+    sources = [_kept_source(s, records) for s, records in zip(summaries, kept, strict=True)]
+    added = {i: s.added for i, s in enumerate(sources) if s.added}
+    fleet, reads = _fleet(sources, drift, masters, incubator)
+    similarity = _Similarity(fleet, reads, workers, options.fingerprint.shingle, cache)
+    found, _ = _families(fleet, similarity, options, incubator, lambda: added,
+                         lambda: None, _bucketed(pairs))  # fmt: skip
     similarity.save()
+    copied: dict[str, set[str]] = {}
+    for family in found:
+        if family.grain is Grain.MODULE:
+            for member in family.members:
+                copied.setdefault(member.project, set()).add(member.path)
+    names = [s.name for s in summaries]
+    linked = [engine.submit(_links_on_worker, batch, [copied.get(n, set()) for n in share])
+              for batch, share in held.shares(names)]  # fmt: skip
+    imports = [
+        ImportLink(name, rel, path, line)
+        for share, links in zip(held.shares(names), engine.gather(linked), strict=True)
+        for name, project_links in zip(share[1], links, strict=True)
+        for rel, path, line in project_links
+    ]
     info = None
     if incubator is not None:
         index = incubator.index
@@ -900,15 +923,14 @@ def _placed(
 
 def _reductions(
     engine: Engine,
-    held: list[Pending[list[_ProjectSource]]],
+    emitted: list[Pending[list[_Part]]],
     masters: list[Source],
     options: ScanOptions,
 ) -> list[Pending[_Reduced]]:
-    """The reductions, one per worker: each counts the units of its share of the keys
-    and compares the signatures of its share of the LSH buckets, from every batch's
-    part and the masters' (which the client has)."""
+    """The reductions, one per share of ``emitted``: each counts the units of its
+    share of the keys and compares the signatures of its share of the LSH buckets,
+    from every batch's part and the masters' (which the client has)."""
     parts = max(1, engine.workers)
-    emitted = [engine.submit(_emit_batch, batch, parts, options) for batch in held]
     mastered = _emit(Fleet(masters, []), parts, options)
     estimate = options.min_similarity - algorithm.ESTIMATE_MARGIN
     return [
@@ -931,7 +953,9 @@ def _emit_batch(sources: list[_ProjectSource], parts: int, options: ScanOptions)
 def _emit(fleet: Fleet, parts: int, options: ScanOptions) -> list[_Part]:
     """The units of ``fleet``, as :func:`algorithm.units` takes them: each counted
     by its key, and each eligible key's signature in its bucket of every band."""
-    found: list[_Part] = [({}, []) for _ in range(parts)]
+    import numpy as np
+
+    found: list[_Part] = [({}, {}) for _ in range(parts)]
     for grain in Grain:
         signed: dict[str, bytes] = {}
         for unit in algorithm.units(fleet, grain):
@@ -940,31 +964,61 @@ def _emit(fleet: Fleet, parts: int, options: ScanOptions) -> list[_Part]:
             counts[grain.value, key] = counts.get((grain.value, key), 0) + 1
             if key not in signed and algorithm.eligible_print(unit.print, options):
                 signed[key] = unit.print.signature
+        if not signed:
+            continue
         keys = list(signed)
-        rows = band_keys([signed[k] for k in keys], options.fingerprint.bands)
-        for key, row in zip(keys, rows, strict=True):
-            for band, bucket in enumerate(row):
-                found[(bucket + band) % parts][1].append(
-                    ((grain.value, band, bucket), key, signed[key])
-                )
+        buckets = band_keys([signed[k] for k in keys], options.fingerprint.bands)
+        bands = np.broadcast_to(np.arange(buckets.shape[1], dtype=np.uint64), buckets.shape)
+        share = (buckets + bands) % np.uint64(parts)
+        for r in range(parts):
+            rows, columns = np.nonzero(share == r)
+            units = np.unique(rows)
+            index = np.searchsorted(units, rows)
+            found[r][1][grain.value] = (
+                [keys[u] for u in units.tolist()],
+                b"".join(signed[keys[u]] for u in units.tolist()),
+                columns.astype(np.int64),
+                buckets[rows, columns],
+                index.astype(np.int64),
+            )
     return found
 
 
 def _reduce(min_estimate: float, *parts: _Part) -> _Reduced:
     """One reduction: keys seen twice or more, and the pairs sharing a bucket whose
     estimate is at least ``min_estimate`` (a cluster's task)."""
+    import numpy as np
+
     counts: Counter[tuple[str, str]] = Counter()
-    entries: dict[str, list[tuple[tuple[str, int, int], str, bytes]]] = {}
-    for part_counts, part_entries in parts:
+    by_grain: dict[str, list[_Buckets]] = {}
+    for part_counts, part_buckets in parts:
         counts.update(part_counts)
-        for entry in part_entries:
-            entries.setdefault(entry[0][0], []).append(entry)
+        for grain, share in part_buckets.items():
+            by_grain.setdefault(grain, []).append(share)
     shared = {key for key, count in counts.items() if count >= 2}
-    pairs = [
-        (grain, a, b, estimate)
-        for grain, found in sorted(entries.items())
-        for a, b, estimate in bucket_pairs(found, min_estimate)
-    ]
+    pairs: list[tuple[str, str, str, float]] = []
+    for grain, shares in sorted(by_grain.items()):
+        ids: dict[str, int] = {}  # a key from several batches is one unit
+        signatures: list[bytes] = []
+        bands, buckets, units = [], [], []
+        for keys, signed, band, bucket, unit in shares:
+            width = len(signed) // len(keys) if keys else 0
+            local = []
+            for n, key in enumerate(keys):
+                if key not in ids:
+                    ids[key] = len(ids)
+                    signatures.append(signed[n * width : (n + 1) * width])
+                local.append(ids[key])
+            bands.append(band)
+            buckets.append(bucket)
+            units.append(np.array(local, dtype=np.int64)[unit])
+        matrix = np.frombuffer(b"".join(signatures), dtype="<u4").reshape(len(ids), -1)
+        names = list(ids)
+        found = bucket_pairs(np.concatenate(bands), np.concatenate(buckets),
+                             np.concatenate(units), matrix, min_estimate)  # fmt: skip
+        for i, j, estimate in found:
+            low, high = sorted((names[i], names[j]))
+            pairs.append((grain, low, high, estimate))
     return shared, pairs
 
 
@@ -974,8 +1028,8 @@ def _gathered_pairs(
     """The candidate pairs of every reduction, by grain (a pair two bands propose
     comes from two reductions, with the same estimate)."""
     found: dict[str, dict[tuple[str, str], float]] = {}
-    for future in [engine.submit(operator.getitem, r, 1) for r in reduced]:
-        for grain, a, b, estimate in future.result():
+    for pairs in engine.gather([engine.submit(operator.getitem, r, 1) for r in reduced]):
+        for grain, a, b, estimate in pairs:
             found.setdefault(grain, {})[a, b] = estimate
     return found
 
@@ -1103,7 +1157,7 @@ def _drift_on(
                     _copies_on_worker, str(incubator.path), index.package_root, index.head,
                     _cache_dir(cache), source.path, source.config,
                 )  # fmt: skip
-    return lambda: {i: future.result() for i, future in pending.items()}
+    return lambda: dict(zip(pending, engine.gather(list(pending.values())), strict=True))
 
 
 def _copies_on_worker(

@@ -64,6 +64,11 @@ class DaskEngine:
         found: Iterator[Pending[Any]] = iter(as_completed(pending, loop=self.client.loop))
         return found
 
+    def gather(self, pending: Sequence[Pending[T]]) -> list[T]:
+        """The results of ``pending``, in order, in one exchange with the cluster."""
+        found: list[T] = self.client.gather(list(pending))
+        return found
+
 
 @contextmanager
 def connect(address: str) -> Iterator[Engine]:

@@ -47,6 +47,9 @@ class KillsFirstWorker:
     def as_completed(self, pending: Any) -> Any:
         return self.engine.as_completed(pending)
 
+    def gather(self, pending: Any) -> Any:
+        return self.engine.gather(pending)
+
 
 def test_scan_is_identical_when_a_worker_dies_during_it(
     tmp_path: Path, incubator: Path, engine: Any
