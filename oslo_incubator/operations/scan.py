@@ -837,7 +837,8 @@ def _scan_anew_on(
     pairs = _gathered_pairs(engine, reduced)
     drift = wait_drift()
     placed = _placed(summaries, drift, incubator)
-    kept_pending = [engine.submit(_keep, batch, files, *reduced)
+    wanted = engine.submit(_wanted, *reduced)  # once, where the batches are
+    kept_pending = [engine.submit(_keep, batch, files, wanted)
                     for batch, files in held.shares(placed)]  # fmt: skip
     kept = [records for batch in engine.gather(kept_pending) for records in batch]
     sources = [_kept_source(s, records) for s, records in zip(summaries, kept, strict=True)]
@@ -1053,16 +1054,21 @@ def _bucketed(pairs: dict[str, dict[tuple[str, str], float]]) -> algorithm.Candi
     return candidates
 
 
-def _keep(
-    sources: list[_ProjectSource], placed: list[set[str]], *reduced: _Reduced
-) -> list[list[_Kept]]:
-    """The files of a batch the client needs, each with the units that can matter:
-    those whose key is seen twice or more or is in a candidate pair, and every unit of
-    a file drift places (a cluster's task)."""
-    wanted: set[tuple[str, str]] = set()
+def _wanted(*reduced: _Reduced) -> set[tuple[str, str]]:
+    """The units that can matter: their keys are seen twice or more, or are in a
+    candidate pair (a cluster's task)."""
+    found: set[tuple[str, str]] = set()
     for shared, pairs in reduced:
-        wanted |= shared
-        wanted.update((grain, key) for grain, a, b, _ in pairs for key in (a, b))
+        found |= shared
+        found.update((grain, key) for grain, a, b, _ in pairs for key in (a, b))
+    return found
+
+
+def _keep(
+    sources: list[_ProjectSource], placed: list[set[str]], wanted: set[tuple[str, str]]
+) -> list[list[_Kept]]:
+    """The files of a batch the client needs, each with the units that can matter
+    (:func:`_wanted`), and every unit of a file drift places (a cluster's task)."""
     module, symbol = Grain.MODULE.value, Grain.SYMBOL.value
     found = []
     for source, whole in zip(sources, placed, strict=True):

@@ -14,6 +14,8 @@ path at a revision is cloned by a worker into a directory of clones.
 
 from __future__ import annotations
 
+import threading
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -32,6 +34,11 @@ T = TypeVar("T")
 
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 CONNECT_TIMEOUT = "20s"
+# Tasks run one at a time in a worker process whatever its thread count: parsing is not
+# thread-safe (CPython 3.11's ast constructor fails under threads, and the parse
+# warnings are captured with the process-wide warnings filters).
+_ONE_TASK_AT_A_TIME = threading.Lock()
+
 # A fleet file streams: its entries are made ready a batch per task (a path is one
 # stat, a task's round trip costs more), a bounded number of batches at once.
 ENTRIES_PER_TASK = 64
@@ -49,12 +56,14 @@ class DaskEngine:
 
     def __init__(self, client: Client):
         self.client = client
-        threads = client.nthreads()
-        self.workers = max(1, sum(threads.values()))
+        # Worker processes, not threads: each runs one task at a time (_run_alone).
+        self.workers = max(1, len(client.nthreads()))
 
     def submit(self, fn: Callable[..., T], /, *args: Any) -> Pending[T]:
-        """Start ``fn(*args)`` on a worker."""
-        future: Pending[T] = self.client.submit(fn, *args, pure=False)
+        """Start ``fn(*args)`` on a worker, alone in its process."""
+        # Named for the function it runs (what the cluster's dashboard shows).
+        key = f"{getattr(fn, '__name__', 'task')}-{uuid.uuid4().hex}"
+        future: Pending[T] = self.client.submit(_run_alone, fn, *args, key=key, pure=False)
         return future
 
     def as_completed(self, pending: Sequence[Pending[Any]]) -> Iterator[Pending[Any]]:
@@ -68,6 +77,12 @@ class DaskEngine:
         """The results of ``pending``, in order, in one exchange with the cluster."""
         found: list[T] = self.client.gather(list(pending))
         return found
+
+
+def _run_alone(fn: Callable[..., T], *args: Any) -> T:
+    """``fn(*args)``, while no other task of ours runs in this worker process."""
+    with _ONE_TASK_AT_A_TIME:
+        return fn(*args)
 
 
 @contextmanager

@@ -135,3 +135,27 @@ def test_the_client_holds_only_the_files_whose_units_can_make_a_family(
             "cinder/cinder/openstack/common/__init__.py",
         ]
     ]
+
+
+def test_workers_with_several_threads_run_one_task_at_a_time_and_agree(
+    tmp_path: Path, incubator: Path
+) -> None:
+    from distributed import LocalCluster
+
+    from oslo_incubator.workflows.cluster import connect
+
+    projects = build_fleet(
+        tmp_path,
+        [
+            ProjectPlan("", 0, True, "exact", ("compute",)),
+            ProjectPlan("", 1, False, "near", ("volume",)),
+            ProjectPlan("", 1, True, "exact", ("image",)),
+        ],
+    )
+    local = scan_json(projects, incubator, None, None)
+    with (
+        LocalCluster(n_workers=1, threads_per_worker=3, dashboard_address=":0") as cluster,
+        connect(cluster.scheduler_address) as threaded,
+    ):
+        assert threaded.workers == 1  # processes: parsing is not thread-safe
+        assert scan_json(projects, incubator, None, threaded) == local
