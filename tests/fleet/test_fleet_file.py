@@ -104,3 +104,15 @@ def test_scan_and_drift_cli_on_a_cluster_print_what_they_print_here(
         remote = invoke(*args, "--scheduler", address, *projects)
         assert local.exit_code == 0 and remote.exit_code == 0, remote.output
         assert remote.output == local.output
+
+
+def test_a_bad_configuration_read_on_a_worker_names_its_file_and_line(
+    tmp_path: Path, cluster: Any
+) -> None:
+    nova = build_project(tmp_path, ProjectPlan("nova", 0, False, None, ()))
+    conf = nova / "openstack-common.conf"
+    conf.write_text("[DEFAULT]\nmodule=strutils\nnot a setting\n")
+    for command in ("scan", "drift"):
+        result = invoke(command, "--no-cache", "--scheduler", cluster.scheduler_address, str(nova))
+        assert result.exit_code == 2, result.output
+        assert f"{conf}:3: expected 'key = value'" in result.output
