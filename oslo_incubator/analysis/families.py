@@ -94,6 +94,9 @@ class Grouping:
 
 
 Similarity = Callable[[Unit, Unit], float]  # exact, rounded to 4 places
+# The candidate pairs of eligible classes, as fingerprint.candidate_pairs gives them
+# (a cluster brings them from its buckets instead).
+Candidates = Callable[[Grain, list[Class], list[bool]], list[tuple[int, int, float]]]
 Added = dict[int, dict[str, int]]  # project index -> path -> Unix time git added it
 
 
@@ -167,9 +170,12 @@ def anchor(fleet: Fleet, unit: Unit) -> str | None:
     return f"{f.lineage}::{unit.print.name}"
 
 
-def propose(fleet: Fleet, grain: Grain, options: ScanOptions) -> Grouping:
+def propose(
+    fleet: Fleet, grain: Grain, options: ScanOptions, candidates: Candidates | None = None
+) -> Grouping:
     """Units of one grain in exact classes, the groups their position decides, and
-    the pairs to compare exactly to place the rest (:func:`settle` does)."""
+    the pairs to compare exactly to place the rest (:func:`settle` does). The pairs
+    come from ``candidates`` when given, else from the classes' signatures here."""
     classes: dict[str, Class] = {}
     for unit in units(fleet, grain):
         found = classes.get(unit.print.key)
@@ -199,7 +205,9 @@ def propose(fleet: Fleet, grain: Grain, options: ScanOptions) -> Grouping:
             if found_anchor is not None:
                 _group_for(groups, grain, found_anchor).units.append(unit)
     eligible = [c for c in classes.values() if c.eligible]
-    return Grouping(grain, classes, groups, eligible, _candidate_pairs(eligible, options))
+    return Grouping(
+        grain, classes, groups, eligible, _candidate_pairs(grain, eligible, options, candidates)
+    )
 
 
 def settle(
@@ -272,7 +280,11 @@ def _version_order(fleet: Fleet, unit: Unit) -> int:
 
 
 def _eligible(unit: Unit, options: ScanOptions) -> bool:
-    p = unit.print
+    return eligible_print(unit.print, options)
+
+
+def eligible_print(p: UnitPrint, options: ScanOptions) -> bool:
+    """Whether a unit is large enough to be compared by similarity."""
     return (
         p.tokens >= options.min_tokens
         and p.end - p.start + 1 >= options.min_lines
@@ -280,18 +292,24 @@ def _eligible(unit: Unit, options: ScanOptions) -> bool:
     )
 
 
-def _candidate_pairs(eligible: list[Class], options: ScanOptions) -> list[tuple[Unit, Unit]]:
+def _candidate_pairs(
+    grain: Grain, eligible: list[Class], options: ScanOptions, candidates: Candidates | None
+) -> list[tuple[Unit, Unit]]:
     """The class pairs LSH proposes and their signatures' estimate does not rule out.
 
     Only pairs with a class not yet in a master family are compared: those are
     the ones whose family is still open.
     """
-    found = candidate_pairs(
-        [c.units[0].print.signature for c in eligible],
-        [c.anchor is None for c in eligible],
-        options.fingerprint.bands,
-        options.min_similarity - ESTIMATE_MARGIN,
-    )
+    is_open = [c.anchor is None for c in eligible]
+    if candidates is not None:
+        found = candidates(grain, eligible, is_open)
+    else:
+        found = candidate_pairs(
+            [c.units[0].print.signature for c in eligible],
+            is_open,
+            options.fingerprint.bands,
+            options.min_similarity - ESTIMATE_MARGIN,
+        )
     by_key = {c.key: c for c in eligible}
     near: dict[str, list[tuple[float, str]]] = {}
     for i, j, guess in found:

@@ -36,7 +36,7 @@ import sys
 import zlib
 from bisect import bisect_right
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from oslo_incubator.analysis.normalise import decode, fold, is_trivial
 from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
@@ -328,12 +328,7 @@ def candidate_pairs(
     is_open = list(open_units)
     proposed: set[tuple[int, int]] = set()
     for band in range(bands):
-        # A band's values mixed into one 64-bit key; two bands that collide only
-        # propose a pair the estimate then rejects.
-        key = np.zeros(len(matrix), dtype=np.uint64)
-        with np.errstate(over="ignore"):
-            for column in range(band * width, (band + 1) * width):
-                key = key * np.uint64(_POSITION_MULTIPLIERS[0]) + matrix[:, column]
+        key = _band_key(matrix, band, width)
         order = np.argsort(key, kind="stable")
         ordered = key[order]
         starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
@@ -344,6 +339,73 @@ def candidate_pairs(
             for a in members:
                 if is_open[a]:
                     proposed.update((a, b) if a < b else (b, a) for b in members if b != a)
+    if not proposed:
+        return []
+    pairs = np.array(sorted(proposed), dtype=np.int64)
+    estimates = (matrix[pairs[:, 0]] == matrix[pairs[:, 1]]).mean(axis=1)
+    kept = estimates >= min_estimate
+    return list(
+        zip(
+            pairs[kept, 0].tolist(), pairs[kept, 1].tolist(), estimates[kept].tolist(), strict=True
+        )
+    )
+
+
+def _band_key(matrix: Any, band: int, width: int) -> Any:
+    """One band of every row's signature mixed into one 64-bit key; two bands that
+    collide only propose a pair the estimate then rejects."""
+    import numpy as np
+
+    key = np.zeros(len(matrix), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for column in range(band * width, (band + 1) * width):
+            key = key * np.uint64(_POSITION_MULTIPLIERS[0]) + matrix[:, column]
+    return key
+
+
+def band_keys(signed: Sequence[bytes], bands: int) -> Any:
+    """The bucket of each signature in each band, as :func:`candidate_pairs` buckets
+    them: an ``(n, bands)`` array of 64-bit keys. For a cluster, where signatures are
+    bucketed where they were made and the buckets brought together by
+    :func:`bucket_pairs`."""
+    import numpy as np
+
+    if not signed:
+        return np.zeros((0, bands), dtype=np.uint64)
+    matrix = np.frombuffer(b"".join(signed), dtype="<u4").reshape(len(signed), -1)
+    width = matrix.shape[1] // bands
+    return np.stack([_band_key(matrix, band, width) for band in range(bands)], axis=1)
+
+
+def bucket_pairs(
+    bands: Any, buckets: Any, units: Any, matrix: Any, min_estimate: float
+) -> list[tuple[int, int, float]]:
+    """The pairs :func:`candidate_pairs` would propose, but for its open test (the
+    caller's): units sharing a bucket whose estimate is at least ``min_estimate``.
+
+    Args:
+        bands, buckets, units: equally long arrays, one entry per (band, bucket,
+            unit) from :func:`band_keys`; a unit may come more than once.
+        matrix: the signatures, one row per unit index.
+        min_estimate: the least estimate worth an exact comparison.
+
+    Returns:
+        ``(i, j, estimate)`` with ``i < j`` unit indexes, sorted.
+    """
+    import numpy as np
+
+    if len(units) < 2:
+        return []
+    order = np.lexsort((units, buckets, bands))
+    bands, buckets, units = bands[order], buckets[order], units[order]
+    same_bucket = (bands[1:] == bands[:-1]) & (buckets[1:] == buckets[:-1])
+    starts = np.flatnonzero(np.concatenate(([True], ~same_bucket)))
+    ends = np.append(starts[1:], len(units))
+    shared = ends - starts > 1  # most buckets hold one unit
+    proposed: set[tuple[int, int]] = set()
+    for start, end in zip(starts[shared].tolist(), ends[shared].tolist(), strict=True):
+        members = sorted(set(units[start:end].tolist()))
+        proposed.update((a, b) for n, a in enumerate(members) for b in members[n + 1 :])
     if not proposed:
         return []
     pairs = np.array(sorted(proposed), dtype=np.int64)

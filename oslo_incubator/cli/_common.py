@@ -114,6 +114,56 @@ def cache_options(func: F) -> F:
     return func
 
 
+def cluster_options(func: F) -> F:
+    """Add ``--scheduler`` (or ``$DASK_SCHEDULER_ADDRESS``) and ``--fleet``."""
+    func = click.option(
+        "--fleet",
+        "fleet_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="A file listing the repositories to read, one a line: LOCATION [REVISION], "
+        "a path or a git URL (see the formats page). With PROJECTS, both are read.",
+    )(func)
+    func = click.option(
+        "--scheduler",
+        envvar="DASK_SCHEDULER_ADDRESS",
+        default=None,
+        metavar="ADDRESS",
+        help="Run on the Dask cluster whose scheduler listens at ADDRESS "
+        "(tcp://host:8786; default: $DASK_SCHEDULER_ADDRESS): projects are read and "
+        "analysed by tasks on its workers, which must see the same paths. Needs "
+        "'oslo-incubator[cluster]'. The result is the same as without.",
+    )(func)
+    return func
+
+
+@contextmanager
+def cluster_engine(scheduler: str | None) -> Iterator[Any]:
+    """The engine of ``--scheduler``, or ``None`` (this machine's processes); Dask is
+    imported only when a scheduler is given."""
+    if not scheduler:
+        yield None
+        return
+    from oslo_incubator.workflows.cluster import connect
+
+    with connect(scheduler) as engine:
+        yield engine
+
+
+def fleet_projects(
+    projects: tuple[Path, ...], fleet_file: Path | None, cache_dir: Path | None, engine: Any
+) -> tuple[Path, ...]:
+    """PROJECTS, then the repositories of ``--fleet`` where the workers can read them
+    (clones under ``<cache dir>/fleet``)."""
+    if fleet_file is None:
+        return projects
+    from oslo_incubator.workflows.cluster import fleet_paths
+    from oslo_incubator.workspace.fleetfile import read_fleet
+
+    clones = (cache_dir or default_cache_dir(os.environ)) / "fleet"
+    return (*projects, *fleet_paths(read_fleet(fleet_file), clones, engine))
+
+
 @contextmanager
 def open_cache(cache_dir: Path | None, no_cache: bool) -> Iterator[Cache | None]:
     """The cache the options ask for, closed afterwards."""

@@ -11,6 +11,9 @@ import click
 from oslo_incubator.cli._common import (
     EXIT_FINDINGS,
     cache_options,
+    cluster_engine,
+    cluster_options,
+    fleet_projects,
     format_option,
     open_cache,
     package_root_option,
@@ -58,12 +61,18 @@ def _run(
     projects: tuple[Path, ...],
     cache_dir: Path | None,
     no_cache: bool,
+    scheduler: str | None = None,
+    fleet_file: Path | None = None,
 ) -> DriftReport:
-    projects = projects or (Path("."),)
-    path = _incubator(incubator, projects)
-    with open_cache(cache_dir, no_cache) as cache, progress_bar("drift") as progress:
+    with (
+        open_cache(cache_dir, no_cache) as cache,
+        progress_bar("drift") as progress,
+        cluster_engine(scheduler) as engine,
+    ):
+        projects = fleet_projects(projects, fleet_file, cache_dir, engine) or (Path("."),)
+        path = _incubator(incubator, projects)
         inc = open_incubator(path, package_root, cache)
-        return analyse_drift(inc, projects, cache, progress)
+        return analyse_drift(inc, projects, cache, progress, engine)
 
 
 @click.command()
@@ -72,6 +81,7 @@ def _run(
 @format_option("text", "json")
 @click.option("-v", "--verbose", is_flag=True, help="Show the local changes of diverged copies.")
 @cache_options
+@cluster_options
 @_project_argument
 @reports_errors
 def drift(
@@ -81,6 +91,8 @@ def drift(
     verbose: bool,
     cache_dir: Path | None,
     no_cache: bool,
+    scheduler: str | None,
+    fleet_file: Path | None,
     projects: tuple[Path, ...],
 ) -> None:
     """Show where every copied module of PROJECTS (default: .) stands against the incubator.
@@ -92,8 +104,12 @@ def drift(
     missing (declared, not present). Apart from content, each module's life cycle in
     master: active, orphan, graduating, deprecated, obsolete (replaced, though master
     still has it) or deleted, with the library that replaces it.
+
+    With --scheduler, each project is analysed by a task on a Dask cluster's
+    workers (which must see the same paths, and open the incubator and the cache
+    themselves); the report is the same.
     """
-    report = _run(incubator, package_root, projects, cache_dir, no_cache)
+    report = _run(incubator, package_root, projects, cache_dir, no_cache, scheduler, fleet_file)
     if output_format == "json":
         click.echo(render_drift_json(report), nl=False)
     else:

@@ -9,6 +9,9 @@ import click
 
 from oslo_incubator.cli._common import (
     cache_options,
+    cluster_engine,
+    cluster_options,
+    fleet_projects,
     format_option,
     open_cache,
     package_root_option,
@@ -62,10 +65,11 @@ from oslo_incubator.report.scan import SCAN_SCHEMA, render_scan_json, render_sca
 @format_option("text", "json", "graphml", "dot")
 @click.option("-v", "--verbose", is_flag=True, help="List the members of every family.")
 @cache_options
+@cluster_options
 @click.argument(
     "projects",
     nargs=-1,
-    required=True,
+    required=False,
     type=click.Path(exists=True, file_okay=False, path_type=Path),
 )
 @reports_errors
@@ -80,9 +84,12 @@ def scan(
     verbose: bool,
     cache_dir: Path | None,
     no_cache: bool,
+    scheduler: str | None,
+    fleet_file: Path | None,
     projects: tuple[Path, ...],
 ) -> None:
-    """Find modules, functions and classes copied across PROJECTS.
+    """Find modules, functions and classes copied across PROJECTS (and the
+    repositories of a --fleet file).
 
     Every Python file of every project is read (virtualenvs, .tox, .git, build
     output and *.egg-info are skipped) and normalised, so that a copy compares
@@ -100,15 +107,28 @@ def scan(
     graph (node-link), graphml and dot export the graph alone. Results are cached
     per file content, so a second scan of unchanged trees only reads and hashes
     files. Exit 0 (a scan reports, it does not judge), 2 on bad input.
+
+    With --scheduler, the scan runs on a Dask cluster: projects are read and
+    fingerprinted by tasks on its workers (with each worker's cache), where their
+    fingerprints stay; the LSH buckets and the count of exact copies are
+    reductions there, and only files that can make a family come back. Drift's
+    analysis and the exact comparisons run there too. The report is the same.
     """
+    if not projects and fleet_file is None:
+        raise click.UsageError("give PROJECTS, or a --fleet file")
     options = ScanOptions(
         min_similarity=min_similarity,
         min_tokens=min_tokens,
         min_lines=min_lines,
         jobs=jobs or os.cpu_count() or 1,
     )
-    with open_cache(cache_dir, no_cache) as cache, progress_bar("scan") as progress:
-        report = scan_projects(projects, options, incubator, package_root, cache, progress)
+    with (
+        open_cache(cache_dir, no_cache) as cache,
+        progress_bar("scan") as progress,
+        cluster_engine(scheduler) as engine,
+    ):
+        projects = fleet_projects(projects, fleet_file, cache_dir, engine)
+        report = scan_projects(projects, options, incubator, package_root, cache, progress, engine)
     if output_format == "text":
         click.echo(render_scan_text(report, verbose), nl=False)
         return

@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 from oslo_incubator.analysis.fingerprint import (
     fingerprint,
@@ -30,11 +30,13 @@ from oslo_incubator.model.scan import FingerprintSettings
 from oslo_incubator.model.scan_codec import print_to_json
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor
 
     from oslo_incubator.analysis.fingerprint import Hashes
 
 Progress = Callable[[str, int, int], None]
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 CHUNK_BYTES = 256 * 1024  # work handed to a worker process at once
 MIN_POOL_FILES = 64  # below this, starting processes costs more than it saves
@@ -62,6 +64,37 @@ Job = tuple[Content, tuple[str, ...], bool]  # content, bases to fold, find symb
 # Content, bases, and the line ranges of the units wanted (None: the whole module).
 ShingleJob = tuple[Content, tuple[str, ...], list[tuple[int, int] | None]]
 Record = tuple[str, list[Any]]  # the content key read, the fingerprint's cache form
+
+
+class Pending(Protocol[T_co]):
+    """A task's result to come: a ``concurrent.futures.Future`` or a Dask future."""
+
+    def result(self) -> T_co:
+        """The result, once the task is done (its exception, if it raised)."""
+        ...
+
+
+class Engine(Protocol):
+    """Where scan's and drift's tasks run when not on this machine's process pool: a
+    cluster (``workflows/cluster.py`` adapts Dask to this). Tasks are plain functions
+    of this package with picklable arguments, or the :class:`Pending` results of
+    earlier tasks of the same engine, which the task receives as their values (their
+    data need not pass through this process); the engine may run one twice (a worker
+    lost), so each must give the same result however often it runs."""
+
+    workers: int  # how many tasks run at once, for chunking
+
+    def submit(self, fn: Callable[..., T], /, *args: Any) -> Pending[T]:
+        """Start ``fn(*args)`` somewhere."""
+        ...
+
+    def as_completed(self, pending: Sequence[Pending[Any]]) -> Iterator[Pending[Any]]:
+        """``pending`` in the order their tasks finish."""
+        ...
+
+    def gather(self, pending: Sequence[Pending[T]]) -> list[T]:
+        """The results of ``pending``, in order, fetched at once."""
+        ...
 
 
 def file_key(salt: bytes, content: bytes) -> str:
@@ -154,15 +187,22 @@ class Workers:
     with the first large batch, before any thread of the scan exists.
     """
 
-    def __init__(self, package_root: PackageRoot, settings: FingerprintSettings, workers: int):
+    def __init__(
+        self,
+        package_root: PackageRoot,
+        settings: FingerprintSettings,
+        workers: int,
+        engine: Engine | None = None,
+    ):
         self.package_root = package_root
         self.settings = settings
         self.workers = workers
+        self.engine = engine  # a cluster's, used as it is and never stopped here
         self.pool: ProcessPoolExecutor | None = None
         self.count = 0  # jobs added so far
         self.here: list[tuple[int, Job]] = []  # jobs for this process, by job index
         # A chunk's results, and the index of its first job and how many it holds.
-        self.futures: dict[Future[list[Record]], tuple[int, int]] = {}
+        self.futures: dict[Pending[list[Record]], tuple[int, int]] = {}
 
     def __enter__(self) -> Workers:
         return self
@@ -179,6 +219,9 @@ class Workers:
         """Start fingerprinting ``jobs``; their indexes follow those of earlier batches."""
         first = self.count
         self.count += len(jobs)
+        if self.engine is not None:
+            self._submit(jobs, first)
+            return
         if self.pool is None and self.workers > 1 and len(jobs) >= MIN_POOL_FILES:
             # Imported here: a warm scan starts no process and need not pay for it.
             from concurrent.futures import ProcessPoolExecutor
@@ -199,11 +242,17 @@ class Workers:
             self._submit(jobs, first)
 
     def _submit(self, jobs: list[Job], first: int) -> None:
-        assert self.pool is not None
+        submit = self._submitter()
         for chunk in _chunks(jobs):
-            future = self.pool.submit(fingerprint_records, chunk, self.package_root, self.settings)
+            future = submit(fingerprint_records, chunk, self.package_root, self.settings)
             self.futures[future] = (first, len(chunk))
             first += len(chunk)
+
+    def _submitter(self) -> Callable[..., Pending[Any]]:
+        if self.engine is not None:
+            return self.engine.submit
+        assert self.pool is not None
+        return self.pool.submit
 
     def completed(self, progress: Progress | None) -> Iterator[tuple[int, list[Record]]]:
         """The content key read and the record of every job, a chunk at a time as the
@@ -216,9 +265,15 @@ class Workers:
                 progress("fingerprints", done, self.count)
         self.here = []
         if self.futures:
-            from concurrent.futures import as_completed
+            if self.engine is not None:
+                finished: Iterator[Pending[list[Record]]] = self.engine.as_completed(
+                    list(self.futures)
+                )
+            else:
+                from concurrent.futures import as_completed
 
-            for future in as_completed(self.futures):
+                finished = as_completed(self.futures)  # type: ignore[arg-type]
+            for future in finished:
                 first, size = self.futures[future]
                 yield first, future.result()
                 done += size
@@ -228,12 +283,12 @@ class Workers:
     def shingles(self, jobs: list[ShingleJob], shingle: int) -> Callable[[], list[Any]]:
         """Start :func:`shingle_records` over chunks of ``jobs``; the returned function
         waits for the results, in job order."""
-        if self.pool is None:
+        if self.pool is None and self.engine is None:
             results = shingle_records(jobs, self.package_root, shingle)
             return lambda: results
+        submit = self._submitter()
         futures = [
-            self.pool.submit(shingle_records, chunk, self.package_root, shingle)
-            for chunk in _chunks(jobs)
+            submit(shingle_records, chunk, self.package_root, shingle) for chunk in _chunks(jobs)
         ]
         return lambda: [result for future in futures for result in future.result()]
 
@@ -242,4 +297,6 @@ class Workers:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
             self.pool = None
+            self.futures = {}
+        elif self.engine is not None:
             self.futures = {}

@@ -14,6 +14,10 @@ class OsloIncubatorError(Exception):
         self.path = None if path is None else Path(path)
         self.line = line
 
+    def __reduce__(self) -> tuple[type[OsloIncubatorError], tuple[str, Path | None, int | None]]:
+        # Raised on a cluster's worker, it comes back pickled: with its file and line.
+        return (type(self), (self.message, self.path, self.line))
+
     def __str__(self) -> str:
         where = ""
         if self.path is not None:
@@ -69,3 +73,13 @@ class ConcurrentChangeError(OsloIncubatorError):
 class PlanConstraintError(OsloIncubatorError):
     """A graduation plan's constraints contradict each other (``--together`` and
     ``--apart`` on one pair, or modules kept apart that imports force together)."""
+
+
+class FleetFileError(OsloIncubatorError):
+    """A fleet file (``--fleet``) is malformed, or names a repository that cannot be
+    read or cloned at the revision it gives."""
+
+
+class ClusterError(OsloIncubatorError):
+    """The cluster (``--scheduler``) cannot be used: Dask is not installed, or the
+    scheduler cannot be reached."""

@@ -29,7 +29,9 @@ from oslo_incubator.analysis.imports import (
 from oslo_incubator.analysis.normalise import decode
 from oslo_incubator.history.incubator import Incubator
 from oslo_incubator.history.provenance import analyse_project
+from oslo_incubator.history.resident import worker_cache, worker_incubator
 from oslo_incubator.history.since import changes_since
+from oslo_incubator.history.workers import Engine
 from oslo_incubator.model.check import (
     RULES,
     Baseline,
@@ -54,6 +56,7 @@ from oslo_incubator.model.drift import (
     lifecycle_rule,
 )
 from oslo_incubator.model.lifecycle import Lifecycle, LifecycleState
+from oslo_incubator.model.packageroot import PackageRoot
 from oslo_incubator.workspace.cache import Cache
 from oslo_incubator.workspace.config import load_project_config
 from oslo_incubator.workspace.files import project_python_files
@@ -66,6 +69,7 @@ def analyse_drift(
     projects: Sequence[Path],
     cache: Cache | None = None,
     progress: Progress | None = None,
+    engine: Engine | None = None,
 ) -> DriftReport:
     """Analyse every copy of every project against ``incubator``.
 
@@ -73,7 +77,11 @@ def analyse_drift(
         incubator: from :func:`oslo_incubator.history.incubator.open_incubator`.
         projects: project roots; each is read with its own configuration.
         cache: where results per copy content are kept between runs.
-        progress: called with (project name, copies done, copies in all).
+        progress: called with (project name, copies done, copies in all); on a
+            cluster with ("projects", projects done, projects in all).
+        engine: a cluster to run on (see ``workflows/cluster.py``): each project is
+            analysed by a task of its own on a worker, which opens the incubator and
+            the cache itself. The report is the same.
 
     Returns:
         The report, projects in the given order.
@@ -81,11 +89,44 @@ def analyse_drift(
     Raises:
         ConfigError: a project's configuration is malformed or names no base package.
     """
-    results = []
-    for project in projects:
-        config = load_project_config(project)
-        results.append(analyse_project(incubator, project, config, cache, progress))
+    if engine is not None:
+        results = _analyse_on(engine, incubator, projects, cache, progress)
+    else:
+        results = [
+            analyse_project(incubator, project, load_project_config(project), cache, progress)
+            for project in projects
+        ]
     return DriftReport(str(incubator.path), incubator.index.head, tuple(results))
+
+
+def _analyse_on(
+    engine: Engine,
+    incubator: Incubator,
+    projects: Sequence[Path],
+    cache: Cache | None,
+    progress: Progress | None,
+) -> list[ProjectDrift]:
+    """:func:`analyse_drift`'s projects, one task each on ``engine``."""
+    index = incubator.index
+    cache_dir = str(cache.path.parent) if cache is not None else None
+    pending = [
+        engine.submit(_project_on_worker, str(incubator.path), index.package_root, index.head,
+                      cache_dir, project)
+        for project in projects
+    ]  # fmt: skip
+    if progress is not None:
+        for done, _ in enumerate(engine.as_completed(pending), start=1):
+            progress("projects", done, len(pending))
+    return engine.gather(pending)
+
+
+def _project_on_worker(
+    repo: str, package_root: PackageRoot, commit: str, cache_dir: str | None, project: Path
+) -> ProjectDrift:
+    """One project's drift: a cluster's task, with the worker's incubator and cache."""
+    incubator = worker_incubator(repo, package_root, commit, cache_dir)
+    config = load_project_config(project)
+    return analyse_project(incubator, project, config, worker_cache(cache_dir))
 
 
 def check_policy(
