@@ -102,7 +102,7 @@ def test_drift_on_a_cluster_is_byte_identical_to_the_local_drift(
 def test_the_client_holds_only_the_files_whose_units_can_make_a_family(
     tmp_path: Path, incubator: Path, engine: object, monkeypatch: Any
 ) -> None:
-    import oslo_incubator.operations.scan as scan
+    import oslo_incubator.operations.scan.cluster as scan
 
     projects = build_fleet(
         tmp_path,

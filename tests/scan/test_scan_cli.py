@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from scan_fixtures import Fleet
 
 from oslo_incubator.cli import main
-from oslo_incubator.operations import scan as scan_module
+from oslo_incubator.operations.scan import steps as scan_steps
 
 
 def _scan(*args: str) -> tuple[int, str, str]:
@@ -163,7 +163,7 @@ def test_an_unreadable_project_file_is_bad_input_naming_it(
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(scan_module, "open", denied, raising=False)
+    monkeypatch.setattr(scan_steps, "open", denied, raising=False)
     code, out, err = _scan("--no-cache", str(fleet.heat))
 
     assert code == 2 and out == ""
