@@ -10,6 +10,7 @@ opened from, so a task never sees another's.
 
 from __future__ import annotations
 
+import os
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -26,10 +27,30 @@ _KEPT = 16  # caches and incubators kept per process (a worker serves few client
 
 def worker_cache(directory: str | None) -> Cache | None:
     """The cache at ``directory`` on this worker (``None``: no cache, or none can be
-    opened there; the task then computes everything)."""
+    opened there; the task then computes everything).
+
+    A cache file deleted since it was opened (the operator emptied the cache directory
+    between two jobs) is opened anew, and the incubators indexed with it are forgotten:
+    the old connection would go on writing to a file nobody reads.
+    """
     if directory is None:
         return None
-    return _cache(directory, threading.get_ident())
+    key = (directory, threading.get_ident())
+    kept = _caches.get(key)
+    if kept is not None and kept[0] is not None and _identity(kept[0].path) != kept[1]:
+        del _caches[key]
+        _incubator.cache_clear()
+        kept = None
+    if kept is None:
+        try:
+            cache: Cache | None = Cache(Path(directory))
+        except CacheUnavailable:
+            cache = None
+        if len(_caches) >= _KEPT:
+            del _caches[next(iter(_caches))]
+        kept = (cache, _identity(cache.path) if cache is not None else None)
+        _caches[key] = kept
+    return kept[0]
 
 
 def worker_incubator(
@@ -39,13 +60,17 @@ def worker_incubator(
     return _incubator(repo, package_root, commit, cache_dir, threading.get_ident())
 
 
-@lru_cache(maxsize=_KEPT)
-def _cache(directory: str, thread: int) -> Cache | None:
-    # SQLite connections belong to the thread that made them: one per thread.
+# SQLite connections belong to the thread that made them: one per directory and
+# thread, with the identity of the file it opened.
+_caches: dict[tuple[str, int], tuple[Cache | None, tuple[int, int] | None]] = {}
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
     try:
-        return Cache(Path(directory))
-    except CacheUnavailable:
+        found = os.stat(path)
+    except OSError:
         return None
+    return found.st_dev, found.st_ino
 
 
 @lru_cache(maxsize=_KEPT)
