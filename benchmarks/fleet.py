@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/fleet.py                                  # generated fleets only
-    python benchmarks/fleet.py --real /tmp/fleet-real --incubator INC
+    python benchmarks/fleet.py --real DIR --incubator INC   # DIR: real checkouts
 
 Both run ``oslo-incubator`` as a user does, in a subprocess, cold (a new, empty cache
 directory) and then warm (the same cache again: a re-scan of an unchanged fleet), with
