@@ -32,10 +32,9 @@ from oslo_incubator.history.git import resolve_commit
 from oslo_incubator.history.workers import Engine, Progress, Workers
 from oslo_incubator.model.packageroot import DEFAULT_PACKAGE_ROOT, PackageRoot
 from oslo_incubator.model.scan import IncubatorInfo, ProjectScan, ScanOptions, ScanReport
-from oslo_incubator.model.scan_codec import report_from_json, report_to_json
 from oslo_incubator.operations.scan.cluster import _scan_on
 from oslo_incubator.operations.scan.steps import (
-    _UNREADABLE_RECORD,
+    _cached_report,
     _content,
     _drift,
     _families,
@@ -43,6 +42,7 @@ from oslo_incubator.operations.scan.steps import (
     _fleet,
     _import_links,
     _imported_files,
+    _keep_report,
     _master_files,
     _master_jobs,
     _name_uniquely,
@@ -135,17 +135,11 @@ def _cached_or_anew(
     _name_uniquely(sources)
     repo_head = resolve_commit(repo) if repo is not None else None
     report_key = _report_key(sources, options, repo, repo_head, package_root)
-    if cache is not None:
-        cached = cache.get("scan-report", report_key)
-        if cached is not None:
-            try:
-                return report_from_json(cached, options)
-            except _UNREADABLE_RECORD:
-                pass  # an unreadable entry is recomputed, never trusted
+    cached = _cached_report(cache, report_key, options)
+    if cached is not None:
+        return cached
     report = _scan_anew(sources, options, repo, package_root, cache, dates, progress)
-    if cache is not None:
-        cache.put("scan-report", report_key, report_to_json(report))
-    return report
+    return _keep_report(cache, report_key, report)
 
 
 def _scan_anew(

@@ -48,14 +48,14 @@ from oslo_incubator.model.scan import (
     ScanOptions,
     ScanReport,
 )
-from oslo_incubator.model.scan_codec import report_from_json, report_to_json
 from oslo_incubator.operations.scan.steps import (
-    _UNREADABLE_RECORD,
     T,
+    _cached_report,
     _content,
     _families,
     _few_collections,
     _fleet,
+    _keep_report,
     _master_files,
     _master_jobs,
     _name_uniquely,
@@ -157,19 +157,13 @@ def _scan_on(
         _name_uniquely(summaries)
         repo_head = resolve_commit(repo) if repo is not None else None
         report_key = _summaries_key(summaries, options, repo, repo_head, package_root)
-        if cache is not None:
-            cached = cache.get("scan-report", report_key)
-            if cached is not None:
-                try:
-                    return report_from_json(cached, options)
-                except _UNREADABLE_RECORD:
-                    pass  # an unreadable entry is recomputed, never trusted
+        cached = _cached_report(cache, report_key, options)
+        if cached is not None:
+            return cached
         fleet = _Held(held, emitted, [len(batch) for batch in found], summaries)
         report = _scan_anew_on(engine, workers, fleet, incubator, masters, master_slots,
                                options, cache, progress)  # fmt: skip
-    if cache is not None:
-        cache.put("scan-report", report_key, report_to_json(report))
-    return report
+    return _keep_report(cache, report_key, report)
 
 
 @dataclass

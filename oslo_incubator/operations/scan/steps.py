@@ -46,8 +46,9 @@ from oslo_incubator.model.scan import (
     ImportLink,
     Master,
     ScanOptions,
+    ScanReport,
 )
-from oslo_incubator.model.scan_codec import print_from_json
+from oslo_incubator.model.scan_codec import print_from_json, report_from_json, report_to_json
 from oslo_incubator.workspace.cache import Cache
 from oslo_incubator.workspace.config import find_config, load_project_config
 from oslo_incubator.workspace.files import project_python_files
@@ -243,6 +244,25 @@ def _report_key(
         for rel, key in zip(source.paths, source.keys, strict=True):
             digest.update(f"\2{rel}\0{key}".encode())
     return digest.hexdigest()
+
+
+def _cached_report(cache: Cache | None, key: str, options: ScanOptions) -> ScanReport | None:
+    """The report the cache holds under ``key``, if any (an unreadable entry is
+    recomputed, never trusted)."""
+    cached = cache.get("scan-report", key) if cache is not None else None
+    if cached is None:
+        return None
+    try:
+        return report_from_json(cached, options)
+    except _UNREADABLE_RECORD:
+        return None
+
+
+def _keep_report(cache: Cache | None, key: str, report: ScanReport) -> ScanReport:
+    """``report``, kept in the cache under ``key``."""
+    if cache is not None:
+        cache.put("scan-report", key, report_to_json(report))
+    return report
 
 
 # fingerprints, from the cache or the workers
