@@ -9,8 +9,8 @@
 
     [[library]]
     # changed together in 14 commits; imported together by 37 consumer files
-    name = "oslo.utils"
-    package = "oslo_utils"
+    name = "acme.utils"
+    package = "acme_utils"
     modules = ["excutils", "importutils", "strutils"]
 
 Libraries come in graduation order. Comments are for people and are not read back;
